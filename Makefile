@@ -1,0 +1,10 @@
+# Convenience targets; each one does its own set-up (scripts/bootstrap.sh).
+.PHONY: run test build bench
+run:
+	bash scripts/run.sh
+test:
+	bash scripts/test.sh
+build:
+	bash scripts/build.sh
+bench:
+	bash scripts/bootstrap.sh && .venv/bin/python benchmarks/run.py

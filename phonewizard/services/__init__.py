@@ -1,0 +1,1 @@
+"""I/O services: LiveKit registrar, secret store, config files, the local LiveKit SIP server."""

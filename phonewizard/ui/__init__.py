@@ -1,0 +1,1 @@
+"""PySide6 wizard: the only package that imports Qt."""
