@@ -1,11 +1,24 @@
-"""Entry point: no arguments opens the wizard, anything else is a headless command."""
+"""Entry point: no arguments opens the wizard, anything else is a headless command.
+
+`--version` and `--selftest` are answered here so neither needs the GUI (and `--version`
+never loads Qt); the packaged build uses this same file as its entry script.
+"""
 
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if not args or args[0] in ("--selftest",):
+    if args[:1] == ["--version"]:
+        from phonewizard import __version__
+
+        print(f"phonewizard {__version__}")
+        return 0
+    if args[:1] == ["--selftest"]:
+        from phonewizard.selftest import main as selftest_main
+
+        return selftest_main(args[1:])
+    if not args:
         # Imported lazily so headless commands never load Qt.
         from phonewizard.ui.app import run_gui
 

@@ -1,0 +1,47 @@
+"""The application icon as a QIcon, and the About box (icon, name, version, what it does)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from phonewizard import __version__
+from phonewizard.resources import ICON_PNG_SIZES, icon_png
+
+APP_TITLE = "Phone Wizard"
+
+
+def app_icon() -> QIcon:
+    """The icon with every PNG size added, so each platform picks a sharp one (no SVG plugin needed)."""
+    icon = QIcon()
+    for size in ICON_PNG_SIZES:
+        icon.addFile(str(icon_png(size)))
+    return icon
+
+
+def about_text() -> str:
+    """Rich text shown in the About box; the version comes from the package, not a copy."""
+    return (
+        f"<h3>{APP_TITLE} {__version__}</h3>"
+        "<p>Registers a phone number for a LiveKit voice agent: a SIP inbound trunk, "
+        "an optional outbound trunk and a dispatch rule.</p>"
+        "<p>Secrets are kept in the system keyring, never in files.</p>"
+    )
+
+
+def make_about_box(parent: QWidget | None) -> QMessageBox:
+    """The About box, not yet shown (separate so tests can inspect it without blocking)."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(f"About {APP_TITLE}")
+    box.setWindowIcon(app_icon())
+    box.setIconPixmap(app_icon().pixmap(64, 64))
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(about_text())
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    return box
+
+
+def show_about(parent: QWidget | None) -> None:
+    """Modal About box with the application icon and version (blocks until closed)."""
+    make_about_box(parent).exec()
