@@ -1,0 +1,198 @@
+"""Runs one registration on the AsyncWorker and reports it as Qt signals the review page renders.
+
+The registrar is plain asyncio (services/registrar.py); this object only moves it off the GUI
+thread, turns its progress callback into per-step states, and remembers whether the user asked
+to cancel, so a failure during a cancel's rollback can be told apart from an ordinary failure.
+
+Signals:
+    step_changed(str, str): step id ("conflict_check", "inbound_trunk", "outbound_trunk",
+        "dispatch_rule", "attach_number") and its state: "running", "done", "failed",
+        "cancelled" or "skipped".
+    succeeded(object): the RegistrationResult.
+    failed(object): the exception (RegistrationConflict, LiveKitRefused, LiveKitUnreachable,
+        LiveKitAuthFailed, PartialRollback, ...). `cancel_requested` says if it happened while
+        cancelling.
+    cancelled(): the job was cancelled and the registrar's rollback completed.
+    busy_changed(bool): a registration started (True) or ended, in any way (False).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from phonewizard.ui.async_worker import AsyncWorker
+
+logger = logging.getLogger(__name__)
+
+# (connection, plan, progress, take_over) -> awaitable RegistrationResult
+ApplyFunction = Callable[[Any, Any, Callable[..., None], bool], Awaitable[Any]]
+
+STEP_LABELS: dict[str, str] = {
+    "conflict_check": "Check LiveKit for conflicting trunks and rules",
+    "inbound_trunk": "Create the inbound trunk",
+    "outbound_trunk": "Create the outbound trunk",
+    "dispatch_rule": "Create the dispatch rule",
+    "attach_number": "Attach the number to the dispatch rule",
+}
+_FINAL_STATES = {"done", "failed", "cancelled", "skipped"}
+_STATE_WORDS = {
+    # Registrar progress may say "started"/"ok"/"error"; the UI knows five states only.
+    "start": "running",
+    "started": "running",
+    "running": "running",
+    "begin": "running",
+    "ok": "done",
+    "done": "done",
+    "finished": "done",
+    "created": "done",
+    "updated": "done",
+    "error": "failed",
+    "failed": "failed",
+    "skipped": "skipped",
+    "rolled_back": "cancelled",
+    "cancelled": "cancelled",
+}
+
+
+def _default_apply(connection: Any, plan: Any, progress: Callable[..., None], take_over: bool):
+    # Imported here so importing the UI never needs the services layer until a registration runs.
+    from phonewizard.services.registrar import Registrar
+
+    return Registrar(connection).apply(plan, progress=progress, take_over=take_over)
+
+
+def steps_for(plan: Any) -> list[str]:
+    """The steps this plan will go through, in order, for the checklist shown before it starts."""
+    steps = ["conflict_check"]
+    if getattr(plan, "inbound_trunk", None) is not None:
+        steps.append("inbound_trunk")
+    if getattr(plan, "outbound_trunk", None) is not None:
+        steps.append("outbound_trunk")
+    steps.append("dispatch_rule")
+    if getattr(plan, "attach_number", None) or getattr(plan, "phone_number_attach", None):
+        steps.append("attach_number")
+    return steps
+
+
+class RegistrationRunner(QObject):
+    """Start/cancel one registration at a time; see the module docstring for the signals."""
+
+    step_changed = Signal(str, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self, worker: AsyncWorker, apply: ApplyFunction | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._worker = worker
+        self._apply = apply or _default_apply
+        self._job: int | None = None
+        self._running_step: str | None = None
+        self.cancel_requested = False
+        self.step_states: dict[str, str] = {}
+        worker.progress.connect(self._on_progress)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def start(self, connection: Any, plan: Any, *, take_over: bool = False) -> int:
+        """Submit the registration; returns the worker's job id. One at a time."""
+        if self._job is not None:
+            raise RuntimeError("a registration is already running")
+        self.cancel_requested = False
+        self.step_states = {}
+        self._running_step = None
+        worker, apply = self._worker, self._apply
+
+        def progress(*args: Any, **kwargs: Any) -> None:
+            # Called by the registrar on the loop thread; report_progress emits thread-safely.
+            worker.report_progress((args, kwargs))
+
+        self._job = worker.submit(lambda: apply(connection, plan, progress, take_over))
+        self.busy_changed.emit(True)
+        return self._job
+
+    def cancel(self) -> None:
+        """Cancel the running registration: the registrar rolls back what it created."""
+        if self._job is None or self.cancel_requested:
+            return
+        self.cancel_requested = True
+        self._worker.cancel(self._job)
+
+    # ---- progress ---------------------------------------------------------------------------
+    def _set_state(self, step: str, state: str) -> None:
+        if self.step_states.get(step) == state:
+            return
+        self.step_states[step] = state
+        self._running_step = step if state == "running" else (
+            None if self._running_step == step else self._running_step
+        )
+        self.step_changed.emit(step, state)
+
+    @staticmethod
+    def _parse(payload: Any) -> tuple[str, str] | None:
+        """Accepts progress(step), progress(step, state), progress(step=…, state=…) or an object
+        with `.step`/`.state` attributes: the UI must not break on the registrar's exact form."""
+        args, kwargs = payload
+        first = args[0] if args else kwargs.get("step")
+        state = args[1] if len(args) > 1 else kwargs.get("state", kwargs.get("status"))
+        if first is not None and not isinstance(first, str):
+            state = getattr(first, "state", getattr(first, "status", state))
+            first = getattr(first, "step", getattr(first, "name", None))
+        if not isinstance(first, str):
+            return None
+        state_text = str(getattr(state, "value", state) or "running").lower()
+        return first, _STATE_WORDS.get(state_text, "running")
+
+    @Slot(int, object)
+    def _on_progress(self, job: int, payload: object) -> None:
+        if job != self._job:
+            return
+        parsed = self._parse(payload)
+        if parsed is None:
+            logger.debug("ignored an unrecognised progress report")
+            return
+        step, state = parsed
+        if state == "running" and self._running_step and self._running_step != step:
+            # A new step started: the previous one is complete.
+            self._set_state(self._running_step, "done")
+        self._set_state(step, state)
+
+    # ---- end of job -------------------------------------------------------------------------
+    def _finish(self, final_state: str) -> None:
+        if self._running_step is not None:
+            self._set_state(self._running_step, final_state)
+        self._job = None
+        self.busy_changed.emit(False)
+
+    @Slot(int, object)
+    def _on_finished(self, job: int, result: object) -> None:
+        if job != self._job:
+            return
+        self._finish("done")
+        self.succeeded.emit(result)
+
+    @Slot(int, object)
+    def _on_failed(self, job: int, exc: object) -> None:
+        if job != self._job:
+            return
+        self._finish("cancelled" if self.cancel_requested else "failed")
+        self.failed.emit(exc)
+
+    @Slot(int)
+    def _on_cancelled(self, job: int) -> None:
+        if job != self._job:
+            return
+        self._finish("cancelled")
+        self.cancelled.emit()

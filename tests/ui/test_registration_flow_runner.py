@@ -1,0 +1,177 @@
+"""RegistrationRunner: progress → step states, success, failure, cancel with rollback.
+
+The registrar is replaced by small coroutines here so the runner's own bookkeeping is tested on
+its own; the full path against the sandbox over HTTP is in test_registration_flow.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from phonewizard.ui.async_worker import AsyncWorker
+from phonewizard.ui.registration_runner import RegistrationRunner, steps_for
+
+
+@pytest.fixture
+def worker(qtbot):
+    w = AsyncWorker()
+    yield w
+    w.shutdown()
+
+
+def record(runner):
+    seen = []
+    runner.step_changed.connect(lambda s, st: seen.append((s, st)))
+    return seen
+
+
+def test_steps_follow_progress_and_success_marks_last_done(qtbot, worker):
+    async def apply(connection, plan, progress, take_over):
+        for step in ("conflict_check", "inbound_trunk", "dispatch_rule"):
+            progress(step)
+            await asyncio.sleep(0.01)
+        return {"sip_uri": "sip:abc.sip.livekit.cloud", "take_over": take_over, "conn": connection}
+
+    runner = RegistrationRunner(worker, apply)
+    seen = record(runner)
+    with qtbot.waitSignal(runner.succeeded, timeout=5000) as blocker:
+        runner.start("CONN", object(), take_over=True)
+        assert runner.busy
+    assert blocker.args[0] == {"sip_uri": "sip:abc.sip.livekit.cloud", "take_over": True, "conn": "CONN"}
+    assert not runner.busy
+    assert seen == [
+        ("conflict_check", "running"),
+        ("conflict_check", "done"),
+        ("inbound_trunk", "running"),
+        ("inbound_trunk", "done"),
+        ("dispatch_rule", "running"),
+        ("dispatch_rule", "done"),
+    ]
+
+
+def test_explicit_states_and_keyword_form_are_understood(qtbot, worker):
+    async def apply(connection, plan, progress, take_over):
+        progress("conflict_check", "started")
+        progress("conflict_check", "ok")
+        progress(step="inbound_trunk", state="created")
+        return "r"
+
+    runner = RegistrationRunner(worker, apply)
+    seen = record(runner)
+    with qtbot.waitSignal(runner.succeeded, timeout=5000):
+        runner.start(None, None)
+    assert seen == [
+        ("conflict_check", "running"),
+        ("conflict_check", "done"),
+        ("inbound_trunk", "done"),
+    ]
+
+
+def test_failure_marks_the_running_step_failed(qtbot, worker):
+    async def apply(connection, plan, progress, take_over):
+        progress("conflict_check")
+        progress("inbound_trunk")
+        raise ValueError("LiveKit refused the inbound trunk: numbers must be set")
+
+    runner = RegistrationRunner(worker, apply)
+    seen = record(runner)
+    with qtbot.waitSignal(runner.failed, timeout=5000) as blocker:
+        runner.start(None, None)
+    assert "numbers must be set" in str(blocker.args[0])
+    assert runner.step_states == {"conflict_check": "done", "inbound_trunk": "failed"}
+    assert not runner.cancel_requested
+    assert seen[-1] == ("inbound_trunk", "failed")
+
+
+def test_cancel_waits_for_rollback_then_reports_cancelled(qtbot, worker):
+    created, started = [], threading.Event()
+
+    async def apply(connection, plan, progress, take_over):
+        progress("conflict_check")
+        progress("inbound_trunk")
+        created.append("ST_1")
+        started.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.05)
+            created.clear()  # the rollback
+            raise
+
+    runner = RegistrationRunner(worker, apply)
+    runner.start(None, None)
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    with qtbot.waitSignal(runner.cancelled, timeout=5000):
+        runner.cancel()
+    assert created == []
+    assert runner.step_states["inbound_trunk"] == "cancelled"
+    assert not runner.busy
+
+
+def test_failed_rollback_during_cancel_is_a_failure_flagged_as_cancel(qtbot, worker):
+    started = threading.Event()
+
+    async def apply(connection, plan, progress, take_over):
+        progress("inbound_trunk")
+        started.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            raise RuntimeError("could not delete ST_left") from None
+
+    runner = RegistrationRunner(worker, apply)
+    runner.start(None, None)
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    with qtbot.waitSignal(runner.failed, timeout=5000) as blocker:
+        runner.cancel()
+    assert runner.cancel_requested
+    assert "ST_left" in str(blocker.args[0])
+
+
+def test_only_one_registration_at_a_time(qtbot, worker):
+    gate = threading.Event()
+
+    async def apply(connection, plan, progress, take_over):
+        while not gate.is_set():
+            await asyncio.sleep(0.01)
+        return 1
+
+    runner = RegistrationRunner(worker, apply)
+    runner.start(None, None)
+    with pytest.raises(RuntimeError):
+        runner.start(None, None)
+    with qtbot.waitSignal(runner.succeeded, timeout=5000):
+        gate.set()
+
+
+def test_two_runners_on_one_worker_ignore_each_others_jobs(qtbot, worker):
+    async def ok(connection, plan, progress, take_over):
+        progress("dispatch_rule")
+        return "ok"
+
+    async def bad(connection, plan, progress, take_over):
+        raise ValueError("no")
+
+    a, b = RegistrationRunner(worker, ok), RegistrationRunner(worker, bad)
+    a_results, b_results = [], []
+    a.succeeded.connect(a_results.append)
+    a.failed.connect(a_results.append)
+    b.succeeded.connect(b_results.append)
+    b.failed.connect(b_results.append)
+    a.start(None, None)
+    b.start(None, None)
+    qtbot.waitUntil(lambda: bool(a_results and b_results), timeout=5000)
+    assert a_results == ["ok"]
+    assert isinstance(b_results[0], ValueError)
+    assert "dispatch_rule" not in b.step_states
+
+
+def test_steps_for_plan_shape():
+    class Plan:
+        inbound_trunk = object()
+        outbound_trunk = None
+
+    assert steps_for(Plan()) == ["conflict_check", "inbound_trunk", "dispatch_rule"]
