@@ -68,12 +68,12 @@ def _default_apply(connection: Any, plan: Any, progress: Callable[..., None], ta
 def steps_for(plan: Any) -> list[str]:
     """The steps this plan will go through, in order, for the checklist shown before it starts."""
     steps = ["conflict_check"]
-    if getattr(plan, "inbound_trunk", None) is not None:
+    if getattr(plan, "inbound", None) is not None:
         steps.append("inbound_trunk")
-    if getattr(plan, "outbound_trunk", None) is not None:
+    if getattr(plan, "outbound", None) is not None:
         steps.append("outbound_trunk")
     steps.append("dispatch_rule")
-    if getattr(plan, "attach_number", None) or getattr(plan, "phone_number_attach", None):
+    if getattr(plan, "attach_number", None):
         steps.append("attach_number")
     return steps
 

@@ -171,7 +171,13 @@ def test_two_runners_on_one_worker_ignore_each_others_jobs(qtbot, worker):
 
 def test_steps_for_plan_shape():
     class Plan:
-        inbound_trunk = object()
-        outbound_trunk = None
+        inbound = object()
+        outbound = None
+        attach_number = None
+
+    class LiveKitNumberPlan:
+        inbound = outbound = None
+        attach_number = "+14155550101"
 
     assert steps_for(Plan()) == ["conflict_check", "inbound_trunk", "dispatch_rule"]
+    assert steps_for(LiveKitNumberPlan()) == ["conflict_check", "dispatch_rule", "attach_number"]
