@@ -6,22 +6,109 @@ This is the one model that the GUI, config files and the CLI validate against
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import SecretStr
+from pydantic import BeforeValidator, SecretStr, ValidationInfo, field_validator, model_validator
 
+from phonewizard.domain.cross_field import raise_or_collect
 from phonewizard.domain.registration import Registration, StrictModel
+from phonewizard.domain.sip_addresses import AddressError, check_host, split_host_port
 
 CONFIG_FORMAT = "phonewizard/1"
+
+_AGENT_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+_URL_SCHEMES = ("ws", "wss", "http", "https")
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def normalise_sip_uri(value: str) -> str:
+    """`abc.sip.livekit.cloud`, `sip:abc…;transport=tcp` or `sips:…` → `sip:abc.sip.livekit.cloud`."""
+    text = value.strip()
+    lowered = text.lower()
+    for scheme in ("sips:", "sip:"):
+        if lowered.startswith(scheme):
+            text = text[len(scheme):]
+            break
+    text = text.split(";", 1)[0].strip()
+    if "@" in text or "://" in text or any(c.isspace() for c in text):
+        raise ValueError(
+            "enter your project's SIP URI as shown in LiveKit Cloud → Settings, e.g. "
+            "sip:abc123xyz.sip.livekit.cloud (host only, no user@ part)"
+        )
+    try:
+        host, port = split_host_port(text)
+        host = check_host(host)
+    except AddressError as exc:
+        raise ValueError(f"the host {exc}") from None
+    return f"sip:{host}:{port}" if port else f"sip:{host}"
 
 
 class LiveKitProfile(StrictModel):
     url: str
     api_key: str
-    api_secret: SecretStr | None = None  # never written to a file; lives in the keyring
-    sip_uri: str | None = None
+    api_secret: Annotated[SecretStr | None, BeforeValidator(_blank_is_none)] = None  # in the keyring
+    sip_uri: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
     # Plain http/ws to a non-local host sends the signed token in clear; only on explicit request.
     allow_insecure_transport: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        example = "e.g. wss://my-project.livekit.cloud"
+        if not value:
+            raise ValueError(f"required: enter your LiveKit server URL, {example}")
+        if len(value) > 2048 or any(c.isspace() for c in value):
+            raise ValueError(f"is not a URL; {example}")
+        try:
+            parts = urlsplit(value)
+            host = parts.hostname
+            parts.port  # raises ValueError on a bad port
+        except ValueError:
+            raise ValueError(f"is not a valid URL; {example}") from None
+        if parts.scheme.lower() not in _URL_SCHEMES:
+            raise ValueError(f"must start with wss://, ws://, https:// or http://; {example}")
+        if not host:
+            raise ValueError(f"is missing the host name; {example}")
+        return value.rstrip("/")
+
+    @field_validator("api_key")
+    @classmethod
+    def _api_key(cls, value: str) -> str:
+        if not value:
+            raise ValueError("required: enter the API key from LiveKit Cloud → Settings → API keys")
+        if any(c.isspace() or not c.isprintable() for c in value) or len(value) > 256:
+            raise ValueError("an API key has no spaces; copy it again from LiveKit Cloud → Settings → API keys")
+        return value
+
+    @field_validator("sip_uri")
+    @classmethod
+    def _sip_uri(cls, value: str | None) -> str | None:
+        return normalise_sip_uri(value) if value else None
+
+    @model_validator(mode="after")
+    def _secure_transport(self, info: ValidationInfo) -> "LiveKitProfile":
+        raise_or_collect(info, "livekit", self.transport_findings())
+        return self
+
+    def transport_findings(self) -> list[tuple[tuple[str, ...], str]]:
+        parts = urlsplit(self.url)
+        if parts.scheme.lower() in ("ws", "http") and not self.allow_insecure_transport:
+            if (parts.hostname or "").lower() not in _LOCAL_HOSTS:
+                return [(("url",), (
+                    "uses an unencrypted connection to a remote server, but the API secret signs "
+                    "every request: use wss:// or https:// (or set allow_insecure_transport if you "
+                    "really mean it)"
+                ))]
+        return []
+
+    def is_local(self) -> bool:
+        return (urlsplit(self.url).hostname or "").lower() in _LOCAL_HOSTS
 
 
 class PhoneWizardConfig(StrictModel):
@@ -29,3 +116,18 @@ class PhoneWizardConfig(StrictModel):
     agent_name: str
     livekit: LiveKitProfile
     registration: Registration
+
+    @field_validator("agent_name")
+    @classmethod
+    def _agent_name(cls, value: str) -> str:
+        if not value:
+            raise ValueError("required: enter the agent name your agent registers with (agent_name in WorkerOptions)")
+        if not _AGENT_NAME.match(value):
+            if len(value) > 128:
+                raise ValueError("is longer than 128 characters")
+            bad = next(c for c in value if not re.match(r"[A-Za-z0-9_.\-]", c))
+            raise ValueError(
+                f"'{bad}' is not allowed: use letters, digits, '_', '.' and '-' (the name becomes "
+                "part of room names and must equal the name your agent registers with)"
+            )
+        return value

@@ -1,0 +1,97 @@
+"""Per-provider outbound-address rules and the builders the UI uses to compose a host.
+
+Only Telnyx has a shared outbound host; Twilio, Vonage and Bandwidth need a per-trunk host
+(reference/providers.md §0.1, §2.1). The seed's examples (`pstn.twilio.com`, `sip-us.vonage.com`)
+are only suffixes, so those bare forms are errors that ask for the missing trunk part.
+"""
+
+from __future__ import annotations
+
+import re
+
+VONAGE_HINT = (
+    "Vonage Elastic SIP Trunking requires your trunk domain in the outbound_address. "
+    "Format: {your-trunk-domain}.sip-{region}.vonage.com "
+    "Example: mrassistant-developer.sip-us.vonage.com "
+    "Find this in Vonage Dashboard → SIP Trunks → Your Trunk → Outbound Calling section."
+)
+
+TWILIO_EDGES = ("ashburn", "umatilla", "dublin", "frankfurt", "singapore", "tokyo", "sao-paulo", "sydney")
+VONAGE_REGIONS = ("us", "eu", "ap")
+TELNYX_HOSTS = {
+    "us": "sip.telnyx.com",
+    "eu": "sip.telnyx.eu",
+    "au": "sip.telnyx.com.au",
+    "ca": "sip.telnyx.ca",
+    "asia": "sip.telnyx.asia",
+}
+
+_TWILIO = re.compile(r"^[a-z0-9][a-z0-9-]*\.pstn(\.[a-z0-9-]+)?\.twilio\.com$")
+_VONAGE = re.compile(r"^[a-z0-9-]{1,63}\.sip-(us|eu|ap)\.vonage\.com$")
+_BANDWIDTH = re.compile(r"^([a-z0-9-]+\.)+auth\.bandwidth\.com$")
+_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def outbound_host_problem(provider: str, host: str) -> tuple[str, str] | None:
+    """('error'|'warning', message) when `host` does not fit the provider, else None.
+
+    `host` is already a syntactically valid host name or IP (sip_addresses.check_host).
+    """
+    host = host.lower()
+    if provider == "twilio":
+        if host in ("pstn.twilio.com",) or re.fullmatch(r"pstn\.[a-z0-9-]+\.twilio\.com", host):
+            return "error", (
+                "add your trunk's Termination SIP URI name in front: {name}.pstn.twilio.com, "
+                "e.g. mytrunk.pstn.twilio.com (Twilio Console → Elastic SIP Trunking → your trunk → "
+                "Termination)"
+            )
+        if not _TWILIO.match(host):
+            return "error", (
+                "a Twilio termination address ends in pstn.twilio.com, e.g. mytrunk.pstn.twilio.com "
+                "or mytrunk.pstn.frankfurt.twilio.com for an edge location"
+            )
+    elif provider == "vonage":
+        if not _VONAGE.match(host):
+            return "error", VONAGE_HINT
+    elif provider == "telnyx":
+        if host not in TELNYX_HOSTS.values():
+            hosts = ", ".join(TELNYX_HOSTS.values())
+            return "error", f"Telnyx's outbound host is one of {hosts} (sip.telnyx.com in the US)"
+    elif provider == "bandwidth":
+        if not _BANDWIDTH.match(host):
+            return "warning", (
+                "Bandwidth outbound addresses are usually your SIP realm, {realm}.{hash}.auth.bandwidth.com "
+                "(Account → SIP Credentials → Manage Realms); check this address"
+            )
+    return None
+
+
+def twilio_address(trunk_name: str, edge: str | None = None) -> str:
+    """`{name}.pstn.twilio.com` or `{name}.pstn.{edge}.twilio.com`; raises ValueError on bad input."""
+    name = trunk_name.strip().lower()
+    if not _NAME.match(name):
+        raise ValueError("the trunk name may contain letters, digits and inner '-' only")
+    if edge:
+        edge = edge.strip().lower()
+        if not re.fullmatch(r"[a-z0-9-]+", edge):
+            raise ValueError(f"unknown Twilio edge '{edge}'")
+        return f"{name}.pstn.{edge}.twilio.com"
+    return f"{name}.pstn.twilio.com"
+
+
+def vonage_address(domain: str, region: str = "us") -> str:
+    """`{domain}.sip-{region}.vonage.com`; raises ValueError on bad input."""
+    name = domain.strip().lower()
+    if not re.fullmatch(r"[a-z0-9-]{1,63}", name):
+        raise ValueError("the Vonage trunk domain may contain letters, digits and '-' only")
+    if region not in VONAGE_REGIONS:
+        raise ValueError(f"Vonage region must be one of {', '.join(VONAGE_REGIONS)}")
+    return f"{name}.sip-{region}.vonage.com"
+
+
+def telnyx_address(region: str = "us") -> str:
+    """Telnyx's shared signalling host for a region (us, eu, au, ca, asia)."""
+    try:
+        return TELNYX_HOSTS[region]
+    except KeyError:
+        raise ValueError(f"Telnyx region must be one of {', '.join(TELNYX_HOSTS)}") from None
