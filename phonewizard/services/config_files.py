@@ -1,0 +1,286 @@
+"""Reading and writing the phonewizard config file (DESIGN.md, "Contracts").
+
+Format: UTF-8 JSON `{"format": "phonewizard/1", "agent_name", "livekit": {"url", "api_key",
+"sip_uri"}, "registration": {<seed request body>}}`. Writes are atomic (temp file in the same
+folder → fsync → mode 0600 → `os.replace`) and never contain a secret: the LiveKit API secret
+and the SIP auth password are dropped. Reads refuse anything that is not such a document with a
+`ConfigFileError` that says what is wrong and where; a hand-written plaintext secret is accepted
+with a notice. Field-level validation is `check_config`'s job, so the GUI, CLI and files agree.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from phonewizard import APP_NAME
+from phonewizard.domain.config_document import CONFIG_FORMAT, PhoneWizardConfig
+from phonewizard.domain.phone_numbers import parse_e164
+from phonewizard.domain.report import Problem, Report, check_config
+from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailable, sip_password_key
+
+MAX_FILE_BYTES = 1024 * 1024  # a real config is a few KiB; anything bigger is not one
+_FORMAT_RE = re.compile(r"^phonewizard/(\d+)$")
+_STAND_IN = "stand-in-for-validation-only"
+
+
+class ConfigFileError(Exception):
+    """The file cannot be used at all (missing, not JSON, wrong format…); message says why."""
+
+
+@dataclass
+class LoadedConfig:
+    """A parsed file: the validation report, the raw JSON object, and file-level notices
+    (e.g. "this file holds a plaintext password") to show as warnings."""
+
+    report: Report
+    raw: dict[str, Any]
+    notices: list[str] = field(default_factory=list)
+
+
+def default_config_dir() -> Path:
+    """Linux `~/.config/phonewizard`, macOS `~/Library/Application Support/phonewizard`,
+    Windows `%LOCALAPPDATA%\\phonewizard`."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    """The default profile the wizard saves and `list`/`unregister` read."""
+    return default_config_dir() / "config.json"
+
+
+def config_to_document(config: PhoneWizardConfig) -> dict[str, Any]:
+    """The JSON object written to disk: no secrets, no `null` noise."""
+    document = config.model_dump(
+        mode="json",
+        exclude={"livekit": {"api_secret"}, "registration": {"auth_password"}},
+        exclude_none=True,
+    )
+    if not document["livekit"].get("allow_insecure_transport"):
+        # Only written when the user explicitly asked for it, to keep files minimal.
+        document["livekit"].pop("allow_insecure_transport", None)
+    # Key order of the contract, whatever pydantic's field order is.
+    return {
+        "format": CONFIG_FORMAT,
+        "agent_name": document["agent_name"],
+        "livekit": document["livekit"],
+        "registration": document["registration"],
+    }
+
+
+def save_config(path: str | os.PathLike[str], config: PhoneWizardConfig) -> Path:
+    """Write `config` to `path` atomically with mode 0600; returns the path written."""
+    text = json.dumps(config_to_document(config), indent=2, ensure_ascii=False) + "\n"
+    return write_private_text(Path(path), text)
+
+
+def write_private_text(path: Path, text: str) -> Path:
+    """Atomically replace `path` with `text` (UTF-8), mode 0600. Readers never see half a file
+    and an error leaves the old file untouched and no temp file behind."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o600)  # mkstemp already uses 0600; this makes it explicit on all OSes
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def load_config(path: str | os.PathLike[str], secrets: SecretStore | None = None) -> LoadedConfig:
+    """Parse and validate a config file. File-level problems raise `ConfigFileError`; field
+    problems are in `report.errors` (the caller decides; `report.ok` says whether to go on).
+
+    Saved files never hold the SIP password, yet the model requires one next to
+    `auth_username`. So when the file has a username and no password, the password is looked
+    up in `secrets` (the keyring) for validation; if it is not there either, the file still
+    validates, `report.config` carries `auth_password=None`, and a warning says where the
+    password must come from — `register` then refuses, `validate` does not.
+    """
+    raw = read_document(path)
+    notices = _secret_notices(raw)
+    work = copy.deepcopy(raw)
+    registration = work.get("registration")
+    missing_password = False
+    if (
+        isinstance(registration, dict)
+        and isinstance(registration.get("auth_username"), str)
+        and registration["auth_username"].strip()
+        and not registration.get("auth_password")
+    ):
+        password = _password_from_keyring(registration, secrets, notices)
+        missing_password = password is None
+        # A stand-in only so the model validates; removed from the report below, never sent.
+        registration["auth_password"] = password if password else _STAND_IN
+    report = check_config(work)
+    if missing_password:
+        report = _without_stand_in(report)
+    return LoadedConfig(report=report, raw=raw, notices=notices)
+
+
+def password_key_for(registration: dict[str, Any]) -> str | None:
+    """Keyring entry of the SIP password for a raw `registration` object (number as +E.164)."""
+    username = registration.get("auth_username")
+    number = registration.get("phone_number")
+    if not (isinstance(username, str) and isinstance(number, str) and username.strip()):
+        return None
+    try:
+        number = parse_e164(number)
+    except ValueError:
+        pass  # invalid number: check_config reports it; the key is then just not found
+    return sip_password_key(number, username)
+
+
+def _password_from_keyring(
+    registration: dict[str, Any], secrets: SecretStore | None, notices: list[str]
+) -> str | None:
+    key = password_key_for(registration)
+    if secrets is None or key is None:
+        return None
+    try:
+        return secrets.get(key)
+    except SecretStoreUnavailable as exc:
+        notices.append(f"registration.auth_password: {exc}")
+        return None
+
+
+def _without_stand_in(report: Report) -> Report:
+    field_name = "registration.auth_password"
+    config = report.config
+    if config is not None:
+        registration = config.registration.model_copy(update={"auth_password": None})
+        config = config.model_copy(update={"registration": registration})
+    warnings = [p for p in report.warnings if p.field != field_name]
+    warnings.append(
+        Problem(
+            field_name,
+            "not in this file and not in the system keyring; `register` needs it: add "
+            '"auth_password" to the file for one run (it is then saved in the keyring) '
+            "or save it with the wizard",
+        )
+    )
+    return Report(
+        config=config,
+        errors=[p for p in report.errors if p.field != field_name],
+        warnings=warnings,
+    )
+
+
+def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The JSON object of a phonewizard/1 file, or ConfigFileError."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ConfigFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ConfigFileError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise ConfigFileError(f"{path}: is a folder, not a config file")
+    if size > MAX_FILE_BYTES:
+        raise ConfigFileError(
+            f"{path}: {size} bytes is too large for a phonewizard config (limit 1 MiB); "
+            "is this the right file?"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigFileError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        # utf-8-sig: Windows editors like to prepend a BOM; it is harmless, so accept it.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError(
+            f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
+        ) from None
+    try:
+        document = json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise ConfigFileError(
+            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except ValueError as exc:
+        raise ConfigFileError(f"{path}: invalid JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise ConfigFileError(
+            f"{path}: expected a JSON object {{\"format\": \"{CONFIG_FORMAT}\", ...}}, "
+            f"found {_json_type(document)}"
+        )
+    _check_format(path, document)
+    return document
+
+
+def _check_format(path: Path, document: dict[str, Any]) -> None:
+    fmt = document.get("format")
+    if fmt is None:
+        raise ConfigFileError(
+            f'{path}: format: missing; a phonewizard config starts with "format": "{CONFIG_FORMAT}"'
+        )
+    if fmt == CONFIG_FORMAT:
+        return
+    match = _FORMAT_RE.match(fmt) if isinstance(fmt, str) else None
+    if match and int(match.group(1)) > int(CONFIG_FORMAT.split("/")[1]):
+        raise ConfigFileError(
+            f"{path}: format: written by a newer phonewizard ({fmt}); upgrade phonewizard to read it"
+        )
+    raise ConfigFileError(
+        f"{path}: format: unknown format {json.dumps(fmt)}; expected \"{CONFIG_FORMAT}\""
+    )
+
+
+def _secret_notices(raw: dict[str, Any]) -> list[str]:
+    """Hand-written files may carry secrets; allowed, but the user should move them."""
+    notices = []
+    registration = raw.get("registration")
+    if isinstance(registration, dict) and registration.get("auth_password"):
+        notices.append(
+            "registration.auth_password: this file holds a plaintext SIP password; it should live "
+            "in the system keyring (register once with it, then remove it from the file)"
+        )
+    livekit = raw.get("livekit")
+    if isinstance(livekit, dict) and livekit.get("api_secret"):
+        notices.append(
+            "livekit.api_secret: this file holds the plaintext LiveKit API secret; keep it in "
+            "the system keyring or the LIVEKIT_API_SECRET variable instead"
+        )
+    return notices
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json keeps the last duplicate silently; in a hand-written config that hides a mistake.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {json.dumps(key)}")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _json_type(value: Any) -> str:
+    return {list: "an array", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number"
+    )
