@@ -49,3 +49,6 @@ def isolated_dirs(tmp_path, monkeypatch):
     for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "LIVEKIT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
+
+
+pytest_plugins = ["tests.sandbox_fixtures"]

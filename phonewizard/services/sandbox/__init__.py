@@ -1,1 +1,23 @@
-"""The local LiveKit SIP server ("sandbox"): LiveKit's Twirp SIP API over real HTTP."""
+"""The local LiveKit SIP server ("sandbox"): LiveKit's Twirp SIP API over real HTTP.
+
+Public API: ``SandboxServer`` (start/stop in a loop or its own thread, ``faults``, ``log``,
+``snapshot()``, ``counts()``), ``run_forever`` for the ``phonewizard sandbox`` command, and
+``DEFAULT_PHONE_NUMBERS``. See docs/readme/sandbox.md.
+"""
+
+from .faults import Faults, RequestLog
+from .ids import normalize_number
+from .runner import run_forever
+from .server import DEFAULT_PHONE_NUMBERS, DEFAULT_SIP_URI, SandboxServer
+from .store import StateFileError
+
+__all__ = [
+    "DEFAULT_PHONE_NUMBERS",
+    "DEFAULT_SIP_URI",
+    "Faults",
+    "RequestLog",
+    "SandboxServer",
+    "StateFileError",
+    "normalize_number",
+    "run_forever",
+]

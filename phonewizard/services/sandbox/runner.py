@@ -1,0 +1,57 @@
+"""``run_forever``: the blocking entry point behind ``phonewizard sandbox``.
+
+Prints where the sandbox listens and the exact environment variables to point the wizard (or any
+livekit-api program) at it. Printing the API secret is intended here: it is a throwaway secret of
+a local test server, shown once on the user's own terminal and never written to a file or log.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+from .server import SandboxServer
+
+
+def usage_text(server: SandboxServer) -> str:
+    return "\n".join(
+        [
+            f"LiveKit SIP sandbox listening on {server.url}",
+            "This is a local stand-in for a LiveKit project: it checks requests like LiveKit does, "
+            "but places no calls.",
+            "",
+            "Point the wizard, the CLI or any livekit-api program at it with:",
+            f"  export LIVEKIT_URL={server.url}",
+            f"  export LIVEKIT_API_KEY={server.api_key}",
+            f"  export LIVEKIT_API_SECRET={server.api_secret}",
+            "",
+            f"SIP URI to give a provider (not dialable): {server.sip_uri}",
+            f"Phone numbers owned by the sandbox: {', '.join(_numbers(server))}",
+            "Press Ctrl-C to stop.",
+        ]
+    )
+
+
+def _numbers(server: SandboxServer) -> list[str]:
+    return sorted(pn["e164_format"] for pn in server.snapshot()["phone_numbers"].values())
+
+
+def run_forever(port: int, state_path: Path | None, api_key: str, api_secret: str | None) -> None:
+    """Serve until Ctrl-C (SIGINT) or SIGTERM; state is kept in ``state_path`` when given."""
+    server = SandboxServer(api_key=api_key, api_secret=api_secret, port=port, state_path=state_path)
+    server.start_in_thread()
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        print(usage_text(server), flush=True)
+        if state_path is not None:
+            print(f"State is kept in {state_path} (SIP passwords are not saved).", flush=True)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.stop_thread()
+        print("Sandbox stopped.", flush=True)

@@ -1,0 +1,208 @@
+"""The ``livekit.SIP`` methods, in the order and with the checks of livekit-server
+``pkg/service/sip.go``: request validation → conflict check against the stored objects → store.
+
+Every handler takes the decoded request message and returns the response message; failures are
+raised as ``TwirpError`` (or ``PlainError`` for LiveKit's unwrapped errors). Handlers never await,
+so each one runs atomically on the server loop.
+"""
+
+from __future__ import annotations
+
+from livekit.protocol import sip as sip_pb
+
+from . import updates
+from .conflicts import check_rules, check_trunks
+from .errors import TwirpError, invalid, not_found
+from .ids import DISPATCH_RULE_PREFIX, TRUNK_PREFIX, new_id, normalize_number
+from .store import Store
+from .validation import ValidationFailure, check_dispatch_rule, check_inbound_trunk, check_outbound_trunk
+
+TRUNK_NOT_FOUND = "requested sip trunk does not exist"
+RULE_NOT_FOUND = "requested sip dispatch rule does not exist"
+
+
+def _validated(check, *args) -> None:
+    """Request validation errors become invalid_argument with LiveKit's message."""
+    try:
+        check(*args)
+    except ValidationFailure as e:
+        raise invalid(e.msg) from None
+
+
+def _check_create_trunk(req, check_info) -> None:
+    if not req.HasField("trunk"):
+        raise ValidationFailure("missing trunk")
+    if req.trunk.sip_trunk_id != "":
+        raise ValidationFailure("trunk id must not be set")
+    check_info(req.trunk)
+
+
+def _page(items: list, page) -> list:
+    """Pagination.Filter: only IDs after ``after_id``; the server walks all pages, so no limit."""
+    if page.after_id:
+        return [i for i in items if _id_of(i) > page.after_id]
+    return items
+
+
+def _id_of(item) -> str:
+    return getattr(item, "sip_trunk_id", "") or getattr(item, "sip_dispatch_rule_id", "")
+
+
+class SipService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # ---- inbound trunks ------------------------------------------------------------------
+    def CreateSIPInboundTrunk(self, req: sip_pb.CreateSIPInboundTrunkRequest):
+        _validated(_check_create_trunk, req, check_inbound_trunk)
+        info = sip_pb.SIPInboundTrunkInfo()
+        info.CopyFrom(req.trunk)
+        with self.store.lock:
+            # The new trunk keeps an empty ID during the check so messages print "<new>".
+            check_trunks(self.store.list("inbound") + [info])
+            info.sip_trunk_id = new_id(TRUNK_PREFIX)
+            self.store.put("inbound", info.sip_trunk_id, info)
+        return info
+
+    def UpdateSIPInboundTrunk(self, req: sip_pb.UpdateSIPInboundTrunkRequest):
+        _validated(updates.check_inbound_update_request, req)
+        with self.store.lock:
+            current = self.store.get("inbound", req.sip_trunk_id)
+            if current is None:
+                raise not_found(TRUNK_NOT_FOUND)
+            info = updates.apply_inbound(current, req)
+            # The updated trunk replaces its old self in the list: it never conflicts with itself.
+            trunks = [info if t.sip_trunk_id == req.sip_trunk_id else t for t in self.store.list("inbound")]
+            check_trunks(trunks)
+            self.store.put("inbound", info.sip_trunk_id, info)
+        return info
+
+    def ListSIPInboundTrunk(self, req: sip_pb.ListSIPInboundTrunkRequest):
+        items = [t for t in self.store.list("inbound") if _inbound_matches(req, t)]
+        return sip_pb.ListSIPInboundTrunkResponse(items=_page(items, req.page))
+
+    # ---- outbound trunks -----------------------------------------------------------------
+    def CreateSIPOutboundTrunk(self, req: sip_pb.CreateSIPOutboundTrunkRequest):
+        _validated(_check_create_trunk, req, check_outbound_trunk)
+        info = sip_pb.SIPOutboundTrunkInfo()
+        info.CopyFrom(req.trunk)
+        # "No additional validation needed for outbound": no conflict check on LiveKit either.
+        info.sip_trunk_id = new_id(TRUNK_PREFIX)
+        self.store.put("outbound", info.sip_trunk_id, info)
+        return info
+
+    def UpdateSIPOutboundTrunk(self, req: sip_pb.UpdateSIPOutboundTrunkRequest):
+        _validated(updates.check_outbound_update_request, req)
+        with self.store.lock:
+            current = self.store.get("outbound", req.sip_trunk_id)
+            if current is None:
+                raise not_found(TRUNK_NOT_FOUND)
+            info = updates.apply_outbound(current, req)
+            self.store.put("outbound", info.sip_trunk_id, info)
+        return info
+
+    def ListSIPOutboundTrunk(self, req: sip_pb.ListSIPOutboundTrunkRequest):
+        items = [t for t in self.store.list("outbound") if _outbound_matches(req, t)]
+        return sip_pb.ListSIPOutboundTrunkResponse(items=_page(items, req.page))
+
+    def DeleteSIPTrunk(self, req: sip_pb.DeleteSIPTrunkRequest):
+        if req.sip_trunk_id == "":
+            raise invalid("trunk ID is required")
+        # OSS deletes with HDEL on both hashes: an unknown ID is not an error.
+        with self.store.lock:
+            self.store.delete("inbound", req.sip_trunk_id)
+            self.store.delete("outbound", req.sip_trunk_id)
+        return sip_pb.SIPTrunkInfo(sip_trunk_id=req.sip_trunk_id)
+
+    # ---- dispatch rules ------------------------------------------------------------------
+    def CreateSIPDispatchRule(self, req: sip_pb.CreateSIPDispatchRuleRequest):
+        if req.HasField("dispatch_rule"):
+            updates.upgrade_media(req.dispatch_rule)
+            if req.dispatch_rule.sip_dispatch_rule_id != "":
+                raise invalid("rule id must not be set")
+            info = sip_pb.SIPDispatchRuleInfo()
+            info.CopyFrom(req.dispatch_rule)
+        else:
+            info = _legacy_rule(req)
+        _validated(check_dispatch_rule, info)
+        info.sip_dispatch_rule_id = ""
+        with self.store.lock:
+            check_rules(self.store.list("rules") + [info])
+            info.sip_dispatch_rule_id = new_id(DISPATCH_RULE_PREFIX)
+            self.store.put("rules", info.sip_dispatch_rule_id, info)
+        return info
+
+    def UpdateSIPDispatchRule(self, req: sip_pb.UpdateSIPDispatchRuleRequest):
+        _validated(updates.check_rule_update_request, req)
+        with self.store.lock:
+            current = self.store.get("rules", req.sip_dispatch_rule_id)
+            if current is None:
+                raise not_found(RULE_NOT_FOUND)
+            info = updates.apply_rule(current, req)
+            rules = [info if r.sip_dispatch_rule_id == req.sip_dispatch_rule_id else r for r in self.store.list("rules")]
+            check_rules(rules)
+            self.store.put("rules", info.sip_dispatch_rule_id, info)
+        return info
+
+    def ListSIPDispatchRule(self, req: sip_pb.ListSIPDispatchRuleRequest):
+        items = [r for r in self.store.list("rules") if _rule_matches(req, r)]
+        return sip_pb.ListSIPDispatchRuleResponse(items=_page(items, req.page))
+
+    def DeleteSIPDispatchRule(self, req: sip_pb.DeleteSIPDispatchRuleRequest):
+        if req.sip_dispatch_rule_id == "":
+            raise invalid("dispatch rule ID is required")
+        with self.store.lock:
+            info = self.store.get("rules", req.sip_dispatch_rule_id)
+            if info is None:
+                raise not_found(RULE_NOT_FOUND)
+            self.store.delete("rules", req.sip_dispatch_rule_id)
+        return info
+
+
+def _legacy_rule(req: sip_pb.CreateSIPDispatchRuleRequest) -> sip_pb.SIPDispatchRuleInfo:
+    """CreateSIPDispatchRuleRequest.DispatchRuleInfo() for the deprecated top-level fields."""
+    info = sip_pb.SIPDispatchRuleInfo(
+        trunk_ids=req.trunk_ids,
+        inbound_numbers=req.inbound_numbers,
+        hide_phone_number=req.hide_phone_number,
+        name=req.name,
+        metadata=req.metadata,
+        attributes=dict(req.attributes),
+        room_preset=req.room_preset,
+    )
+    if req.HasField("rule"):
+        info.rule.CopyFrom(req.rule)
+    if req.HasField("room_config"):
+        info.room_config.CopyFrom(req.room_config)
+    return info
+
+
+def _inbound_matches(req, info) -> bool:
+    """ListSIPInboundTrunkRequest.Filter: IDs exact; numbers normalised; wildcard trunks always."""
+    if req.trunk_ids and info.sip_trunk_id not in req.trunk_ids:
+        return False
+    if req.numbers and info.numbers:
+        wanted = set(req.numbers) | {normalize_number(n) for n in req.numbers}
+        return any(n in wanted or normalize_number(n) in wanted for n in info.numbers)
+    return True
+
+
+def _outbound_matches(req, info) -> bool:
+    """ListSIPOutboundTrunkRequest.Filter: numbers compared as exact strings."""
+    if req.trunk_ids and info.sip_trunk_id not in req.trunk_ids:
+        return False
+    if req.numbers and info.numbers:
+        return any(n in req.numbers for n in info.numbers)
+    return True
+
+
+def _rule_matches(req, info) -> bool:
+    """ListSIPDispatchRuleRequest.Filter: rule IDs exact; trunk filter keeps catch-all rules."""
+    if req.dispatch_rule_ids and info.sip_dispatch_rule_id not in req.dispatch_rule_ids:
+        return False
+    if req.trunk_ids and info.trunk_ids:
+        return any(t in req.trunk_ids for t in info.trunk_ids)
+    return True
+
+
+__all__ = ["SipService", "TwirpError"]
