@@ -8,7 +8,7 @@ that folder to `<bundle>/_internal/resources/` and PyInstaller exposes `_interna
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 # Icon file names inside resources/ (made by scripts/make_icons.py from the SVG).
 ICON_SVG = "icons/phonewizard.svg"
@@ -30,10 +30,10 @@ def resource_path(name: str) -> Path:
     Raises FileNotFoundError naming the file and the folder searched, so a broken bundle
     says what is missing instead of showing a blank icon.
     """
-    relative = Path(*name.split("/"))
-    if relative.is_absolute() or ".." in relative.parts:
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or Path(name).is_absolute() or ".." in relative.parts:
         raise ValueError(f"resource name must be relative and inside resources/: {name!r}")
-    path = resources_dir() / relative
+    path = resources_dir().joinpath(*relative.parts)
     if not path.exists():
         raise FileNotFoundError(f"resource {name!r} not found in {resources_dir()}")
     return path

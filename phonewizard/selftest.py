@@ -111,7 +111,7 @@ def check_sandbox() -> Check:
 
     from phonewizard.services.sandbox import SandboxServer
 
-    server = SandboxServer()
+    server = SandboxServer()  # in-memory state: nothing written to disk
     server.start_in_thread()
     try:
         url, key, secret = server.url, server.api_key, server.api_secret
@@ -129,7 +129,7 @@ def check_sandbox() -> Check:
 
         count = asyncio.run(asyncio.wait_for(list_trunks(), SANDBOX_TIMEOUT))
     finally:
-        server.stop()
+        server.stop_thread()
     return Check("sandbox", "ok", f"{url} listed {count} inbound trunk(s)")
 
 
