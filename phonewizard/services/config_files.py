@@ -17,7 +17,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import platformdirs
 
@@ -105,7 +105,11 @@ def write_private_text(path: Path, text: str) -> Path:
     return path
 
 
-def load_config(path: str | os.PathLike[str], secrets: SecretStore | None = None) -> LoadedConfig:
+def load_config(
+    path: str | os.PathLike[str],
+    secrets: SecretStore | None = None,
+    livekit_overrides: Mapping[str, str] | None = None,
+) -> LoadedConfig:
     """Parse and validate a config file. File-level problems raise `ConfigFileError`; field
     problems are in `report.errors` (the caller decides; `report.ok` says whether to go on).
 
@@ -114,10 +118,17 @@ def load_config(path: str | os.PathLike[str], secrets: SecretStore | None = None
     up in `secrets` (the keyring) for validation; if it is not there either, the file still
     validates, `report.config` carries `auth_password=None`, and a warning says where the
     password must come from — `register` then refuses, `validate` does not.
+
+    `livekit_overrides` (e.g. from LIVEKIT_URL/LIVEKIT_API_KEY) replace fields of the file's
+    `livekit` profile before validation, so they are checked by the same rules; `raw` stays
+    what the file says.
     """
     raw = read_document(path)
     notices = _secret_notices(raw)
     work = copy.deepcopy(raw)
+    if livekit_overrides:
+        profile = work.get("livekit")
+        work["livekit"] = {**(profile if isinstance(profile, dict) else {}), **livekit_overrides}
     registration = work.get("registration")
     missing_password = False
     if (

@@ -224,3 +224,23 @@ def test_default_path_follows_the_platform_config_dir(isolated_dirs):
     assert path.name == "config.json" and path.parent.name == "phonewizard"
     if sys.platform.startswith("linux"):
         assert path == isolated_dirs / "config" / "phonewizard" / "config.json"
+
+
+def test_livekit_overrides_replace_the_profile_and_are_validated(tmp_path):
+    path = save_config(tmp_path / "phone.json", _config())
+    loaded = load_config(path, livekit_overrides={"url": "wss://other.livekit.cloud", "api_key": "K2"})
+    assert loaded.report.ok, loaded.report.errors
+    assert loaded.report.config.livekit.url == "wss://other.livekit.cloud"
+    assert loaded.report.config.livekit.api_key == "K2"
+    assert loaded.raw["livekit"]["url"] == "http://127.0.0.1:7880"
+    insecure = load_config(path, livekit_overrides={"url": "http://203.0.113.9:7880"})
+    assert [p.field for p in insecure.report.errors] == ["livekit.url"]
+
+
+def test_overrides_can_supply_a_missing_profile(tmp_path):
+    document = json.loads(save_config(tmp_path / "a.json", _config()).read_text())
+    del document["livekit"]
+    path = _write(tmp_path / "b.json", document)
+    assert not load_config(path).report.ok
+    loaded = load_config(path, livekit_overrides={"url": "http://127.0.0.1:7880", "api_key": "devkey"})
+    assert loaded.report.ok, loaded.report.errors
