@@ -1,0 +1,141 @@
+"""The connection to a LiveKit project and the errors every LiveKit call is translated into.
+
+`open_api(conn)` builds `LiveKitAPI` inside the running coroutine (its aiohttp session belongs to
+the loop that creates it) and closes it afterwards. `guard(conn, awaitable)` turns whatever the
+client raises into one of three errors people can act on:
+
+* `LiveKitUnreachable` — no answer (DNS, refused connection, TLS, timeout, not a LiveKit server);
+* `LiveKitAuthFailed`  — the API key or secret was not accepted;
+* `LiveKitRefused`     — LiveKit answered and said no (invalid argument, conflict, …).
+
+Messages are plain sentences and never contain the API secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import AsyncIterator, Awaitable, TypeVar
+from urllib.parse import urlparse
+
+import aiohttp
+from google.protobuf.message import DecodeError
+from livekit.api import LiveKitAPI, TwirpError
+
+T = TypeVar("T")
+
+_AUTH_CODES = {"unauthenticated", "permission_denied"}
+
+
+class LiveKitError(Exception):
+    """Base of every LiveKit failure shown to a user. `str(e)` is a complete sentence."""
+
+
+class LiveKitUnreachable(LiveKitError):
+    pass
+
+
+class LiveKitAuthFailed(LiveKitError):
+    pass
+
+
+class LiveKitRefused(LiveKitError):
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where and as whom to talk to LiveKit. The secret never appears in the repr."""
+
+    url: str
+    api_key: str
+    api_secret: str = field(repr=False)
+    timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        parsed = urlparse(self.url or "")
+        if parsed.scheme not in ("http", "https", "ws", "wss") or not parsed.netloc:
+            raise LiveKitUnreachable(
+                f"The LiveKit URL “{self.url}” is not usable: it must look like "
+                "wss://your-project.livekit.cloud (or http://127.0.0.1:7880 for a local server)."
+            )
+        # Empty key or secret would make livekit-api fall back to LIVEKIT_* variables silently.
+        if not self.api_key or not self.api_secret:
+            raise LiveKitAuthFailed(
+                "The LiveKit API key and secret are both required (LiveKit Cloud → "
+                "Settings → API keys)."
+            )
+
+
+@asynccontextmanager
+async def open_api(conn: Connection) -> AsyncIterator[LiveKitAPI]:
+    """A LiveKitAPI for the duration of the block, created on the current event loop."""
+    api = LiveKitAPI(
+        conn.url,
+        conn.api_key,
+        conn.api_secret,
+        timeout=aiohttp.ClientTimeout(total=conn.timeout),
+    )
+    try:
+        yield api
+    finally:
+        await api.aclose()
+
+
+def map_error(exc: BaseException, conn: Connection) -> LiveKitError | None:
+    """The user-facing error for a client exception, or None if it is not a LiveKit failure
+    (programming errors and cancellation pass through unchanged)."""
+    if isinstance(exc, LiveKitError):
+        return exc
+    if isinstance(exc, TwirpError):
+        if exc.status == 401 or exc.status == 403 or exc.code in _AUTH_CODES:
+            return LiveKitAuthFailed(
+                f"LiveKit at {conn.url} did not accept API key “{conn.api_key}” and its secret. "
+                "Check both in LiveKit Cloud → Settings → API keys."
+            )
+        if exc.code == "bad_route" or (exc.status == 404 and not exc.message):
+            return LiveKitUnreachable(
+                f"{conn.url} answered, but not like a LiveKit server with the SIP API "
+                "(check the URL; self-hosted servers need livekit-sip and a recent version)."
+            )
+        message = exc.message or f"LiveKit refused the request (HTTP {exc.status})."
+        return LiveKitRefused(exc.code, message)
+    if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
+        return LiveKitUnreachable(
+            f"LiveKit at {conn.url} did not answer within {conn.timeout:g} seconds."
+        )
+    if isinstance(exc, aiohttp.InvalidURL):
+        return LiveKitUnreachable(f"The LiveKit URL “{conn.url}” is not a valid address.")
+    if isinstance(exc, (aiohttp.ClientError, OSError)):
+        detail = str(exc).replace(conn.api_secret, "••••••") if conn.api_secret else str(exc)
+        return LiveKitUnreachable(f"Could not reach LiveKit at {conn.url}: {detail or type(exc).__name__}.")
+    if isinstance(exc, DecodeError):
+        return LiveKitUnreachable(f"{conn.url} answered with something that is not a LiveKit response.")
+    return None
+
+
+def is_definite_refusal(exc: BaseException) -> bool:
+    """True when LiveKit answered with a 4xx: the request was rejected and changed nothing.
+    Anything else (5xx, timeout, dropped connection) may or may not have been applied."""
+    if isinstance(exc, TwirpError):
+        return exc.status < 500
+    if isinstance(exc, LiveKitAuthFailed):
+        return True
+    if isinstance(exc, LiveKitRefused):
+        return not exc.code in ("internal", "unknown", "unavailable", "dataloss", "data_loss")
+    return False
+
+
+async def guard(conn: Connection, awaitable: Awaitable[T]) -> T:
+    """Await a livekit-api call and translate its failure (see module docstring)."""
+    try:
+        return await awaitable
+    except Exception as exc:
+        mapped = map_error(exc, conn)
+        if mapped is None or mapped is exc:
+            raise
+        raise mapped from exc

@@ -1,0 +1,134 @@
+"""The small Twirp JSON client for LiveKit's PhoneNumberService (LiveKit Cloud numbers).
+
+livekit-api 1.2.2 does not wrap this service (reference/livekit-sip.md §5), so the two calls the
+wizard needs — GetPhoneNumber and UpdatePhoneNumber{phone_number, sip_dispatch_rule_id} — are
+sent here as JSON (protojson), which Twirp servers accept beside protobuf. Authentication is the
+same SIP-admin JWT the SIP calls use, and failures map to the same `LiveKitError`s.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import aiohttp
+from livekit.api import AccessToken, SIPGrants, TwirpError, VideoGrants
+
+from phonewizard.services.livekit_client import Connection, LiveKitRefused, guard
+
+SERVICE_PATH = "twirp/livekit.PhoneNumberService"
+
+
+@dataclass(frozen=True)
+class PhoneNumberInfo:
+    id: str
+    phone_number: str
+    dispatch_rule_ids: tuple[str, ...]
+    status: str
+
+
+def _base_url(url: str) -> str:
+    # Same rewriting as livekit-api's TwirpClient: ws→http, wss→https, path kept, no trailing '/'.
+    parsed = urlparse(url)
+    scheme = parsed.scheme.replace("ws", "http", 1) if parsed.scheme.startswith("ws") else parsed.scheme
+    return f"{scheme}://{parsed.netloc}{parsed.path}".rstrip("/")
+
+
+def _token(conn: Connection) -> str:
+    return (
+        AccessToken(conn.api_key, conn.api_secret)
+        .with_grants(VideoGrants())
+        .with_sip_grants(SIPGrants(admin=True))
+        .to_jwt()
+    )
+
+
+def _pick(data: dict[str, Any], snake: str, camel: str, default: Any = None) -> Any:
+    # protojson emits lowerCamelCase by default but servers may use proto names; accept both.
+    if snake in data:
+        return data[snake]
+    return data.get(camel, default)
+
+
+def parse_phone_number(data: dict[str, Any]) -> PhoneNumberInfo:
+    ids = list(_pick(data, "sip_dispatch_rule_ids", "sipDispatchRuleIds", []) or [])
+    single = _pick(data, "sip_dispatch_rule_id", "sipDispatchRuleId", "") or ""
+    if single and single not in ids:
+        ids.insert(0, single)
+    return PhoneNumberInfo(
+        id=str(data.get("id", "")),
+        phone_number=str(_pick(data, "e164_format", "e164Format", "")),
+        dispatch_rule_ids=tuple(ids),
+        status=str(data.get("status", "")),
+    )
+
+
+class PhoneNumberClient:
+    """Use inside a coroutine; it owns one aiohttp session until `aclose()`."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=conn.timeout))
+
+    async def aclose(self) -> None:
+        await self._session.close()
+
+    async def __aenter__(self) -> "PhoneNumberClient":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def get(self, phone_number: str) -> PhoneNumberInfo | None:
+        """The number as LiveKit knows it, or None when this project does not own it."""
+        try:
+            body = await self._call("GetPhoneNumber", {"phone_number": phone_number})
+        except Exception as exc:
+            if getattr(exc, "code", None) == "not_found":
+                return None
+            raise
+        return parse_phone_number(_pick(body, "phone_number", "phoneNumber", {}) or {})
+
+    async def attach(self, phone_number: str, dispatch_rule_id: str) -> PhoneNumberInfo:
+        """Point the number at a dispatch rule; an empty rule ID detaches it."""
+        body = await self._call(
+            "UpdatePhoneNumber",
+            {"phone_number": phone_number, "sip_dispatch_rule_id": dispatch_rule_id},
+        )
+        return parse_phone_number(_pick(body, "phone_number", "phoneNumber", {}) or {})
+
+    async def _call(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return await guard(self._conn, self._post_checked(method, payload))
+
+    async def _post_checked(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return await self._post(method, payload)
+        except TwirpError as exc:
+            # Self-hosted servers do not have this service at all: say so instead of "bad URL".
+            if exc.code in ("bad_route", "unimplemented"):
+                raise LiveKitRefused(
+                    "unimplemented",
+                    "This LiveKit server has no phone-number service: LiveKit phone numbers exist "
+                    "only on LiveKit Cloud. Choose your SIP carrier as the provider instead.",
+                ) from exc
+            raise
+
+    async def _post(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        url = f"{_base_url(self._conn.url)}/{SERVICE_PATH}/{method}"
+        headers = {"Authorization": f"Bearer {_token(self._conn)}", "Content-Type": "application/json"}
+        async with self._session.post(url, data=json.dumps(payload), headers=headers) as resp:
+            raw = await resp.read()
+            try:
+                data = json.loads(raw) if raw else {}
+            except ValueError:
+                data = {}
+            if resp.status == 200:
+                return data if isinstance(data, dict) else {}
+            if not isinstance(data, dict):
+                data = {}
+            # Raised as the same TwirpError livekit-api uses so one mapping serves both.
+            raise TwirpError(
+                str(data.get("code", "unknown")), str(data.get("msg", "")), status=resp.status
+            )

@@ -1,0 +1,190 @@
+"""The registrar: applies a RegistrationPlan to LiveKit, and lists / removes registrations.
+
+`apply()` is all-or-nothing. It checks for conflicts first (one concurrent round trip), creates
+the trunks concurrently, then the dispatch rule (it needs the inbound trunk's ID), then attaches a
+LiveKit number — three round trips for a full registration. Objects phonewizard made earlier for
+the same number and agent are updated in place instead of duplicated. On any failure, including
+cancellation, everything this run created is deleted and everything it changed is restored,
+shielded from further cancellation; the original error is then raised (or `PartialRollback`
+listing what is left if the undo itself failed). See docs/readme/registrar.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Awaitable, Callable, TypeVar
+
+from livekit.protocol.sip import DeleteSIPDispatchRuleRequest, DeleteSIPTrunkRequest
+from pydantic import BaseModel, Field
+
+from phonewizard.domain.naming import parse_marker
+from phonewizard.domain.plan import RegistrationPlan
+from phonewizard.domain.result import RegistrationResult
+from phonewizard.services.livekit_client import (
+    Connection,
+    LiveKitAuthFailed,
+    LiveKitError,
+    LiveKitRefused,
+    LiveKitUnreachable,
+    map_error,
+    open_api,
+)
+from phonewizard.services.phone_number_service import PhoneNumberClient
+from phonewizard.services.registrar_inventory import (
+    Conflict,
+    PartialRollback,
+    RegistrationConflict,
+    normalize_number,
+)
+from phonewizard.services.registrar_rollback import rollback
+from phonewizard.services.registrar_run import Run, list_all
+
+__all__ = [
+    "Registrar", "RegisteredNumber", "Conflict", "RegistrationConflict", "PartialRollback",
+    "LiveKitError", "LiveKitRefused", "LiveKitUnreachable", "LiveKitAuthFailed",
+]
+T = TypeVar("T")
+
+
+class RegisteredNumber(BaseModel):
+    """One number phonewizard registered, as found in LiveKit by its marker."""
+
+    phone_number: str
+    agent_name: str
+    provider: str | None = None
+    inbound_trunk_ids: list[str] = Field(default_factory=list)
+    outbound_trunk_ids: list[str] = Field(default_factory=list)
+    dispatch_rule_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return self.inbound_trunk_ids + self.outbound_trunk_ids + self.dispatch_rule_ids
+
+
+class Registrar:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    async def _mapped(self, work: Awaitable[T]) -> T:
+        try:
+            return await work
+        except Exception as exc:
+            mapped = map_error(exc, self.conn)
+            if mapped is None or mapped is exc:
+                raise
+            raise mapped from exc
+
+    async def apply(self, plan: RegistrationPlan, *, progress: Callable[[str, str], None] | None = None,
+                    take_over: bool = False) -> RegistrationResult:
+        return await self._mapped(self._apply(plan, progress, take_over))
+
+    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool) -> RegistrationResult:
+        async with open_api(self.conn) as api:
+            numbers = PhoneNumberClient(self.conn) if plan.attach_number else None
+            try:
+                run = Run(api, self.conn, plan, numbers, progress, take_over)
+                try:
+                    return await run.forward()
+                except (Exception, asyncio.CancelledError) as exc:
+                    await self._undo(run, exc)
+                    raise
+            finally:
+                if numbers is not None:
+                    await numbers.aclose()
+
+    async def _undo(self, run: Run, cause: BaseException) -> None:
+        """Roll back, shielded: a second cancel while undoing waits for the undo to finish."""
+        task = asyncio.ensure_future(rollback(run))
+        cancelled_again = False
+        while not task.done():
+            try:
+                await asyncio.shield(task)
+            except asyncio.CancelledError:
+                if task.done():
+                    break
+                cancelled_again = True
+        outcome = task.result()
+        for step in run.started:
+            if step != "conflict_check" and step not in outcome.failed_steps:
+                run.step(step, "rolled_back")
+        if outcome.remaining or outcome.unknown:
+            shown = map_error(cause, self.conn) or cause
+            if isinstance(cause, asyncio.CancelledError):
+                shown = None
+            raise PartialRollback(run.plan.phone_number, outcome.remaining, shown,
+                                  unknown=outcome.unknown) from cause
+        if cancelled_again:
+            raise asyncio.CancelledError()
+
+    async def list_registrations(self) -> list[RegisteredNumber]:
+        async def work() -> list[RegisteredNumber]:
+            async with open_api(self.conn) as api:
+                inbound, outbound, rules = await list_all(api)
+            found: dict[str, RegisteredNumber] = {}
+            for attr, id_attr, items in (("inbound_trunk_ids", "sip_trunk_id", inbound),
+                                         ("outbound_trunk_ids", "sip_trunk_id", outbound),
+                                         ("dispatch_rule_ids", "sip_dispatch_rule_id", rules)):
+                for obj in items:
+                    m = parse_marker(obj.metadata)
+                    if m is None:
+                        continue
+                    entry = found.setdefault(m.phone_number, RegisteredNumber(
+                        phone_number=m.phone_number, agent_name=m.agent_name, provider=m.provider))
+                    entry.provider = entry.provider or m.provider
+                    getattr(entry, attr).append(getattr(obj, id_attr))
+            return sorted(found.values(), key=lambda r: r.phone_number)
+        return await self._mapped(work())
+
+    async def unregister(self, phone_number: str) -> list[str]:
+        """Delete everything marked for this number (rules first, then trunks) and detach a
+        LiveKit number from our rule. Returns the removed IDs; [] when there was nothing."""
+        return await self._mapped(self._unregister(phone_number))
+
+    async def _unregister(self, phone_number: str) -> list[str]:
+        wanted = normalize_number(phone_number)
+        async with open_api(self.conn) as api:
+            inbound, outbound, rules = await list_all(api)
+
+            def ours(items: list) -> list:
+                return [o for o in items if (m := parse_marker(o.metadata)) is not None
+                        and normalize_number(m.phone_number) == wanted]
+
+            my_rules, my_trunks = ours(rules), ours(inbound) + ours(outbound)
+            rule_ids = [r.sip_dispatch_rule_id for r in my_rules]
+            if any((parse_marker(r.metadata).provider == "livekit") or r.numbers for r in my_rules):
+                await self._detach(phone_number, set(rule_ids))
+            await asyncio.gather(*(_delete_rule(api, rid) for rid in rule_ids))
+            trunk_ids = [t.sip_trunk_id for t in my_trunks]
+            await asyncio.gather(*(api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=tid))
+                                   for tid in trunk_ids))
+        return rule_ids + trunk_ids
+
+    async def _detach(self, phone_number: str, rule_ids: set[str]) -> None:
+        async with PhoneNumberClient(self.conn) as numbers:
+            try:
+                info = await numbers.get(phone_number)
+            except LiveKitRefused as exc:
+                if exc.code == "unimplemented":
+                    return  # not LiveKit Cloud: there is no number to detach
+                raise
+            if info is not None and rule_ids & set(info.dispatch_rule_ids):
+                await numbers.attach(phone_number, "")
+
+    async def test_connection(self) -> dict[str, int]:
+        """Counts of what the project holds; raises the mapped errors when it cannot be read."""
+        async def work() -> dict[str, int]:
+            async with open_api(self.conn) as api:
+                inbound, outbound, rules = await list_all(api)
+            numbers = {m.phone_number for o in (*inbound, *outbound, *rules)
+                       if (m := parse_marker(o.metadata)) is not None}
+            return {"inbound_trunks": len(inbound), "outbound_trunks": len(outbound),
+                    "dispatch_rules": len(rules), "phonewizard_numbers": len(numbers)}
+        return await self._mapped(work())
+
+
+async def _delete_rule(api: Any, rule_id: str) -> None:
+    try:
+        await api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=rule_id))
+    except Exception as exc:
+        if getattr(exc, "code", None) != "not_found":  # already gone is fine
+            raise

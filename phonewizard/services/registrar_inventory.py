@@ -1,0 +1,179 @@
+"""The conflict check: sort what LiveKit already has into "ours" (to update), "in the way"
+(a conflict) and "unrelated", and the two errors a registration can end with besides the
+mapped LiveKit errors.
+
+Ours = carries the phonewizard marker for this number and this agent (or any agent with
+`take_over`). In the way = holds this number but is not ours: a trunk or rule without the marker,
+one marked for another number, or one marked for this number by another agent. Nothing is created
+when anything is in the way, so the user decides (delete it, or take it over).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo, SIPOutboundTrunkInfo
+
+from phonewizard.domain.naming import Marker, parse_marker
+from phonewizard.domain.plan import RegistrationPlan
+from phonewizard.services.livekit_client import LiveKitError, LiveKitRefused
+from phonewizard.services.phone_number_service import PhoneNumberInfo
+
+_DIALLABLE = re.compile(r"^\+?[\d\- ()]+$")
+
+
+def normalize_number(number: str) -> str:
+    """LiveKit's NormalizeNumber (reference §1.6): '+1 (415) 555-0101' ≡ '14155550101'."""
+    if _DIALLABLE.match(number):
+        return "+" + re.sub(r"[\s\-()+]", "", number)
+    return number
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str  # "inbound trunk", "outbound trunk", "dispatch rule", "phone number"
+    id: str
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        name = f" “{self.name}”" if self.name else ""
+        return f"{self.kind} {self.id}{name} {self.reason}"
+
+
+class RegistrationConflict(LiveKitRefused):
+    """Objects in LiveKit already hold this number; nothing was created."""
+
+    def __init__(self, phone_number: str, conflicts: Sequence[Conflict]) -> None:
+        self.phone_number = phone_number
+        self.conflicts = list(conflicts)
+        lines = "; ".join(str(c) for c in self.conflicts)
+        taken = any("phonewizard for agent" in c.reason for c in self.conflicts)
+        hint = (" Register again with “take over” to move it to this agent, or remove it"
+                if taken else " Remove or change it in LiveKit (Telephony → SIP trunks / Dispatch rules)")
+        super().__init__(
+            "already_exists",
+            f"{phone_number} is already set up in LiveKit: {lines}. Nothing was created.{hint} "
+            "and try again.",
+        )
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.conflicts]
+
+
+class PartialRollback(LiveKitError):
+    """The registration failed and undoing it failed too: some objects remain (listed)."""
+
+    def __init__(self, phone_number: str, remaining: Sequence[str], cause: BaseException | None,
+                 unknown: bool = False) -> None:
+        self.phone_number = phone_number
+        self.remaining = list(remaining)
+        self.cause = cause
+        first = f"Registering {phone_number} failed ({cause}) " if cause else f"Registering {phone_number} failed "
+        left = ", ".join(self.remaining) if self.remaining else "none known"
+        more = " Some requests got no answer, so more objects may exist." if unknown else ""
+        super().__init__(
+            f"{first}and undoing it did not finish. Left in LiveKit: {left}.{more} They are marked "
+            f"as phonewizard's: `phonewizard unregister {phone_number}` removes them, and "
+            "registering the number again reuses or removes them."
+        )
+
+
+@dataclass
+class Inventory:
+    inbound: list[SIPInboundTrunkInfo] = field(default_factory=list)  # ours; [0] is updated
+    outbound: list[SIPOutboundTrunkInfo] = field(default_factory=list)
+    rules: list[SIPDispatchRuleInfo] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    known_ids: set[str] = field(default_factory=set)  # everything that existed before this run
+    number: PhoneNumberInfo | None = None
+
+
+def _ours(marker: Marker | None, phone: str, agent: str, take_over: bool) -> bool | None:
+    """True ours, False marked for this number by another agent, None not marked for it."""
+    if marker is None or normalize_number(marker.phone_number) != phone:
+        return None
+    return marker.agent_name == agent or take_over
+
+
+def _foreign_reason(marker: Marker | None, what: str) -> str:
+    if marker is not None:
+        return f"(phonewizard's, for {marker.phone_number}) {what}"
+    return what
+
+
+def classify(
+    p: RegistrationPlan,
+    inbound: Sequence[SIPInboundTrunkInfo],
+    outbound: Sequence[SIPOutboundTrunkInfo],
+    rules: Sequence[SIPDispatchRuleInfo],
+    *,
+    take_over: bool = False,
+    number: PhoneNumberInfo | None = None,
+) -> Inventory:
+    phone = normalize_number(p.phone_number)
+    inv = Inventory(number=number)
+    wanted_in = {normalize_number(n) for n in p.inbound.trunk.numbers} if p.inbound else set()
+    wanted_out = {normalize_number(n) for n in p.outbound.trunk.numbers} if p.outbound else set()
+    foreign_trunks: set[str] = set()
+
+    def other_agent(kind: str, obj_id: str, name: str, m: Marker) -> None:
+        inv.conflicts.append(Conflict(kind, obj_id, name,
+                                      f"is registered by phonewizard for agent “{m.agent_name}”"))
+
+    for t in inbound:
+        inv.known_ids.add(t.sip_trunk_id)
+        m = parse_marker(t.metadata)
+        mine = _ours(m, phone, p.agent_name, take_over)
+        if mine:
+            inv.inbound.append(t)
+        elif mine is False:
+            other_agent("inbound trunk", t.sip_trunk_id, t.name, m)  # type: ignore[arg-type]
+        elif held := sorted(wanted_in & {normalize_number(n) for n in t.numbers}):
+            foreign_trunks.add(t.sip_trunk_id)
+            inv.conflicts.append(Conflict("inbound trunk", t.sip_trunk_id, t.name,
+                                          _foreign_reason(m, f"already accepts calls to {', '.join(held)}")))
+    for t in outbound:
+        inv.known_ids.add(t.sip_trunk_id)
+        m = parse_marker(t.metadata)
+        mine = _ours(m, phone, p.agent_name, take_over)
+        if mine:
+            inv.outbound.append(t)
+        elif mine is False:
+            other_agent("outbound trunk", t.sip_trunk_id, t.name, m)  # type: ignore[arg-type]
+        elif held := sorted(wanted_out & {normalize_number(n) for n in t.numbers}):
+            inv.conflicts.append(Conflict("outbound trunk", t.sip_trunk_id, t.name,
+                                          _foreign_reason(m, f"already places calls as {', '.join(held)}")))
+    our_trunks = {t.sip_trunk_id for t in inv.inbound}
+    for r in rules:
+        inv.known_ids.add(r.sip_dispatch_rule_id)
+        m = parse_marker(r.metadata)
+        mine = _ours(m, phone, p.agent_name, take_over)
+        rid, trunks = r.sip_dispatch_rule_id, set(r.trunk_ids)
+        if mine:
+            inv.rules.append(r)
+        elif mine is False:
+            other_agent("dispatch rule", rid, r.name, m)  # type: ignore[arg-type]
+        elif phone in {normalize_number(n) for n in r.numbers}:
+            inv.conflicts.append(Conflict("dispatch rule", rid, r.name,
+                                          _foreign_reason(m, f"already routes calls to {p.phone_number}")))
+        elif trunks & our_trunks:
+            # A second rule for our trunk would collide with ours (same trunk, no PIN, §2).
+            inv.conflicts.append(Conflict("dispatch rule", rid, r.name,
+                                          f"was added to phonewizard's trunk {', '.join(sorted(trunks & our_trunks))}"))
+        elif trunks & foreign_trunks:
+            inv.conflicts.append(Conflict("dispatch rule", rid, r.name,
+                                          f"dispatches the calls of trunk {', '.join(sorted(trunks & foreign_trunks))}"))
+    if number is not None:
+        mine_rules = {r.sip_dispatch_rule_id for r in inv.rules}
+        existing = {r.sip_dispatch_rule_id for r in rules}
+        stolen = [rid for rid in number.dispatch_rule_ids if rid in existing and rid not in mine_rules]
+        claimed = {c.id for c in inv.conflicts}
+        for rid in stolen:
+            if rid not in claimed:
+                inv.conflicts.append(Conflict("phone number", p.phone_number, "",
+                                              f"is attached to dispatch rule {rid}, which phonewizard did not make"))
+    return inv

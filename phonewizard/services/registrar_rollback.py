@@ -1,0 +1,158 @@
+"""Undo a failed registration run from its journal (see registrar_run.py).
+
+Order: the phone-number attachment, then dispatch rules (they point at trunks), then trunks,
+then re-create any leftover this run had already deleted. Within each phase the requests go out
+concurrently. Every undo is attempted even if another fails; whatever could not be undone is
+returned as plain-words descriptions ("ST_abc (inbound trunk)") for `PartialRollback`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Awaitable
+
+from livekit.protocol.sip import (
+    CreateSIPDispatchRuleRequest,
+    CreateSIPInboundTrunkRequest,
+    CreateSIPOutboundTrunkRequest,
+    DeleteSIPDispatchRuleRequest,
+    DeleteSIPTrunkRequest,
+    SIPDispatchRuleInfo,
+    SIPInboundTrunkInfo,
+    SIPOutboundTrunkInfo,
+)
+
+from phonewizard.domain.naming import parse_marker
+from phonewizard.services.registrar_inventory import normalize_number
+from phonewizard.services.registrar_run import Entry, Run, list_all
+
+KIND_WORDS = {"inbound": "inbound trunk", "outbound": "outbound trunk", "dispatch": "dispatch rule",
+              "number": "phone number attachment"}
+
+
+class Outcome:
+    def __init__(self) -> None:
+        self.remaining: list[str] = []  # "ID (what)" that this run leaves behind
+        self.unknown = False  # requests without an answer, and no listing to check them
+        self.undone_steps: set[str] = set()
+        self.failed_steps: set[str] = set()
+
+
+async def rollback(run: Run) -> Outcome:
+    out = Outcome()
+    if run.tasks:  # let every in-flight request finish, so its outcome is in the journal
+        await asyncio.gather(*run.tasks, return_exceptions=True)
+    api, journal = run.api, run.journal
+    deleted = [e for e in journal if e.action == "deleted" and e.state != "failed"]
+    current: tuple[list, list, list] | None = None
+    if run.uncertain or deleted:
+        try:
+            current = await list_all(api)
+        except Exception:
+            out.unknown = run.uncertain
+    created_ids = {e.object_id for e in journal if e.action == "created"}
+
+    async def attempt(entry: Entry | None, label: str, call: Awaitable[Any]) -> None:
+        try:
+            await call
+        except Exception as exc:
+            if getattr(exc, "code", None) == "not_found" and entry and entry.action == "created":
+                pass  # already gone: that is the goal
+            else:
+                out.remaining.append(label)
+                if entry and entry.step:
+                    out.failed_steps.add(entry.step)
+                return
+        if entry and entry.step:
+            out.undone_steps.add(entry.step)
+
+    def label(e: Entry) -> str:
+        return f"{e.object_id} ({KIND_WORDS[e.kind]})"
+
+    def delete(kind: str, oid: str) -> Awaitable[Any]:
+        if kind == "dispatch":
+            return api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=oid))
+        return api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=oid))
+
+    def restore(e: Entry) -> Awaitable[Any]:
+        if e.kind == "inbound":
+            return api.sip.update_inbound_trunk(e.object_id, e.previous)
+        if e.kind == "outbound":
+            return api.sip.update_outbound_trunk(e.object_id, e.previous)
+        return api.sip.update_dispatch_rule(e.object_id, e.previous)
+
+    # Phase 1: the number goes back to the rule it pointed at (or to none).
+    phase = [attempt(e, f"{e.object_id} (still attached to the new dispatch rule)",
+                     run.numbers.attach(e.object_id, e.previous or ""))  # type: ignore[union-attr]
+             for e in journal if e.action == "attached" and e.state != "failed"]
+    await asyncio.gather(*phase)
+
+    # Phase 2 and 3: rules, then trunks — created ones deleted, updated ones restored.
+    stray = _strays(run, current, created_ids)
+    for kinds in (("dispatch",), ("inbound", "outbound")):
+        phase = []
+        for e in journal:
+            if e.kind not in kinds or e.state == "failed":
+                continue
+            if e.action == "created":
+                phase.append(attempt(e, label(e), delete(e.kind, e.object_id)))
+            elif e.action == "updated":
+                phase.append(attempt(e, f"{e.object_id} ({KIND_WORDS[e.kind]}, changed and not restored)",
+                                     restore(e)))
+        for kind, oid in stray:
+            if kind in kinds:
+                phase.append(attempt(None, f"{oid} ({KIND_WORDS[kind]})", delete(kind, oid)))
+        await asyncio.gather(*phase)
+
+    # Phase 4: leftovers deleted by this run are re-created (new IDs, same settings and marker).
+    present = _ids(current) if current is not None else None
+    phase = []
+    for e in sorted(deleted, key=lambda e: e.kind == "dispatch"):
+        if present is not None and e.object_id in present:
+            continue  # the delete never happened
+        if present is None and e.state == "unknown":
+            out.unknown = True
+            continue
+        phase.append(attempt(None, f"{e.object_id} ({KIND_WORDS[e.kind]}, removed and not re-created)",
+                             _recreate(api, e)))
+    await asyncio.gather(*phase)
+    return out
+
+
+def _strays(run: Run, current: tuple[list, list, list] | None, created_ids: set[str]) -> list[tuple[str, str]]:
+    """Objects marked for this number that appeared during the run without us learning their
+    ID (the answer to a create was lost)."""
+    if current is None:
+        return []
+    phone = normalize_number(run.plan.phone_number)
+    known = run.inventory.known_ids | created_ids
+    found = []
+    for kind, items in zip(("inbound", "outbound", "dispatch"), current):
+        for obj in items:
+            oid = obj.sip_dispatch_rule_id if kind == "dispatch" else obj.sip_trunk_id
+            m = parse_marker(obj.metadata)
+            if oid not in known and m is not None and normalize_number(m.phone_number) == phone:
+                found.append((kind, oid))
+    return found
+
+
+def _ids(current: tuple[list, list, list]) -> set[str]:
+    a, b, c = current
+    return {t.sip_trunk_id for t in a} | {t.sip_trunk_id for t in b} | {r.sip_dispatch_rule_id for r in c}
+
+
+def _recreate(api: Any, e: Entry) -> Awaitable[Any]:
+    if e.kind == "inbound":
+        info = SIPInboundTrunkInfo()
+        info.CopyFrom(e.previous)
+        info.ClearField("sip_trunk_id")
+        return api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=info))
+    if e.kind == "outbound":
+        info = SIPOutboundTrunkInfo()
+        info.CopyFrom(e.previous)
+        info.ClearField("sip_trunk_id")
+        return api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=info))
+    rule = SIPDispatchRuleInfo()
+    rule.CopyFrom(e.previous)
+    rule.ClearField("sip_dispatch_rule_id")
+    return api.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=rule))

@@ -1,0 +1,253 @@
+"""One registration run: conflict check, create or update, and the undo journal.
+
+Every change is written to the journal: updates and deletions *before* they are sent (so an
+update whose answer was lost is still restored — restoring is idempotent), creations from inside
+the request task as soon as LiveKit returns the new ID. Mutating requests run as shielded tasks:
+a cancel never abandons a request half-way, the run waits for its answer and then undoes it.
+When a request failed without a clear answer (timeout, dropped connection, 5xx) the rollback
+re-lists LiveKit and also deletes any object marked for this number that did not exist before.
+The rollback itself lives in `registrar_rollback.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from livekit.api import LiveKitAPI
+from livekit.protocol.sip import (
+    CreateSIPDispatchRuleRequest,
+    CreateSIPInboundTrunkRequest,
+    CreateSIPOutboundTrunkRequest,
+    DeleteSIPDispatchRuleRequest,
+    DeleteSIPTrunkRequest,
+    ListSIPDispatchRuleRequest,
+    ListSIPInboundTrunkRequest,
+    ListSIPOutboundTrunkRequest,
+    SIPDispatchRuleInfo,
+    SIPInboundTrunkInfo,
+    SIPOutboundTrunkInfo,
+)
+
+from phonewizard.domain.plan import RegistrationPlan
+from phonewizard.domain.result import RegistrationResult, build_result
+from phonewizard.services.livekit_client import Connection, LiveKitRefused, is_definite_refusal
+from phonewizard.services.phone_number_service import PhoneNumberClient
+from phonewizard.services.registrar_inventory import Inventory, RegistrationConflict, classify
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class Entry:
+    """One change to undo. kind: inbound|outbound|dispatch|number; action: created|updated|
+    deleted|attached. `previous` is the object as it was (updated/deleted) or the number's
+    previous rule ID (attached). state: done | failed (LiveKit said no: nothing changed) |
+    unknown (no clear answer)."""
+
+    step: str | None
+    kind: str
+    action: str
+    object_id: str
+    previous: Any = None
+    state: str = "done"
+
+
+async def list_all(api: LiveKitAPI) -> tuple[list, list, list]:
+    """Inbound trunks, outbound trunks and dispatch rules, in one concurrent round trip."""
+    a, b, c = await asyncio.gather(
+        api.sip.list_inbound_trunk(ListSIPInboundTrunkRequest()),
+        api.sip.list_outbound_trunk(ListSIPOutboundTrunkRequest()),
+        api.sip.list_dispatch_rule(ListSIPDispatchRuleRequest()),
+    )
+    return list(a.items), list(b.items), list(c.items)
+
+
+class Run:
+    def __init__(self, api: LiveKitAPI, conn: Connection, plan: RegistrationPlan,
+                 numbers: PhoneNumberClient | None, progress: Progress | None, take_over: bool) -> None:
+        self.api, self.conn, self.plan, self.numbers = api, conn, plan, numbers
+        self._progress, self.take_over = progress, take_over
+        self.journal: list[Entry] = []
+        self.tasks: list[asyncio.Task] = []
+        self.uncertain = False  # some request may have changed LiveKit without telling us
+        self.started: list[str] = []
+        self.inventory = Inventory()
+        self.updated = False
+
+    def step(self, name: str, state: str) -> None:
+        if state == "started":
+            self.started.append(name)
+        if self._progress is None:
+            return
+        try:
+            self._progress(name, state)
+        except Exception:  # a broken progress display must not break (or undo) a registration
+            log.exception("progress callback failed for %s/%s", name, state)
+
+    async def mutate(self, entry: Entry, request: Awaitable[Any],
+                     on_success: Callable[[Any], None] | None = None) -> Any:
+        """Send one change as a shielded task; `entry` is journaled first unless it is a creation
+        (a creation is journaled by `on_success`, inside the task, the moment its ID is known)."""
+        if entry.action != "created":
+            self.journal.append(entry)
+
+        async def run() -> Any:
+            try:
+                result = await request
+            except BaseException as exc:
+                entry.state = "failed" if is_definite_refusal(exc) else "unknown"
+                if entry.state == "unknown":
+                    self.uncertain = True
+                raise
+            if on_success is not None:
+                on_success(result)
+            return result
+
+        task = asyncio.ensure_future(run())
+        self.tasks.append(task)
+        return await asyncio.shield(task)
+
+    async def in_step(self, name: str, work: Awaitable[Any]) -> Any:
+        self.step(name, "started")
+        try:
+            result = await work
+        except BaseException:
+            self.step(name, "failed")
+            raise
+        self.step(name, "done")
+        return result
+
+    # ---- forward ---------------------------------------------------------------------------
+
+    async def forward(self) -> RegistrationResult:
+        p = self.plan
+        inv = await self.in_step("conflict_check", self._check())
+        self.inventory = inv
+        jobs = []
+        if p.inbound is not None:
+            jobs.append(self.in_step("inbound_trunk", self._put_inbound(inv)))
+        if p.outbound is not None:
+            jobs.append(self.in_step("outbound_trunk", self._put_outbound(inv)))
+        ids = await gather_all(jobs)
+        inbound_id = ids[0] if p.inbound is not None else None
+        outbound_id = ids[-1] if p.outbound is not None else None
+        rule_id = await self.in_step("dispatch_rule", self._put_rule(inv, inbound_id))
+        if p.attach_number:
+            await self.in_step("attach_number", self._attach(inv, rule_id))
+        await self._remove_leftovers(inv)
+        return build_result(p, inbound_trunk_id=inbound_id, outbound_trunk_id=outbound_id,
+                            dispatch_rule_id=rule_id, updated=self.updated)
+
+    async def _check(self) -> Inventory:
+        p = self.plan
+        lookups: list[Awaitable[Any]] = [list_all(self.api)]
+        if p.attach_number and self.numbers is not None:
+            lookups.append(self.numbers.get(p.attach_number))
+        found = await asyncio.gather(*lookups)
+        inbound, outbound, rules = found[0]
+        number = found[1] if len(found) > 1 else None
+        if p.attach_number and number is None:
+            raise LiveKitRefused(
+                "not_found",
+                f"{p.attach_number} is not a phone number of this LiveKit project. Buy it first "
+                "(LiveKit Cloud → Telephony → Phone numbers), or choose your carrier as provider.",
+            )
+        inv = classify(p, inbound, outbound, rules, take_over=self.take_over, number=number)
+        if inv.conflicts:
+            raise RegistrationConflict(p.phone_number, inv.conflicts)
+        return inv
+
+    async def _put_inbound(self, inv: Inventory) -> str:
+        trunk = SIPInboundTrunkInfo()
+        trunk.CopyFrom(self.plan.inbound.trunk)  # type: ignore[union-attr]
+        if inv.inbound:
+            prev = inv.inbound[0]
+            trunk.sip_trunk_id = prev.sip_trunk_id
+            self.updated = True
+            await self.mutate(Entry("inbound_trunk", "inbound", "updated", prev.sip_trunk_id, prev),
+                              self.api.sip.update_inbound_trunk(prev.sip_trunk_id, trunk))
+            return prev.sip_trunk_id
+        info = await self.mutate(Entry("inbound_trunk", "inbound", "created", ""),
+                                 self.api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=trunk)),
+                                 self._created("inbound_trunk", "inbound", lambda i: i.sip_trunk_id))
+        return info.sip_trunk_id
+
+    async def _put_outbound(self, inv: Inventory) -> str:
+        trunk = SIPOutboundTrunkInfo()
+        trunk.CopyFrom(self.plan.outbound.trunk)  # type: ignore[union-attr]
+        if inv.outbound:
+            prev = inv.outbound[0]
+            trunk.sip_trunk_id = prev.sip_trunk_id
+            self.updated = True
+            await self.mutate(Entry("outbound_trunk", "outbound", "updated", prev.sip_trunk_id, prev),
+                              self.api.sip.update_outbound_trunk(prev.sip_trunk_id, trunk))
+            return prev.sip_trunk_id
+        info = await self.mutate(Entry("outbound_trunk", "outbound", "created", ""),
+                                 self.api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=trunk)),
+                                 self._created("outbound_trunk", "outbound", lambda i: i.sip_trunk_id))
+        return info.sip_trunk_id
+
+    async def _put_rule(self, inv: Inventory, inbound_id: str | None) -> str:
+        rule = SIPDispatchRuleInfo()
+        rule.CopyFrom(self.plan.dispatch.dispatch_rule)
+        if inbound_id:
+            rule.trunk_ids[:] = [inbound_id]
+        if inv.rules:
+            prev = inv.rules[0]
+            rule.sip_dispatch_rule_id = prev.sip_dispatch_rule_id
+            self.updated = True
+            await self.mutate(Entry("dispatch_rule", "dispatch", "updated", prev.sip_dispatch_rule_id, prev),
+                              self.api.sip.update_dispatch_rule(prev.sip_dispatch_rule_id, rule))
+            return prev.sip_dispatch_rule_id
+        info = await self.mutate(Entry("dispatch_rule", "dispatch", "created", ""),
+                                 self.api.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=rule)),
+                                 self._created("dispatch_rule", "dispatch", lambda i: i.sip_dispatch_rule_id))
+        return info.sip_dispatch_rule_id
+
+    async def _attach(self, inv: Inventory, rule_id: str) -> None:
+        assert self.numbers is not None and self.plan.attach_number
+        previous = inv.number.dispatch_rule_ids[0] if inv.number and inv.number.dispatch_rule_ids else ""
+        if previous == rule_id:
+            return  # already attached (a repeated registration): nothing to change or undo
+        await self.mutate(Entry("attach_number", "number", "attached", self.plan.attach_number, previous),
+                          self.numbers.attach(self.plan.attach_number, rule_id))
+
+    async def _remove_leftovers(self, inv: Inventory) -> None:
+        """Our objects the new plan no longer needs (outbound switched off, duplicates left by an
+        earlier interrupted run): deleted last, after everything else succeeded."""
+        p = self.plan
+        doomed: list[tuple[str, Any]] = []
+        doomed += [("inbound", t) for t in (inv.inbound[1:] if p.inbound else inv.inbound)]
+        doomed += [("outbound", t) for t in (inv.outbound[1:] if p.outbound else inv.outbound)]
+        doomed += [("dispatch", r) for r in inv.rules[1:]]
+        jobs = []
+        for kind, obj in doomed:
+            if kind == "dispatch":
+                oid = obj.sip_dispatch_rule_id
+                call = self.api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=oid))
+            else:
+                oid = obj.sip_trunk_id
+                call = self.api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=oid))
+            jobs.append(self.mutate(Entry(None, kind, "deleted", oid, obj), call))
+        if jobs:
+            self.updated = True
+            await gather_all(jobs)
+
+    def _created(self, step: str, kind: str, get_id: Callable[[Any], str]) -> Callable[[Any], None]:
+        def record(info: Any) -> None:
+            self.journal.append(Entry(step, kind, "created", get_id(info)))
+        return record
+
+
+async def gather_all(jobs: list[Awaitable[Any]]) -> list[Any]:
+    """Run concurrently and let every job finish (so each one's outcome is journaled) before
+    raising the first failure."""
+    results = await asyncio.gather(*jobs, return_exceptions=True)
+    for r in results:
+        if isinstance(r, BaseException):
+            raise r
+    return results
