@@ -94,7 +94,6 @@ class RegistrationRunner(QObject):
         self._worker = worker
         self._apply = apply or _default_apply
         self._job: int | None = None
-        self._running_step: str | None = None
         self.cancel_requested = False
         self.step_states: dict[str, str] = {}
         worker.progress.connect(self._on_progress)
@@ -112,7 +111,6 @@ class RegistrationRunner(QObject):
             raise RuntimeError("a registration is already running")
         self.cancel_requested = False
         self.step_states = {}
-        self._running_step = None
         worker, apply = self._worker, self._apply
 
         def progress(*args: Any, **kwargs: Any) -> None:
@@ -135,15 +133,13 @@ class RegistrationRunner(QObject):
         if self.step_states.get(step) == state:
             return
         self.step_states[step] = state
-        self._running_step = step if state == "running" else (
-            None if self._running_step == step else self._running_step
-        )
         self.step_changed.emit(step, state)
 
     @staticmethod
-    def _parse(payload: Any) -> tuple[str, str] | None:
+    def _parse(payload: Any) -> tuple[str, str | None] | None:
         """Accepts progress(step), progress(step, state), progress(step=…, state=…) or an object
-        with `.step`/`.state` attributes: the UI must not break on the registrar's exact form."""
+        with `.step`/`.state` attributes: the UI must not break on the registrar's exact form.
+        The state is None when the registrar gave none (then a new step implies the last is done)."""
         args, kwargs = payload
         first = args[0] if args else kwargs.get("step")
         state = args[1] if len(args) > 1 else kwargs.get("state", kwargs.get("status"))
@@ -152,7 +148,9 @@ class RegistrationRunner(QObject):
             first = getattr(first, "step", getattr(first, "name", None))
         if not isinstance(first, str):
             return None
-        state_text = str(getattr(state, "value", state) or "running").lower()
+        if state is None:
+            return first, None
+        state_text = str(getattr(state, "value", state)).lower()
         return first, _STATE_WORDS.get(state_text, "running")
 
     @Slot(int, object)
@@ -164,15 +162,26 @@ class RegistrationRunner(QObject):
             logger.debug("ignored an unrecognised progress report")
             return
         step, state = parsed
-        if state == "running" and self._running_step and self._running_step != step:
-            # A new step started: the previous one is complete.
-            self._set_state(self._running_step, "done")
+        if state is None:
+            # Bare step names: a new step started, so the one before it is complete.
+            for running in self._running_steps():
+                if running != step:
+                    self._set_state(running, "done")
+            state = "running"
+        elif state == "failed" and self.cancel_requested:
+            # The registrar reports the interrupted step as failed; the user asked for it.
+            state = "cancelled"
         self._set_state(step, state)
+
+    def _running_steps(self) -> list[str]:
+        return [s for s, st in self.step_states.items() if st == "running"]
 
     # ---- end of job -------------------------------------------------------------------------
     def _finish(self, final_state: str) -> None:
-        if self._running_step is not None:
-            self._set_state(self._running_step, final_state)
+        # Steps still "running" (inbound and outbound trunks are created concurrently) end with
+        # the job; on failure they did not complete, whatever else they were doing.
+        for step in self._running_steps():
+            self._set_state(step, final_state)
         self._job = None
         self.busy_changed.emit(False)
 

@@ -181,3 +181,46 @@ def test_steps_for_plan_shape():
 
     assert steps_for(Plan()) == ["conflict_check", "inbound_trunk", "dispatch_rule"]
     assert steps_for(LiveKitNumberPlan()) == ["conflict_check", "dispatch_rule", "attach_number"]
+
+
+def test_concurrent_steps_with_explicit_states_are_not_completed_early(qtbot, worker):
+    # The registrar creates the inbound and outbound trunks at the same time.
+    async def apply(connection, plan, progress, take_over):
+        progress("inbound_trunk", "started")
+        progress("outbound_trunk", "started")
+        await asyncio.sleep(0.01)
+        progress("outbound_trunk", "done")
+        progress("inbound_trunk", "done")
+        return "r"
+
+    runner = RegistrationRunner(worker, apply)
+    seen = record(runner)
+    with qtbot.waitSignal(runner.succeeded, timeout=5000):
+        runner.start(None, None)
+    assert seen == [
+        ("inbound_trunk", "running"),
+        ("outbound_trunk", "running"),
+        ("outbound_trunk", "done"),
+        ("inbound_trunk", "done"),
+    ]
+
+
+def test_step_reported_failed_during_cancel_shows_as_cancelled(qtbot, worker):
+    started = threading.Event()
+
+    async def apply(connection, plan, progress, take_over):
+        progress("inbound_trunk", "started")
+        started.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            progress("inbound_trunk", "failed")
+            raise
+
+    runner = RegistrationRunner(worker, apply)
+    seen = record(runner)
+    runner.start(None, None)
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    with qtbot.waitSignal(runner.cancelled, timeout=5000):
+        runner.cancel()
+    assert seen == [("inbound_trunk", "running"), ("inbound_trunk", "cancelled")]
