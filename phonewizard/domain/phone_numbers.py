@@ -31,6 +31,10 @@ class PhoneNumberError(ValueError):
 
 
 def _reject_characters(text: str) -> None:
+    if text.lower().startswith(("tel:", "sip:", "sips:")):
+        raise PhoneNumberError(f"enter the number without a tel:/sip: prefix, e.g. {EXAMPLE}")
+    if "+" in text[1:]:
+        raise PhoneNumberError(f"'+' may appear only at the start, e.g. {EXAMPLE}")
     if _EXTENSION.search(text):
         raise PhoneNumberError(
             "extensions (x23, ext. 23, ;ext=23) are not supported: LiveKit trunks match the whole "
@@ -42,8 +46,6 @@ def _reject_characters(text: str) -> None:
             "contains letters; enter digits only (vanity numbers like 1-800-FLOWERS must be "
             f"written as digits), e.g. {EXAMPLE}"
         )
-    if text.startswith(("tel:", "sip:", "sips:")):
-        raise PhoneNumberError(f"enter the number without a tel:/sip: prefix, e.g. {EXAMPLE}")
     shown = " ".join(repr(c) for c in bad[:5])
     raise PhoneNumberError(
         f"contains characters that are not part of a phone number ({shown}); use digits, an "
@@ -64,8 +66,6 @@ def parse_e164(text: str) -> str:
         raise PhoneNumberError(f"is too long to be a phone number (at most 15 digits), e.g. {EXAMPLE}")
     if not _ALLOWED.match(text):
         _reject_characters(text)
-    if "+" in text[1:]:
-        raise PhoneNumberError(f"'+' may appear only at the start, e.g. {EXAMPLE}")
     digits = _SEPARATORS.sub("", text)
     if not digits.startswith("+"):
         if digits.startswith("00") or digits.startswith("011"):
@@ -74,6 +74,8 @@ def parse_e164(text: str) -> str:
                 f"e.g. {EXAMPLE}"
             )
         raise PhoneNumberError(f"include the country code, starting with '+', e.g. {EXAMPLE}")
+    if len(digits) - 1 > 15:
+        raise PhoneNumberError("is too long: an international number has at most 15 digits")
     try:
         number = phonenumbers.parse(digits, None)
     except NumberParseException as exc:

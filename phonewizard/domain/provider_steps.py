@@ -1,0 +1,153 @@
+"""The steps a user takes in each carrier's dashboard, with the exact values to paste.
+
+Source: reference/providers.md §2.2–§2.7 (menu names as the carriers' and LiveKit's guides give
+them). Steps depend on the configuration: outbound steps only when outbound is on, TLS when the
+user chose it, LiveKit's India host when an Indian number is involved (providers.md §3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from phonewizard.domain.registration_rules import indian_numbers
+
+_NO_URI = "<your-project>.sip.livekit.cloud"
+
+
+@dataclass(frozen=True)
+class CarrierStep:
+    text: str
+    value: str | None = None  # the exact string to paste, shown with a copy button
+
+
+def livekit_host(sip_uri: str | None, registration: Any) -> str:
+    """Host of the LiveKit SIP URI, switched to the India region when India's rules require it."""
+    host = _NO_URI
+    if sip_uri:
+        host = sip_uri.split(":", 1)[1] if sip_uri.lower().startswith(("sip:", "sips:")) else sip_uri
+        host = host.split(";", 1)[0]
+    labels = host.split(".")
+    if _needs_india(registration) and host.endswith(".sip.livekit.cloud") and len(labels) == 4:
+        host = f"{labels[0]}.india.sip.livekit.cloud"
+    return host
+
+
+def _needs_india(registration: Any) -> bool:
+    try:
+        return bool(indian_numbers(registration)) or registration.destination_country == "IN"
+    except AttributeError:
+        return False
+
+
+def _transport(registration: Any) -> str:
+    return "tls" if getattr(registration, "outbound_transport", "") == "TLS" else "tcp"
+
+
+def steps_for(registration: Any, sip_uri: str | None) -> list[CarrierStep]:
+    provider = getattr(registration, "provider", "custom")
+    host = livekit_host(sip_uri, registration)
+    builder = _BUILDERS.get(provider, _custom)
+    steps = builder(registration, host)
+    if not sip_uri and provider != "livekit":
+        steps.insert(0, CarrierStep(
+            "Find your SIP URI in LiveKit Cloud → Settings → Project (SIP URI) and use its host "
+            "wherever the steps below say <your-project>.sip.livekit.cloud."
+        ))
+    if host.endswith(".india.sip.livekit.cloud") and provider != "livekit":
+        steps.append(CarrierStep(
+            "An Indian number is involved: the address above is LiveKit's India region, as India's "
+            "rules require; do not use the global address."
+        ))
+    return steps
+
+
+def _livekit(reg: Any, host: str) -> list[CarrierStep]:
+    return [
+        CarrierStep(f"Check that {reg.phone_number} is listed in LiveKit Cloud → Telephony → Phone numbers."),
+        CarrierStep("Nothing to set up at a carrier: phonewizard attached the number to the dispatch rule."),
+    ]
+
+
+def _twilio(reg: Any, host: str) -> list[CarrierStep]:
+    steps = [
+        CarrierStep("In the Twilio Console open Elastic SIP Trunking → Manage → Trunks and open your trunk (or create one)."),
+        CarrierStep("Origination tab → Add new Origination URI, and paste:", f"sip:{host};transport={_transport(reg)}"),
+    ]
+    if reg.enable_outbound:
+        steps.append(CarrierStep("Termination tab → Termination SIP URI: it must match the outbound address:", reg.outbound_address))
+        if reg.auth_username:
+            steps.append(CarrierStep(
+                "Termination → Authentication → Credential Lists: add a list (Voice → Credential lists) "
+                "with this username and the password you entered here:", reg.auth_username))
+    steps.append(CarrierStep("Numbers tab → Add an existing number to the trunk:", reg.phone_number))
+    if reg.transfer_config.cold_transfer_enabled or reg.transfer_config.warm_transfer_enabled:
+        steps.append(CarrierStep("General → Features → enable Call Transfer (SIP REFER) so the agent can transfer calls."))
+    if _transport(reg) == "tls":
+        steps.append(CarrierStep("General → Features → turn on Secure Trunking (TLS and SRTP)."))
+    return steps
+
+
+def _vonage(reg: Any, host: str) -> list[CarrierStep]:
+    steps = [CarrierStep("In the Vonage Dashboard open SIP Trunks and open your trunk (or create one and choose its domain name).")]
+    if reg.enable_outbound:
+        steps.append(CarrierStep("Outbound Calling → Add Authentication → User Key and Secret; the User Key is:", reg.auth_username))
+        steps.append(CarrierStep("The regional termination host shown there must match the outbound address:", reg.outbound_address))
+    steps += [
+        CarrierStep("Inbound Calling → select the region, then Add URI (host only, no sip:):", host),
+        CarrierStep("Link Numbers → link your number (Vonage writes it without the +):", reg.phone_number.lstrip("+")),
+    ]
+    if reg.enable_outbound:
+        steps.append(CarrierStep("Fraud Defender → allow the countries the agent will call (trial accounts can only call their own number)."))
+    return steps
+
+
+def _telnyx(reg: Any, host: str) -> list[CarrierStep]:
+    tls = _transport(reg) == "tls"
+    steps = [
+        CarrierStep("In the Telnyx Portal open Real-Time Communications → Voice → SIP Trunking → Create SIP connection → FQDN."),
+        CarrierStep(f"+ Add FQDN (A record, port {5061 if tls else 5060}):", host),
+        CarrierStep("Inbound tab: set Destination and Origination number format to +E.164 and transport to "
+                    f"{'TLS with SRTP media' if tls else 'TCP'}; choose the SIP region."),
+    ]
+    if reg.enable_outbound:
+        if reg.auth_username:
+            steps.append(CarrierStep("Outbound Calls Authentication → Credentials; the username is:", reg.auth_username))
+        steps.append(CarrierStep("Outbound tab: pick an Outbound Voice Profile that allows the destinations the agent calls."))
+    steps.append(CarrierStep("Numbers → Manage Numbers: assign your number to this connection:", reg.phone_number))
+    return steps
+
+
+def _bandwidth(reg: Any, host: str) -> list[CarrierStep]:
+    steps = [
+        CarrierStep("In the Bandwidth App open Service Management → Voice Configuration → Create New, then Add Route → Route to Domain Name:", host),
+        CarrierStep("Assign your number to that Voice Configuration Package:", reg.phone_number),
+    ]
+    if reg.enable_outbound:
+        steps.append(CarrierStep("Account → SIP Credentials → Manage Realms: the realm must match the outbound address:", reg.outbound_address))
+        if reg.auth_username:
+            steps.append(CarrierStep("Add SIP credentials under that realm with this username:", reg.auth_username))
+        steps.append(CarrierStep("If the SIP Credentials tab is missing, ask Bandwidth support to enable SIP authentication."))
+    return steps
+
+
+def _custom(reg: Any, host: str) -> list[CarrierStep]:
+    steps = [
+        CarrierStep("In your provider's portal, point inbound calls for the number at LiveKit:", f"sip:{host};transport={_transport(reg)}"),
+        CarrierStep("Put the dialled number in the request URI's user part, formatted +E.164:", getattr(reg, "phone_number", None)),
+    ]
+    if getattr(reg, "enable_outbound", False):
+        if reg.auth_username:
+            steps.append(CarrierStep("Create SIP credentials for outbound calls with this username:", reg.auth_username))
+        steps.append(CarrierStep("Outbound calls go to this host; check it is your provider's termination host:", reg.outbound_address))
+    return steps
+
+
+_BUILDERS = {
+    "livekit": _livekit,
+    "twilio": _twilio,
+    "vonage": _vonage,
+    "telnyx": _telnyx,
+    "bandwidth": _bandwidth,
+    "custom": _custom,
+}
