@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 
 from phonewizard.services.sandbox import SandboxServer
@@ -26,3 +27,24 @@ def sandbox_env(monkeypatch, sandbox):
     monkeypatch.setenv("LIVEKIT_API_KEY", sandbox.api_key)
     monkeypatch.setenv("LIVEKIT_API_SECRET", sandbox.api_secret)
     return sandbox
+
+
+@pytest.fixture
+def sandbox_raw(sandbox):
+    """``await raw(method, request, response_class)``: any livekit.SIP request, sent by livekit-api's
+    own ``TwirpClient`` with a sip.admin token. For request forms the SDK helpers cannot build."""
+    from livekit import api
+    from livekit.api.twirp_client import TwirpClient
+
+    async def raw(method, request, response_class, *, service="SIP"):
+        token = (
+            api.AccessToken(sandbox.api_key, sandbox.api_secret)
+            .with_grants(api.VideoGrants())
+            .with_sip_grants(api.SIPGrants(admin=True))
+            .to_jwt()
+        )
+        async with aiohttp.ClientSession() as session:
+            client = TwirpClient(session, sandbox.url, "livekit")
+            return await client.request(service, method, request, {"Authorization": f"Bearer {token}"}, response_class)
+
+    return raw
