@@ -1,0 +1,215 @@
+"""The benchmarks: `make bench` or `.venv/bin/python benchmarks/run.py [--runs N] [--record]`.
+
+Each measurement runs in its own child process (offscreen Qt), several times; the table shows the
+median beside its floor (the baseline it is compared with) and the ratio, and the script exits 1
+when any target is missed or a benchmark could not run, so it can serve as a check.
+
+  1 start-up     process start → first paint of the wizard's first page, against a bare PySide6
+                 QWizard with one empty page started the same way           target ratio ≤ 1.3
+  2 peak RSS     at that first paint, same baseline                          target ratio ≤ 1.3
+  3 typing       per-keystroke cost of live validation, 1,000 QTest.keyClicks on the phone number
+                 and on the outbound address field                           target p99 ≤ 2 ms
+  4 registration wall time against the sandbox with 50 ms per request, in round trips
+                 (wall / 0.05), conflict check included; floor 2              target ≤ 3
+  5 GUI gaps     longest gap between 10 ms QTimer ticks while 4 runs through the AsyncWorker
+                                                                             target ≤ 50 ms
+  6 bundle       size of dist/phonewizard/ and its `--selftest` wall time against the source
+                 run (information, no target; skipped when dist/ is absent)
+
+--record also writes the table and the machine it ran on to benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_support import ROOT, machine, median, percentile  # noqa: E402
+
+PYTHON = sys.executable
+BUNDLE = ROOT / "dist" / "phonewizard"
+LATENCY = 0.05
+
+
+@dataclass
+class Row:
+    number: str
+    name: str
+    figure: str
+    floor: str
+    ratio: str
+    target: str
+    status: str  # "ok", "MISSED", "ERROR", "skip", "info"
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def child(args: list[str], timeout: float = 300) -> dict:
+    """Run a benchmark script in a fresh process and return its `BENCH <json>` line."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run(
+        [PYTHON, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line[6:])
+    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    raise BenchError(f"{' '.join(args)} exited {proc.returncode}: {tail}")
+
+
+def timed_start(mode: str) -> tuple[float, float]:
+    started = time.time()
+    result = child([str(HERE / "startup_harness.py"), mode], timeout=120)
+    if not result.get("painted_at"):
+        raise BenchError(f"{mode}: the first page never painted")
+    return result["painted_at"] - started, result["rss_kb"] / 1024
+
+
+def bench_startup(runs: int) -> list[Row]:
+    timed_start("baseline"), timed_start("wizard")  # warm the disk cache; not counted
+    base_t, base_m, wiz_t, wiz_m = [], [], [], []
+    for _ in range(runs):  # interleaved, so load changes on the machine hit both alike
+        t, m = timed_start("baseline")
+        base_t.append(t), base_m.append(m)
+        t, m = timed_start("wizard")
+        wiz_t.append(t), wiz_m.append(m)
+    t_ratio = median(wiz_t) / median(base_t)
+    m_ratio = median(wiz_m) / median(base_m)
+    return [
+        Row("1", "start-up to first page painted", f"{median(wiz_t) * 1000:.0f} ms",
+            f"{median(base_t) * 1000:.0f} ms (bare QWizard)", f"{t_ratio:.2f}", "≤ 1.30",
+            "ok" if t_ratio <= 1.3 else "MISSED"),
+        Row("2", "peak RSS at first paint", f"{median(wiz_m):.0f} MiB",
+            f"{median(base_m):.0f} MiB (bare QWizard)", f"{m_ratio:.2f}", "≤ 1.30",
+            "ok" if m_ratio <= 1.3 else "MISSED"),
+    ]
+
+
+def bench_typing(keystrokes: int) -> list[Row]:
+    result = child([str(HERE / "typing_bench.py"), str(keystrokes)])
+    rows = []
+    for field, samples in result["fields"].items():
+        ms = [s * 1000 for s in samples]
+        p50, p99 = percentile(ms, 50), percentile(ms, 99)
+        rows.append(Row("3", f"typing: {field} ({len(ms)} keys)", f"p50 {p50:.2f} / p99 {p99:.2f} ms",
+                        "—", "—", "p99 ≤ 2 ms", "ok" if p99 <= 2.0 else "MISSED"))
+    return rows
+
+
+def bench_registration(runs: int) -> list[Row]:
+    direct = child([str(HERE / "registration_bench.py"), "direct", str(runs)])
+    gui = child([str(HERE / "registration_bench.py"), "gui", str(runs)])
+    wall = median(direct["wall"])
+    trips = wall / LATENCY
+    return [
+        Row("4", "registration, 50 ms/request", f"{wall * 1000:.0f} ms = {trips:.2f} round trips",
+            "2 round trips", f"{trips / 2:.2f}", "≤ 3 round trips", "ok" if trips <= 3.0 else "MISSED"),
+        Row("4", "  requests / max in flight",
+            f"{len(direct['methods'])} / {max(direct['max_concurrency'])}", "—", "—", "—", "info"),
+        Row("5", "longest GUI gap during registration", f"{median(gui['max_gap']) * 1000:.1f} ms",
+            "10 ms (timer)", f"{median(gui['max_gap']) / 0.010:.2f}", "≤ 50 ms",
+            "ok" if median(gui["max_gap"]) <= 0.050 else "MISSED"),
+    ]
+
+
+def wall_of(cmd: list[str]) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise BenchError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stdout.strip()[-300:]}")
+    return elapsed
+
+
+def bench_bundle(runs: int) -> list[Row]:
+    exe = BUNDLE / "phonewizard"
+    if not exe.exists():
+        return [Row("6", "packaged build", "skipped: dist/phonewizard/ is absent (run `make build`)",
+                    "—", "—", "—", "skip")]
+    size = sum(p.stat().st_size for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink())
+    frozen = [wall_of([str(exe), "--selftest"]) for _ in range(runs)]
+    source = [wall_of([PYTHON, "-m", "phonewizard", "--selftest"]) for _ in range(runs)]
+    return [
+        Row("6", "bundle size (dist/phonewizard/)", f"{size / 1024 / 1024:.0f} MiB", "—", "—", "—", "info"),
+        Row("6", "bundle --selftest wall time", f"{median(frozen) * 1000:.0f} ms",
+            f"{median(source) * 1000:.0f} ms (source)", f"{median(frozen) / median(source):.2f}", "—", "info"),
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    head = ["#", "benchmark", "figure (median)", "floor / baseline", "ratio", "target", "result"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r.number, r.name, r.figure, r.floor, r.ratio, r.target, r.status]
+        # Error text may hold newlines or pipes; keep each row one valid Markdown table line.
+        cells = [" ".join(c.split()).replace("|", "/") for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def record(rows: list[Row], args: argparse.Namespace) -> None:
+    facts = machine()
+    text = [
+        "# Benchmark results",
+        "",
+        "Produced by `.venv/bin/python benchmarks/run.py --record` (or `make bench` without writing); "
+        f"{args.runs} runs per start-up/registration figure, {args.keys} keystrokes per field. "
+        "Offscreen Qt (`QT_QPA_PLATFORM=offscreen`).",
+        "",
+        f"Recorded {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on:",
+        "",
+        *[f"- {k}: {v}" for k, v in facts.items()],
+        "",
+        table(rows),
+        "",
+    ]
+    (HERE / "RESULTS.md").write_text("\n".join(text), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per start-up/registration figure")
+    parser.add_argument("--keys", type=int, default=1000, help="keystrokes per typing field")
+    parser.add_argument("--only", choices=["startup", "typing", "registration", "bundle"], action="append")
+    parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+
+    benches = {
+        "startup": lambda: bench_startup(args.runs),
+        "typing": lambda: bench_typing(args.keys),
+        "registration": lambda: bench_registration(args.runs),
+        "bundle": lambda: bench_bundle(min(args.runs, 3)),
+    }
+    rows: list[Row] = []
+    for name, bench in benches.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"bench: {name}…", file=sys.stderr, flush=True)
+        try:
+            rows.extend(bench())
+        except (BenchError, subprocess.TimeoutExpired, KeyError, ValueError) as exc:
+            rows.append(Row("-", name, f"could not run: {exc}", "—", "—", "—", "ERROR"))
+    print(table(rows))
+    bad = [r for r in rows if r.status in ("MISSED", "ERROR")]
+    if args.record:
+        record(rows, args)
+        print(f"bench: wrote {HERE / 'RESULTS.md'}", file=sys.stderr)
+    if bad:
+        print(f"bench: {len(bad)} target(s) missed or not measured", file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
