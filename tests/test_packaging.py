@@ -146,3 +146,22 @@ def test_build_spec_is_valid_python_with_resources_bundled():
     text = (ROOT / "build.spec").read_text()
     compile(text, "build.spec", "exec")
     assert '"resources"), "resources")' in text
+
+
+def test_install_about_adds_icon_and_an_about_button_that_opens_the_box(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QWizard, QWizardPage
+
+    from phonewizard.ui import about
+
+    shown = []
+    monkeypatch.setattr(about, "show_about", lambda parent: shown.append(parent))
+    wizard = QWizard()
+    wizard.addPage(QWizardPage())
+    qtbot.addWidget(wizard)
+    about.install_about(wizard)
+    wizard.show()
+    assert not wizard.windowIcon().isNull()
+    button = wizard.button(QWizard.WizardButton.HelpButton)
+    assert button.isVisible() and button.text() == "&About"
+    button.click()
+    assert shown == [wizard]

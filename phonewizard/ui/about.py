@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from phonewizard import __version__
 from phonewizard.resources import ICON_PNG_SIZES, icon_png
@@ -45,3 +45,16 @@ def make_about_box(parent: QWidget | None) -> QMessageBox:
 def show_about(parent: QWidget | None) -> None:
     """Modal About box with the application icon and version (blocks until closed)."""
     make_about_box(parent).exec()
+
+
+def install_about(wizard: QWizard) -> None:
+    """Give the wizard the application icon and an "About" button (QWizard's Help button).
+
+    The button shows only if the wizard's `setButtonLayout` list contains
+    `QWizard.WizardButton.HelpButton` (or no custom layout is set).
+    """
+    wizard.setWindowIcon(app_icon())
+    wizard.setOption(QWizard.WizardOption.HaveHelpButton, True)
+    wizard.setButtonText(QWizard.WizardButton.HelpButton, "&About")
+    wizard.button(QWizard.WizardButton.HelpButton).setToolTip(f"About {APP_TITLE} {__version__}")
+    wizard.helpRequested.connect(lambda: show_about(wizard))
