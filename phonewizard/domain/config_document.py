@@ -10,7 +10,7 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 
 from phonewizard.domain.cross_field import raise_or_collect
 from phonewizard.domain.registration import Registration, StrictModel
@@ -49,13 +49,24 @@ def normalise_sip_uri(value: str) -> str:
     return f"sip:{host}:{port}" if port else f"sip:{host}"
 
 
+def insecure_url_findings(url: str) -> list[tuple[tuple[str, ...], str]]:
+    """ws:// or http:// to anything but this machine sends the signed token in clear."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("ws", "http") and (parts.hostname or "").lower() not in _LOCAL_HOSTS:
+        return [(("url",), (
+            "uses an unencrypted connection to a remote server, but the API secret signs every "
+            "request: use wss:// or https:// (or set allow_insecure_transport if you really mean it)"
+        ))]
+    return []
+
+
 class LiveKitProfile(StrictModel):
     url: str
     api_key: str
     api_secret: Annotated[SecretStr | None, BeforeValidator(_blank_is_none)] = None  # in the keyring
     sip_uri: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
     # Plain http/ws to a non-local host sends the signed token in clear; only on explicit request.
-    allow_insecure_transport: bool = False
+    allow_insecure_transport: bool = Field(default=False, validate_default=True)
 
     @field_validator("url")
     @classmethod
@@ -91,21 +102,15 @@ class LiveKitProfile(StrictModel):
     def _sip_uri(cls, value: str | None) -> str | None:
         return normalise_sip_uri(value) if value else None
 
-    @model_validator(mode="after")
-    def _secure_transport(self, info: ValidationInfo) -> "LiveKitProfile":
-        raise_or_collect(info, "livekit", self.transport_findings())
-        return self
-
-    def transport_findings(self) -> list[tuple[tuple[str, ...], str]]:
-        parts = urlsplit(self.url)
-        if parts.scheme.lower() in ("ws", "http") and not self.allow_insecure_transport:
-            if (parts.hostname or "").lower() not in _LOCAL_HOSTS:
-                return [(("url",), (
-                    "uses an unencrypted connection to a remote server, but the API secret signs "
-                    "every request: use wss:// or https:// (or set allow_insecure_transport if you "
-                    "really mean it)"
-                ))]
-        return []
+    @field_validator("allow_insecure_transport", mode="after")
+    @classmethod
+    def _secure_transport(cls, allow: bool, info: ValidationInfo) -> bool:
+        # A field validator (run even when api_key is still wrong) rather than a model validator,
+        # so the user typing an http:// URL hears about it at once; reported on livekit.url.
+        url = info.data.get("url")
+        if isinstance(url, str) and not allow:
+            raise_or_collect(info, "livekit", insecure_url_findings(url))
+        return allow
 
     def is_local(self) -> bool:
         return (urlsplit(self.url).hostname or "").lower() in _LOCAL_HOSTS

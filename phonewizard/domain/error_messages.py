@@ -32,6 +32,9 @@ _RANGES = {
     "registration.dtmf_config.dtmf_timeout": "from 1 to 300 seconds",
 }
 
+# Never echo what was typed into these, even when it has the wrong type.
+_SECRETS = {"registration.auth_password", "livekit.api_secret"}
+
 _TYPES = {
     "string_type": "must be text",
     "int_type": "must be a whole number",
@@ -69,9 +72,14 @@ def _model_fields() -> dict[tuple[str, ...], list[str]]:
 _KNOWN = _model_fields()
 
 
+_MAX_PART = 256
+
+
 def dotted(loc: tuple[Any, ...]) -> str:
     # pydantic marks dict-key failures with a trailing '[key]'; the key itself is the path part.
-    return ".".join(str(part) for part in loc if part != "[key]")
+    # Parts are capped so that a pasted megabyte used as a key cannot become a megabyte path.
+    parts = (str(part) for part in loc if part != "[key]")
+    return ".".join(p if len(p) <= _MAX_PART else p[: _MAX_PART - 1] + "…" for p in parts)
 
 
 def _shown(value: Any) -> str:
@@ -97,7 +105,7 @@ def translate(error: dict[str, Any], prefix: tuple[Any, ...] = ()) -> Problem:
         message = _range(path, kind, ctx)
     elif kind in _TYPES:
         message = _TYPES[kind]
-        if kind.endswith("_type") or kind.endswith("_parsing"):
+        if (kind.endswith("_type") or kind.endswith("_parsing")) and path not in _SECRETS:
             message += f", not {_shown(error.get('input'))}"
     else:
         message = str(error.get("msg", "is not valid"))
@@ -117,10 +125,18 @@ def _range(path: str, kind: str, ctx: dict[str, Any]) -> str:
     return f"must be {words[kind]} {bound}"
 
 
+_ALIASES = {"outbound_enabled": "enable_outbound"}
+
+
 def _unknown_field(loc: tuple[Any, ...]) -> str:
     name = str(loc[-1]) if loc else ""
     parent = tuple(str(p) for p in loc[:-1])
-    known = _KNOWN.get(parent, [])
+    if parent == ("registration",) and name in _ALIASES:
+        return (
+            f"{name} and {_ALIASES[name]} are the same setting with different values; "
+            f"keep only {_ALIASES[name]}"
+        )
+    known = [k for k in _KNOWN.get(parent, []) if k != name]
     guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f" (did you mean '{guess[0]}'?)" if guess else ""
     return f"unknown field '{name[:60]}'; remove it{hint}"

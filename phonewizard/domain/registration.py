@@ -151,6 +151,17 @@ def _no_blank_secret(value: Any) -> Any:
     return None if isinstance(value, str) and not value else value
 
 
+def _password(value: SecretStr | None) -> SecretStr | None:
+    # The message never repeats the password (secrets stay out of every message).
+    if value is not None:
+        text = value.get_secret_value()
+        if len(text) > _MAX_TEXT:
+            raise ValueError(f"is longer than {_MAX_TEXT} characters")
+        if any(not c.isprintable() for c in text):
+            raise ValueError("contains a line break or control character; paste the password again")
+    return value
+
+
 PhoneNumber = Annotated[str, AfterValidator(_phone)]
 AllowedAddress = Annotated[str, AfterValidator(parse_allowed_address)]
 TransferTarget = Annotated[str, AfterValidator(_transfer_target)]
@@ -211,7 +222,9 @@ class Registration(StrictModel):
     allowed_addresses: list[AllowedAddress] = Field(default_factory=list)
     allowed_numbers: list[PhoneNumber] = Field(default_factory=list)
     auth_username: Annotated[str | None, AfterValidator(_plain_text)] = None
-    auth_password: Annotated[SecretStr | None, BeforeValidator(_no_blank_secret)] = None
+    auth_password: Annotated[
+        SecretStr | None, BeforeValidator(_no_blank_secret), AfterValidator(_password)
+    ] = None
     enable_outbound: bool = Field(
         default=False, validation_alias=AliasChoices("enable_outbound", "outbound_enabled")
     )
@@ -235,8 +248,15 @@ class Registration(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _transport_from_pasted_uri(cls, data: Any) -> Any:
-        """`sip:host;transport=tcp` pasted as the address also sets the transport (when AUTO)."""
-        if not isinstance(data, dict) or not isinstance(data.get("outbound_address"), str):
+        """`sip:host;transport=tcp` pasted as the address also sets the transport (when AUTO);
+        `enable_outbound` given under both its names with the same value is read once."""
+        if not isinstance(data, dict):
+            return data
+        if "enable_outbound" in data and "outbound_enabled" in data:
+            # The seed allows either name; the same value twice is harmless, so keep one.
+            if data["enable_outbound"] == data["outbound_enabled"]:
+                data = {k: v for k, v in data.items() if k != "outbound_enabled"}
+        if not isinstance(data.get("outbound_address"), str):
             return data
         try:
             parsed = normalise_outbound_address(data["outbound_address"])

@@ -69,3 +69,18 @@ def test_agent_name_bad(name, fragment):
     data = config()
     data["agent_name"] = name
     assert fragment in errors(check_config(data))["agent_name"]
+
+
+def test_insecure_url_reported_even_while_api_key_is_wrong():
+    found = errors(check_config(with_livekit(url="http://lk.example.com", api_key="")))
+    assert "wss://" in found["livekit.url"] and "required" in found["livekit.api_key"]
+
+
+def test_direct_profile_validation_refuses_insecure_url():
+    from pydantic import ValidationError
+
+    from phonewizard.domain.config_document import LiveKitProfile
+
+    with pytest.raises(ValidationError, match="livekit.url"):
+        LiveKitProfile.model_validate({"url": "ws://lk.example.com", "api_key": "k"})
+    assert LiveKitProfile.model_validate({"url": "ws://localhost:7880", "api_key": "k"}).is_local()

@@ -241,3 +241,16 @@ def test_secret_never_in_repr_or_errors():
     assert all("Hunter2" not in str(p) for p in report.errors)
     ok = check(auth_password="Hunter2Hunter2secret", auth_username="u")
     assert "Hunter2" not in repr(ok.config)
+
+
+def test_both_outbound_names():
+    assert check(enable_outbound=False, outbound_enabled=False).ok
+    found = errors(check(enable_outbound=False, outbound_enabled=True))
+    assert "same setting" in found["registration.outbound_enabled"]
+
+
+def test_password_control_characters_rejected_without_echo():
+    found = errors(check(auth_username="u", auth_password="Pass\nword123456"))
+    assert "control character" in found["registration.auth_password"]
+    assert "Pass" not in found["registration.auth_password"]
+    assert errors(check(auth_username="u", auth_password=123456789012))["registration.auth_password"] == "must be text"

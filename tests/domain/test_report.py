@@ -128,3 +128,8 @@ def test_hostile_inputs():
                  config(allowed_addresses=["1.2.3.4"] * 5000), config(custom_headers={"X-\u00e9": "\x00"})):
         report = check_config(data)
         assert report.errors
+
+
+def test_huge_unknown_key_gives_a_bounded_path():
+    report = check_config(config(**{"k" * 100_000: 1}))
+    assert len(report.errors[0].field) < 300 and "unknown field" in report.errors[0].message
