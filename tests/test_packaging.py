@@ -165,3 +165,30 @@ def test_install_about_adds_icon_and_an_about_button_that_opens_the_box(qtbot, m
     assert button.isVisible() and button.text() == "&About"
     button.click()
     assert shown == [wizard]
+
+
+def _spec_excludes() -> set[str]:
+    import ast
+
+    tree = ast.parse((ROOT / "build.spec").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "EXCLUDES":
+            return set(ast.literal_eval(node.value))
+    raise AssertionError("build.spec has no EXCLUDES list")
+
+
+def test_no_module_imports_a_qt_module_the_bundle_leaves_out():
+    """The bundle drops these PySide6 modules; an import of one would only fail when frozen."""
+    import ast
+
+    excluded = {name for name in _spec_excludes() if name.startswith("PySide6.")}
+    offenders = []
+    for path in (ROOT / "phonewizard").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n in excluded]
+    assert not offenders, offenders
