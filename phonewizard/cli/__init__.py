@@ -1,0 +1,138 @@
+"""The headless commands: `phonewizard register|validate|export-lk|list|unregister|sandbox`.
+
+`main(argv) -> int` is the entry (`phonewizard/__main__.py` calls it). It never shows a
+traceback: every failure becomes one line per problem on stderr and an exit code (errors.py).
+Qt is never imported here; the command modules are imported only when their command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+from phonewizard import __version__
+from phonewizard.cli.errors import (
+    EXIT_FAILED,
+    EXIT_INVALID,
+    EXIT_REFUSED,
+    EXIT_UNREACHABLE,
+    CliError,
+    err,
+    forget_secrets,
+)
+
+_EPILOG = """\
+connection: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET override the file's "livekit"
+profile; otherwise the API secret comes from the system keyring.
+exit codes: 0 done, 2 invalid input, 3 LiveKit refused (nothing left behind),
+4 LiveKit unreachable or authentication failed, 1 anything else."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="phonewizard",
+        description="Register a phone number for a LiveKit voice agent. "
+        "Without a command, opens the wizard.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"phonewizard {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("register", help="create or update the LiveKit SIP objects for a config file")
+    p.add_argument("file", metavar="FILE", help="phonewizard config file (JSON)")
+    p.add_argument("--dry-run", action="store_true", help="print the requests (secrets masked); send nothing")
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.add_argument("--take-over", action="store_true",
+                   help="take over objects phonewizard registered for this number for another agent")
+    p.add_argument("--no-save-secrets", action="store_true",
+                   help="do not move secrets found in the file into the system keyring")
+    p.set_defaults(run="register")
+
+    p = sub.add_parser("validate", help="check a config file; print every problem")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(run="validate")
+
+    p = sub.add_parser("export-lk", help="write files for `lk sip inbound|outbound|dispatch create`")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--out", metavar="DIR", required=True, help="folder for the files")
+    p.set_defaults(run="export-lk")
+
+    p = sub.add_parser("list", help="list the numbers phonewizard registered in LiveKit")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(run="list")
+
+    p = sub.add_parser("unregister", help="remove everything phonewizard created for a number")
+    p.add_argument("number", metavar="NUMBER", help="the phone number, e.g. +14155550123")
+    p.set_defaults(run="unregister")
+
+    p = sub.add_parser("sandbox", help="run the local LiveKit SIP sandbox server")
+    p.add_argument("--port", type=int, default=7880, help="TCP port (default 7880)")
+    p.add_argument("--state", metavar="FILE", help="keep the sandbox's objects in this JSON file")
+    p.set_defaults(run="sandbox")
+    return parser
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    if name == "register":
+        from phonewizard.cli.register import cmd_register
+
+        return cmd_register
+    if name in ("validate", "export-lk"):
+        from phonewizard.cli.files import cmd_export_lk, cmd_validate
+
+        return cmd_validate if name == "validate" else cmd_export_lk
+    from phonewizard.cli.remote import cmd_list, cmd_sandbox, cmd_unregister
+
+    return {"list": cmd_list, "unregister": cmd_unregister, "sandbox": cmd_sandbox}[name]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(args_list)
+    except SystemExit as exc:  # --help, --version, usage errors (argparse exits 2 for those)
+        return exc.code if isinstance(exc.code, int) else EXIT_INVALID
+    try:
+        return _command(args.run)(args)
+    except BaseException as exc:  # noqa: BLE001 — the one place that turns failures into exit codes
+        code, lines = explain(exc)
+        for line in lines:
+            err(line)
+        return code
+    finally:
+        forget_secrets()
+
+
+def explain(exc: BaseException) -> tuple[int, list[str]]:
+    """Exit code and message lines for any failure (DESIGN.md exit codes)."""
+    # Imported here so `--help` and `validate` stay light.
+    from phonewizard.services.config_files import ConfigFileError
+    from phonewizard.services.livekit_client import (
+        LiveKitAuthFailed,
+        LiveKitRefused,
+        LiveKitUnreachable,
+    )
+    from phonewizard.services.registrar_inventory import PartialRollback
+    from phonewizard.services.secret_store import SecretStoreUnavailable
+
+    if isinstance(exc, CliError):
+        return exc.code, exc.lines
+    if isinstance(exc, ConfigFileError):
+        return EXIT_INVALID, [str(exc)]
+    if isinstance(exc, PartialRollback):  # before LiveKitRefused/LiveKitError: objects remain
+        return EXIT_FAILED, [f"error: {exc}"]
+    if isinstance(exc, LiveKitRefused):
+        return EXIT_REFUSED, [f"LiveKit refused: {exc}"]
+    if isinstance(exc, (LiveKitUnreachable, LiveKitAuthFailed)):
+        return EXIT_UNREACHABLE, [f"error: {exc}"]
+    if isinstance(exc, SecretStoreUnavailable):
+        return EXIT_FAILED, [f"error: {exc}"]
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_FAILED, ["interrupted"]
+    if isinstance(exc, SystemExit):
+        return (exc.code if isinstance(exc.code, int) else EXIT_FAILED), []
+    if isinstance(exc, OSError):
+        return EXIT_FAILED, [f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")]
+    return EXIT_FAILED, [f"error: unexpected {type(exc).__name__}: {exc}"]
