@@ -166,3 +166,10 @@ def test_valid_token_with_sip_admin_works_through_with_token(sandbox):
 def test_repr_does_not_show_the_secret(sandbox):
     assert sandbox.api_secret not in repr(sandbox)
     assert len(sandbox.api_secret) >= 32
+
+
+def test_unsigned_token_is_refused(sandbox):
+    claims = {"iss": sandbox.api_key, "exp": int(time.time()) + 600, "sip": {"admin": True}}
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    status, ctype, raw = post(sandbox, "/twirp/livekit.SIP/ListSIPInboundTrunk", token="Bearer " + unsigned)
+    assert (status, ctype, raw.decode()) == (401, "text/plain", "invalid authorization token")

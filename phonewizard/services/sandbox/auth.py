@@ -33,6 +33,9 @@ def authenticate(header: str | None, keys: dict[str, str]) -> dict | None:
     if not token:
         return None
     try:
+        # LiveKit's unverified parse already insists on HS256 (no "none", no RS256).
+        if jwt.get_unverified_header(token).get("alg") != "HS256":
+            raise jwt.InvalidAlgorithmError("signing method not allowed")
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
         raise AuthRejected("invalid authorization token") from None
@@ -46,6 +49,7 @@ def authenticate(header: str | None, keys: dict[str, str]) -> dict | None:
             secret,
             algorithms=["HS256"],
             leeway=LEEWAY_SECONDS,
+            issuer=api_key,
             options={"require": ["exp"]},
         )
     except jwt.PyJWTError as e:
