@@ -130,6 +130,13 @@ def is_definite_refusal(exc: BaseException) -> bool:
     return False
 
 
+async def within(conn: Connection, awaitable: Awaitable[T]) -> T:
+    """Await a livekit-api call under `conn.timeout`. Needed because livekit-api 1.2.2 passes
+    `timeout=None` to every aiohttp request, which disables the session's timeout: without this a
+    server that never answers would hang the wizard forever."""
+    return await asyncio.wait_for(awaitable, conn.timeout)
+
+
 async def guard(conn: Connection, awaitable: Awaitable[T]) -> T:
     """Await a livekit-api call and translate its failure (see module docstring)."""
     try:

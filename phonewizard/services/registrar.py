@@ -28,6 +28,7 @@ from phonewizard.services.livekit_client import (
     LiveKitUnreachable,
     map_error,
     open_api,
+    within,
 )
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.registrar_inventory import (
@@ -119,7 +120,7 @@ class Registrar:
     async def list_registrations(self) -> list[RegisteredNumber]:
         async def work() -> list[RegisteredNumber]:
             async with open_api(self.conn) as api:
-                inbound, outbound, rules = await list_all(api)
+                inbound, outbound, rules = await list_all(api, self.conn)
             found: dict[str, RegisteredNumber] = {}
             for attr, id_attr, items in (("inbound_trunk_ids", "sip_trunk_id", inbound),
                                          ("outbound_trunk_ids", "sip_trunk_id", outbound),
@@ -143,7 +144,7 @@ class Registrar:
     async def _unregister(self, phone_number: str) -> list[str]:
         wanted = normalize_number(phone_number)
         async with open_api(self.conn) as api:
-            inbound, outbound, rules = await list_all(api)
+            inbound, outbound, rules = await list_all(api, self.conn)
 
             def ours(items: list) -> list:
                 return [o for o in items if (m := parse_marker(o.metadata)) is not None
@@ -153,9 +154,9 @@ class Registrar:
             rule_ids = [r.sip_dispatch_rule_id for r in my_rules]
             if any((parse_marker(r.metadata).provider == "livekit") or r.numbers for r in my_rules):
                 await self._detach(phone_number, set(rule_ids))
-            await asyncio.gather(*(_delete_rule(api, rid) for rid in rule_ids))
+            await asyncio.gather(*(within(self.conn, _delete_rule(api, rid)) for rid in rule_ids))
             trunk_ids = [t.sip_trunk_id for t in my_trunks]
-            await asyncio.gather(*(api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=tid))
+            await asyncio.gather(*(within(self.conn, api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=tid)))
                                    for tid in trunk_ids))
         return rule_ids + trunk_ids
 
@@ -174,7 +175,7 @@ class Registrar:
         """Counts of what the project holds; raises the mapped errors when it cannot be read."""
         async def work() -> dict[str, int]:
             async with open_api(self.conn) as api:
-                inbound, outbound, rules = await list_all(api)
+                inbound, outbound, rules = await list_all(api, self.conn)
             numbers = {m.phone_number for o in (*inbound, *outbound, *rules)
                        if (m := parse_marker(o.metadata)) is not None}
             return {"inbound_trunks": len(inbound), "outbound_trunks": len(outbound),

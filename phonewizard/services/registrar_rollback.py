@@ -23,6 +23,7 @@ from livekit.protocol.sip import (
 )
 
 from phonewizard.domain.naming import parse_marker
+from phonewizard.services.livekit_client import within
 from phonewizard.services.registrar_inventory import normalize_number
 from phonewizard.services.registrar_run import Entry, Run, list_all
 
@@ -47,14 +48,14 @@ async def rollback(run: Run) -> Outcome:
     current: tuple[list, list, list] | None = None
     if run.uncertain or deleted:
         try:
-            current = await list_all(api)
+            current = await list_all(api, run.conn)
         except Exception:
             out.unknown = run.uncertain
     created_ids = {e.object_id for e in journal if e.action == "created"}
 
     async def attempt(entry: Entry | None, label: str, call: Awaitable[Any]) -> None:
         try:
-            await call
+            await within(run.conn, call)
         except Exception as exc:
             if getattr(exc, "code", None) == "not_found" and entry and entry.action == "created":
                 pass  # already gone: that is the goal

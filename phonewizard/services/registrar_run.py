@@ -33,7 +33,7 @@ from livekit.protocol.sip import (
 
 from phonewizard.domain.plan import RegistrationPlan
 from phonewizard.domain.result import RegistrationResult, build_result
-from phonewizard.services.livekit_client import Connection, LiveKitRefused, is_definite_refusal
+from phonewizard.services.livekit_client import Connection, LiveKitRefused, is_definite_refusal, within
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.registrar_inventory import Inventory, RegistrationConflict, classify
 
@@ -56,13 +56,13 @@ class Entry:
     state: str = "done"
 
 
-async def list_all(api: LiveKitAPI) -> tuple[list, list, list]:
+async def list_all(api: LiveKitAPI, conn: Connection) -> tuple[list, list, list]:
     """Inbound trunks, outbound trunks and dispatch rules, in one concurrent round trip."""
-    a, b, c = await asyncio.gather(
+    a, b, c = await within(conn, asyncio.gather(
         api.sip.list_inbound_trunk(ListSIPInboundTrunkRequest()),
         api.sip.list_outbound_trunk(ListSIPOutboundTrunkRequest()),
         api.sip.list_dispatch_rule(ListSIPDispatchRuleRequest()),
-    )
+    ))
     return list(a.items), list(b.items), list(c.items)
 
 
@@ -97,7 +97,7 @@ class Run:
 
         async def run() -> Any:
             try:
-                result = await request
+                result = await within(self.conn, request)
             except BaseException as exc:
                 entry.state = "failed" if is_definite_refusal(exc) else "unknown"
                 if entry.state == "unknown":
@@ -144,7 +144,7 @@ class Run:
 
     async def _check(self) -> Inventory:
         p = self.plan
-        lookups: list[Awaitable[Any]] = [list_all(self.api)]
+        lookups: list[Awaitable[Any]] = [list_all(self.api, self.conn)]
         if p.attach_number and self.numbers is not None:
             lookups.append(self.numbers.get(p.attach_number))
         found = await asyncio.gather(*lookups)

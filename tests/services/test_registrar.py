@@ -1,0 +1,173 @@
+"""Registrar against the sandbox over HTTP with the real livekit-api client: create, round trips,
+update in place, conflicts, take over, list, unregister, LiveKit numbers."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from phonewizard.domain.naming import parse_marker
+from phonewizard.services.registrar import RegistrationConflict
+
+from tests.services.registrar_helpers import (
+    LK_PHONE, PASSWORD, PHONE, foreign_inbound_trunk, foreign_rule, make_plan, registrar, run, sip_calls,
+)
+
+
+def test_full_registration_creates_three_marked_objects(sandbox):
+    events: list[tuple[str, str]] = []
+    result = run(registrar(sandbox).apply(make_plan(), progress=lambda s, st: events.append((s, st))))
+    snap = sandbox.snapshot()
+    [inbound] = snap["inbound"].values()
+    [outbound] = snap["outbound"].values()
+    [rule] = snap["rules"].values()
+    assert inbound["sip_trunk_id"] == result.inbound_trunk_id
+    assert outbound["sip_trunk_id"] == result.outbound_trunk_id
+    assert rule["sip_dispatch_rule_id"] == result.dispatch_rule_id
+    assert rule["trunk_ids"] == [result.inbound_trunk_id]
+    assert inbound["numbers"] == [PHONE] and outbound["numbers"] == [PHONE]
+    assert outbound["address"] == "sip.telnyx.com" and outbound["auth_username"] == "alice"
+    assert rule["room_config"]["agents"][0]["agent_name"] == "my-agent"
+    for obj in (inbound, outbound, rule):
+        assert parse_marker(obj["metadata"]).phone_number == PHONE
+    assert result.status == "active" and result.outbound_enabled and result.agent_id == "my-agent"
+    assert PASSWORD not in result.model_dump_json()
+    assert ("conflict_check", "done") in events and ("dispatch_rule", "done") in events
+    assert events.index(("inbound_trunk", "done")) < events.index(("dispatch_rule", "started"))
+
+
+def test_a_full_registration_is_three_round_trips(sandbox):
+    sandbox.faults.latency = 0.25
+    start = time.monotonic()
+    run(registrar(sandbox).apply(make_plan()))
+    elapsed = time.monotonic() - start
+    methods = sip_calls(sandbox)
+    assert sorted(methods[:3]) == ["ListSIPDispatchRule", "ListSIPInboundTrunk", "ListSIPOutboundTrunk"]
+    assert sorted(methods[3:5]) == ["CreateSIPInboundTrunk", "CreateSIPOutboundTrunk"]
+    assert methods[5:] == ["CreateSIPDispatchRule"]
+    # Six requests at 0.25 s each, but only three sequential rounds.
+    assert 0.75 <= elapsed < 1.4, elapsed
+    assert sandbox.log.max_concurrency >= 2
+
+
+def test_second_run_updates_in_place(sandbox):
+    reg = registrar(sandbox)
+    first = run(reg.apply(make_plan()))
+    sandbox.log.clear()
+    second = run(reg.apply(make_plan(ringing_timeout_seconds=90, outbound_transport="TCP")))
+    assert second.status == "updated"
+    assert (second.inbound_trunk_id, second.outbound_trunk_id, second.dispatch_rule_id) == (
+        first.inbound_trunk_id, first.outbound_trunk_id, first.dispatch_rule_id)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
+    snap = sandbox.snapshot()
+    assert snap["inbound"][first.inbound_trunk_id]["ringing_timeout"] == "90s"
+    assert snap["outbound"][first.outbound_trunk_id]["transport"] == "SIP_TRANSPORT_TCP"
+    assert not [m for m in sandbox.log.methods if m.startswith("Create")]
+
+
+def test_switching_outbound_off_removes_our_outbound_trunk(sandbox):
+    reg = registrar(sandbox)
+    first = run(reg.apply(make_plan()))
+    second = run(reg.apply(make_plan(enable_outbound=False)))
+    assert second.outbound_trunk_id is None and not second.outbound_enabled
+    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
+    assert first.outbound_trunk_id not in sandbox.snapshot()["outbound"]
+
+
+def test_foreign_trunk_with_the_number_is_a_conflict_and_nothing_is_created(sandbox):
+    trunk_id = foreign_inbound_trunk(sandbox)
+    rule_id = foreign_rule(sandbox, trunk_ids=[trunk_id])
+    before = sandbox.snapshot()
+    sandbox.log.clear()
+    with pytest.raises(RegistrationConflict) as info:
+        run(registrar(sandbox).apply(make_plan()))
+    assert set(info.value.ids) == {trunk_id, rule_id}
+    assert trunk_id in str(info.value) and "hand-made" in str(info.value) and "Nothing was created" in str(info.value)
+    assert info.value.code == "already_exists"
+    assert sandbox.snapshot() == before
+    assert not [m for m in sandbox.log.methods if not m.startswith("List")]
+
+
+def test_object_marked_for_another_number_is_a_conflict(sandbox):
+    other = json.dumps({"managed_by": "phonewizard", "phone_number": "+14155550199",
+                        "agent_name": "my-agent", "role": "inbound"})
+    trunk_id = foreign_inbound_trunk(sandbox, numbers=[PHONE, "+14155550199"], metadata=other)
+    with pytest.raises(RegistrationConflict) as info:
+        run(registrar(sandbox).apply(make_plan()))
+    assert info.value.ids == [trunk_id]
+    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 0}
+
+
+def test_foreign_rule_routing_the_number_is_a_conflict(sandbox):
+    rule_id = foreign_rule(sandbox, numbers=[LK_PHONE])
+    with pytest.raises(RegistrationConflict) as info:
+        run(registrar(sandbox).apply(make_plan(phone_number=LK_PHONE, provider="livekit",
+                                               enable_outbound=False, auth_username=None,
+                                               auth_password=None, outbound_address=None)))
+    assert info.value.ids == [rule_id]
+
+
+def test_another_agent_needs_take_over(sandbox):
+    reg = registrar(sandbox)
+    first = run(reg.apply(make_plan("agent-a")))
+    before = sandbox.snapshot()
+    with pytest.raises(RegistrationConflict) as info:
+        run(reg.apply(make_plan("agent-b")))
+    assert "agent-a" in str(info.value) and "take over" in str(info.value)
+    assert set(info.value.ids) == {first.inbound_trunk_id, first.outbound_trunk_id, first.dispatch_rule_id}
+    assert sandbox.snapshot() == before
+    taken = run(reg.apply(make_plan("agent-b"), take_over=True))
+    assert taken.dispatch_rule_id == first.dispatch_rule_id and taken.status == "updated"
+    rule = sandbox.snapshot()["rules"][first.dispatch_rule_id]
+    assert parse_marker(rule["metadata"]).agent_name == "agent-b"
+    assert rule["room_config"]["agents"][0]["agent_name"] == "agent-b"
+
+
+def test_list_and_unregister(sandbox):
+    reg = registrar(sandbox)
+    first = run(reg.apply(make_plan()))
+    second = run(reg.apply(make_plan("other", phone_number="+14155550102", enable_outbound=False)))
+    foreign_inbound_trunk(sandbox, numbers=["+14155550177"])
+    listed = run(reg.list_registrations())
+    assert [(r.phone_number, r.agent_name, r.provider) for r in listed] == [
+        (PHONE, "my-agent", "telnyx"), ("+14155550102", "other", "telnyx")]
+    assert listed[0].inbound_trunk_ids == [first.inbound_trunk_id]
+    assert listed[1].dispatch_rule_ids == [second.dispatch_rule_id]
+    assert run(reg.test_connection()) == {"inbound_trunks": 3, "outbound_trunks": 1,
+                                          "dispatch_rules": 2, "phonewizard_numbers": 2}
+    removed = run(reg.unregister(PHONE))
+    assert set(removed) == {first.inbound_trunk_id, first.outbound_trunk_id, first.dispatch_rule_id}
+    assert sandbox.counts() == {"inbound": 2, "outbound": 0, "rules": 1}
+    assert run(reg.unregister(PHONE)) == []
+
+
+def test_livekit_number_is_attached_and_detached(sandbox):
+    reg = registrar(sandbox)
+    p = make_plan(phone_number=LK_PHONE, provider="livekit", enable_outbound=False,
+                  auth_username=None, auth_password=None, outbound_address=None)
+    result = run(reg.apply(p))
+    assert result.inbound_trunk_id is None and result.outbound_trunk_id is None
+    assert sandbox.counts() == {"inbound": 0, "outbound": 0, "rules": 1}
+    number = next(n for n in sandbox.snapshot()["phone_numbers"].values() if n["e164_format"] == LK_PHONE)
+    assert number["sip_dispatch_rule_ids"] == [result.dispatch_rule_id]
+    assert sandbox.snapshot()["rules"][result.dispatch_rule_id]["numbers"] == [LK_PHONE]
+    # Registering again keeps the same rule and does not re-attach.
+    sandbox.log.clear()
+    again = run(reg.apply(p))
+    assert again.dispatch_rule_id == result.dispatch_rule_id
+    assert "UpdatePhoneNumber" not in sandbox.log.methods
+    assert run(reg.unregister(LK_PHONE)) == [result.dispatch_rule_id]
+    number = next(n for n in sandbox.snapshot()["phone_numbers"].values() if n["e164_format"] == LK_PHONE)
+    assert number["sip_dispatch_rule_ids"] == []
+
+
+def test_livekit_number_not_in_the_project_is_refused_before_anything(sandbox):
+    p = make_plan(phone_number="+14155550142", provider="livekit", enable_outbound=False,
+                  auth_username=None, auth_password=None, outbound_address=None)
+    with pytest.raises(Exception) as info:
+        run(registrar(sandbox).apply(p))
+    assert getattr(info.value, "code", None) == "not_found"
+    assert "not a phone number of this LiveKit project" in str(info.value)
+    assert sandbox.counts() == {"inbound": 0, "outbound": 0, "rules": 0}
