@@ -60,19 +60,30 @@ def test_field_update_applies_list_and_scalar_changes(sandbox, sandbox_raw):
 
 
 def test_update_conflicting_with_another_trunk_is_rejected_and_nothing_changes(sandbox, sandbox_raw):
-    a = make_inbound(sandbox, numbers=[NUM])
-    b = make_inbound(sandbox, numbers=["+14155550123"])
+    a = make_inbound(sandbox, numbers=[NUM], allowed_numbers=["+15550000001"])
+    b = make_inbound(sandbox, numbers=[NUM], allowed_numbers=["+15550000002"])
     before = sandbox.snapshot()
-    diff = s.SIPInboundTrunkUpdate(numbers=models.ListUpdate(set=[NUM]))
+    diff = s.SIPInboundTrunkUpdate(allowed_numbers=models.ListUpdate(set=["+15550000001"]))
     err = error_of(sandbox, update_inbound(sandbox_raw, b.sip_trunk_id, update=diff))
     assert (err.code, err.status) == ("invalid_argument", 400)
     first, second = sorted([a.sip_trunk_id, b.sip_trunk_id])
     # Stored trunks are visited in ID order, the updated one in its own place.
     assert err.message == (
         f'Conflicting inbound SIP Trunks: "{second}" and "{first}", using the same number(s) ["{NUM}"] '
-        "without AllowedNumbers set"
+        'and AllowedNumber "+15550000001"'
     )
     assert sandbox.snapshot() == before
+
+
+def test_moving_a_trunk_onto_a_taken_number_is_not_caught_like_oss(sandbox, sandbox_raw):
+    """livekit-server filters stored trunks by the NEW numbers but sees their OLD versions, so the
+    updated trunk drops out of its own conflict check. Clients must check before updating."""
+    make_inbound(sandbox, numbers=[NUM])
+    b = make_inbound(sandbox, numbers=["+14155550123"])
+    diff = s.SIPInboundTrunkUpdate(numbers=models.ListUpdate(set=[NUM]))
+    updated = run(sandbox, update_inbound(sandbox_raw, b.sip_trunk_id, update=diff))
+    assert list(updated.numbers) == [NUM]
+    assert [t["numbers"] for t in sandbox.snapshot()["inbound"].values()] == [[NUM], [NUM]]
 
 
 @pytest.mark.parametrize(
@@ -169,12 +180,17 @@ def test_dispatch_rule_updates(sandbox):
 
 
 def test_dispatch_rule_update_conflict_and_errors(sandbox):
+    pinned = s.SIPDispatchRule(dispatch_rule_individual=s.SIPDispatchRuleIndividual(room_prefix="call-", pin="1234"))
+
     async def flow(lk):
         a = await lk.sip.create_dispatch_rule(rule_req(name="a", trunk_ids=["ST_a"]))
-        b = await lk.sip.create_dispatch_rule(rule_req(name="b", trunk_ids=["ST_b"]))
+        b = await lk.sip.create_dispatch_rule(
+            s.CreateSIPDispatchRuleRequest(dispatch_rule=s.SIPDispatchRuleInfo(name="b", trunk_ids=["ST_a"], rule=pinned))
+        )
         errors = []
         for call in [
-            lambda: lk.sip.update_dispatch_rule_fields(b.sip_dispatch_rule_id, trunk_ids=["ST_a"]),
+            # dropping b's PIN makes it collide with a
+            lambda: lk.sip.update_dispatch_rule_fields(b.sip_dispatch_rule_id, rule=rule_req().dispatch_rule.rule),
             lambda: lk.sip.update_dispatch_rule_fields("SDR_missing", name="x"),
             lambda: lk.sip.update_dispatch_rule_fields("", name="x"),
             lambda: lk.sip.update_dispatch_rule(
@@ -191,13 +207,22 @@ def test_dispatch_rule_update_conflict_and_errors(sandbox):
     a, b, errors = run(sandbox, flow)
     first = min(a, b, key=lambda r: r.sip_dispatch_rule_id)
     assert errors[0][0] == "invalid_argument" and errors[0][1].startswith("Dispatch rule for the same trunk")
-    assert f'"{first.sip_dispatch_rule_id}" "{first.name}"' in errors[0][1]
+    assert errors[0][1].endswith(f'"{first.sip_dispatch_rule_id}" "{first.name}"')
     assert errors[1:] == [
         ("not_found", "requested sip dispatch rule does not exist"),
         ("invalid_argument", "rule id must be set"),
         ("invalid_argument", "rule id in the info must be empty or match the id in the update"),
         ("invalid_argument", "missing rule"),
     ]
+
+
+def test_moving_a_rule_onto_a_taken_trunk_is_not_caught_like_oss(sandbox):
+    async def flow(lk):
+        await lk.sip.create_dispatch_rule(rule_req(trunk_ids=["ST_a"]))
+        b = await lk.sip.create_dispatch_rule(rule_req(trunk_ids=["ST_b"]))
+        return await lk.sip.update_dispatch_rule_fields(b.sip_dispatch_rule_id, trunk_ids=["ST_a"])
+
+    assert list(run(sandbox, flow).trunk_ids) == ["ST_a"]
 
 
 def test_list_filters(sandbox):

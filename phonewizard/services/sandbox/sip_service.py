@@ -58,8 +58,9 @@ class SipService:
         info = sip_pb.SIPInboundTrunkInfo()
         info.CopyFrom(req.trunk)
         with self.store.lock:
-            # The new trunk keeps an empty ID during the check so messages print "<new>".
-            check_trunks(self.store.list("inbound") + [info])
+            # LiveKit checks the stored trunks that share a number with the new one (wildcard
+            # trunks always match), then the new one, whose empty ID prints as "<new>".
+            check_trunks(self._inbound_sharing(info.numbers) + [info])
             info.sip_trunk_id = new_id(TRUNK_PREFIX)
             self.store.put("inbound", info.sip_trunk_id, info)
         return info
@@ -71,11 +72,21 @@ class SipService:
             if current is None:
                 raise not_found(TRUNK_NOT_FOUND)
             info = updates.apply_inbound(current, req)
-            # The updated trunk replaces its old self in the list: it never conflicts with itself.
-            trunks = [info if t.sip_trunk_id == req.sip_trunk_id else t for t in self.store.list("inbound")]
+            # The updated trunk replaces its old self, so it never conflicts with itself. As in
+            # LiveKit, the stored trunks are filtered by the NEW numbers while the filter sees the
+            # OLD version: a trunk moved onto another trunk's number is not caught (OSS quirk).
+            trunks = [info if t.sip_trunk_id == req.sip_trunk_id else t for t in self._inbound_sharing(info.numbers)]
             check_trunks(trunks)
             self.store.put("inbound", info.sip_trunk_id, info)
         return info
+
+    def _inbound_sharing(self, numbers) -> list:
+        flt = sip_pb.ListSIPInboundTrunkRequest(numbers=numbers)
+        return [t for t in self.store.list("inbound") if _inbound_matches(flt, t)]
+
+    def _rules_for_trunks(self, trunk_ids) -> list:
+        flt = sip_pb.ListSIPDispatchRuleRequest(trunk_ids=trunk_ids)
+        return [r for r in self.store.list("rules") if _rule_matches(flt, r)]
 
     def ListSIPInboundTrunk(self, req: sip_pb.ListSIPInboundTrunkRequest):
         items = [t for t in self.store.list("inbound") if _inbound_matches(req, t)]
@@ -127,7 +138,9 @@ class SipService:
         _validated(check_dispatch_rule, info)
         info.sip_dispatch_rule_id = ""
         with self.store.lock:
-            check_rules(self.store.list("rules") + [info])
+            # LiveKit filters the stored rules by the LEGACY top-level trunk_ids (empty with the
+            # dispatch_rule wrapper, so all rules are checked).
+            check_rules(self._rules_for_trunks(req.trunk_ids) + [info])
             info.sip_dispatch_rule_id = new_id(DISPATCH_RULE_PREFIX)
             self.store.put("rules", info.sip_dispatch_rule_id, info)
         return info
@@ -139,8 +152,9 @@ class SipService:
             if current is None:
                 raise not_found(RULE_NOT_FOUND)
             info = updates.apply_rule(current, req)
-            rules = [info if r.sip_dispatch_rule_id == req.sip_dispatch_rule_id else r for r in self.store.list("rules")]
-            check_rules(rules)
+            # Same filter-by-new, replace-old quirk as for inbound trunks.
+            stored = self._rules_for_trunks(info.trunk_ids)
+            check_rules([info if r.sip_dispatch_rule_id == req.sip_dispatch_rule_id else r for r in stored])
             self.store.put("rules", info.sip_dispatch_rule_id, info)
         return info
 
