@@ -1,0 +1,55 @@
+"""`run_gui(args)`: the QApplication, the application icon and the wizard window.
+
+`--selftest` and `--version` belong to the packaging work (phonewizard/selftest.py,
+__main__.py); run_gui only hands `--selftest` over so every entry path behaves the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Sequence
+
+from phonewizard import APP_NAME, __version__
+
+logger = logging.getLogger(__name__)
+
+
+def _delegate_selftest(args: Sequence[str]) -> int | None:
+    """Hook for the packaging engineer's self-test; None when the args do not ask for it."""
+    if "--selftest" not in args:
+        return None
+    from phonewizard.selftest import main as selftest_main
+
+    return selftest_main([a for a in args if a != "--selftest"])
+
+
+def _set_icon(app) -> None:
+    try:
+        from phonewizard.ui.about import app_icon
+
+        app.setWindowIcon(app_icon())
+    except FileNotFoundError as exc:  # a source checkout without generated icons still runs
+        logger.info("no application icon: %s", exc)
+
+
+def run_gui(args: Sequence[str]) -> int:
+    """Open the wizard and run the event loop; returns the process exit code."""
+    delegated = _delegate_selftest(args)
+    if delegated is not None:
+        return delegated
+
+    from PySide6.QtWidgets import QApplication
+
+    from phonewizard.ui.wizard import ORGANIZATION, PhoneWizard
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    _set_icon(app)
+    wizard = PhoneWizard()
+    wizard.show()
+    code = app.exec()
+    wizard.shutdown()
+    return int(code)

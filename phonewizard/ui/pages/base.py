@@ -1,0 +1,244 @@
+"""`DraftPage`: the base of every wizard page, and the dotted-path helpers pages store with.
+
+A page never validates by itself. It writes its widgets into the wizard's one draft dict
+(`store`), the wizard runs `check_config(draft)` and hands every page the `Report`; the page shows
+the first problem of each of its fields inline and is complete when no error lies under its
+`owned_fields`. Errors of fields on later pages ("required" while not reached) never block it.
+
+Subclass contract (ui-flow's pages rely on it):
+- class attributes `page_id: PageId`, `owned_fields: tuple[str, ...]` (dotted prefixes);
+- build widgets into `self.body` (a QVBoxLayout inside a scroll area), never `setLayout`;
+- `load(draft)` fills widgets, `store(draft)` writes them back; both called by the wizard;
+- connect every edit signal to `self.notify_edited` (or use `watch(*signals)`);
+- route problems with `bind_field(path, problem_label)` or `bind_custom(path, sink)`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, MutableMapping, Sequence
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+
+from phonewizard.domain.navigation import PageId, next_page
+from phonewizard.ui.widgets.problem_label import ProblemLabel
+
+if TYPE_CHECKING:
+    from phonewizard.domain.report import Problem, Report
+
+# A sink takes (errors, warnings) under its path and returns the errors it could not place, so
+# they are shown at the bottom of the page instead of blocking Next invisibly.
+ProblemSink = Callable[[Sequence["Problem"], Sequence["Problem"]], Sequence["Problem"]]
+
+SANDBOX_TEXT = (
+    "Sandbox mode — nothing is sent to LiveKit. The wizard is talking to the built-in local "
+    "LiveKit SIP server, so you can try the whole flow offline."
+)
+_MISSING = object()
+
+
+# --- dotted paths into the draft ---------------------------------------------------------
+
+
+def get_path(draft: MutableMapping[str, Any], path: str, default: Any = None) -> Any:
+    """`get_path(d, "livekit.url")` → d["livekit"]["url"], or `default` when any part is absent."""
+    node: Any = draft
+    for part in path.split("."):
+        if not isinstance(node, MutableMapping) or part not in node:
+            return default
+        node = node[part]
+    return node
+
+
+def set_path(draft: MutableMapping[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path, creating the dicts on the way. `None` removes the key instead, so an
+    optional field left empty is absent from the draft (and from an exported file)."""
+    parts = path.split(".")
+    node = draft
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, MutableMapping):
+            if value is None:
+                return
+            child = node[part] = {}
+        node = child
+    if value is None:
+        node.pop(parts[-1], None)
+    else:
+        node[parts[-1]] = value
+
+
+def problems_under(problems: Sequence["Problem"], prefix: str) -> list["Problem"]:
+    return [p for p in problems if p.field == prefix or p.field.startswith(prefix + ".")]
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+class DraftPage(QWizardPage):
+    """A wizard page editing part of the shared draft.
+
+    Signals:
+        edited(): the user changed a value; the wizard then calls `store` and re-validates.
+    """
+
+    edited = Signal()
+
+    page_id: ClassVar[PageId]
+    owned_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._report: Report | None = None
+        self._loading = False
+        self._busy = False
+        # Until the user edits something on this page, errors are shown muted: a page should
+        # not greet the user with red "required" text for fields they have not reached yet.
+        self.pristine = True
+        self._sinks: dict[str, ProblemSink] = {}
+
+        self.sandbox_banner = QLabel(SANDBOX_TEXT, self)
+        self.sandbox_banner.setObjectName("sandboxBanner")
+        self.sandbox_banner.setWordWrap(True)
+        self.sandbox_banner.setStyleSheet(
+            "QLabel#sandboxBanner { background: #fff4ce; color: #4d3800; border: 1px solid #e0c35a;"
+            " border-radius: 4px; padding: 6px 10px; }"
+        )
+        self.sandbox_banner.setAccessibleName("Sandbox mode")
+        self.sandbox_banner.hide()
+
+        content = QWidget()
+        self.body = QVBoxLayout(content)
+        self.body.setContentsMargins(0, 4, 8, 4)
+        self.body.setSpacing(10)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(content)
+
+        # Problems under this page's fields that no widget claimed (cross-field rules).
+        self.page_problem = ProblemLabel(self)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.sandbox_banner)
+        outer.addWidget(self.scroll_area, 1)
+        outer.addWidget(self.page_problem)
+
+    # --- subclass hooks -------------------------------------------------------------------
+
+    def load(self, draft: MutableMapping[str, Any]) -> None:
+        """Fill the widgets from the draft."""
+
+    def store(self, draft: MutableMapping[str, Any]) -> None:
+        """Write the widgets' values into the draft."""
+
+    def report_applied(self, report: "Report") -> None:
+        """Called after problems were routed; pages update derived widgets here (hints etc.)."""
+
+    # --- edits ------------------------------------------------------------------------------
+
+    @Slot()
+    def notify_edited(self, *_args: object) -> None:
+        """Connect edit signals here. Ignored while `load` fills the widgets."""
+        if self._loading:
+            return
+        self.pristine = False
+        self.edited.emit()
+
+    def watch(self, *signals: Any) -> None:
+        for signal in signals:
+            signal.connect(self.notify_edited)
+
+    def load_from(self, draft: MutableMapping[str, Any]) -> None:
+        """`load` with edit notifications suppressed (the wizard calls this)."""
+        self._loading = True
+        try:
+            self.load(draft)
+        finally:
+            self._loading = False
+
+    # --- problems ---------------------------------------------------------------------------
+
+    def bind_field(self, path: str, label: ProblemLabel) -> None:
+        """Show the first error (else warning) under `path` in `label`."""
+
+        def sink(errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
+            first_error = errors[0].message if errors else None
+            first_warning = warnings[0].message if warnings else None
+            if first_error and self.pristine:
+                label.show_pending(first_error)
+            else:
+                label.show_problem(first_error, first_warning)
+            return ()
+
+        self._sinks[path] = sink
+
+    def bind_custom(self, path: str, sink: ProblemSink) -> None:
+        self._sinks[path] = sink
+
+    def apply_report(self, report: "Report") -> None:
+        """Route the report's problems to the bound fields, then re-evaluate `isComplete`."""
+        self._report = report
+        claimed: set[int] = set()
+        unplaced: list[Problem] = []
+        # Longest path first, so "registration.provider_config.inbound_digest_auth" wins over
+        # a sink bound to "registration.provider_config".
+        for path in sorted(self._sinks, key=len, reverse=True):
+            errors = [p for p in problems_under(report.errors, path) if id(p) not in claimed]
+            warnings = [p for p in problems_under(report.warnings, path) if id(p) not in claimed]
+            claimed.update(id(p) for p in errors + warnings)
+            unplaced.extend(self._sinks[path](errors, warnings))
+        for prefix in self.owned_fields:
+            unplaced.extend(p for p in problems_under(report.errors, prefix) if id(p) not in claimed)
+        if unplaced:
+            first = unplaced[0]
+            self.page_problem.show_error(f"{first.field}: {first.message}")
+        else:
+            self.page_problem.clear_problem()
+        self.report_applied(report)
+        self.completeChanged.emit()
+
+    def own_errors(self) -> list["Problem"]:
+        """Errors under this page's owned fields in the last report."""
+        if self._report is None:
+            return []
+        return [p for prefix in self.owned_fields for p in problems_under(self._report.errors, prefix)]
+
+    # --- busy state (a check running off the GUI thread) ------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.completeChanged.emit()
+
+    # --- QWizardPage ----------------------------------------------------------------------
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self._report is not None and not self._busy and not self.own_errors()
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        wizard = self.wizard()
+        draft = getattr(wizard, "draft", None)
+        following = next_page(self.page_id, draft if draft is not None else {})
+        return -1 if following is None else int(following)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        wizard = self.wizard()
+        draft = getattr(wizard, "draft", None)
+        if draft is not None:
+            self.load_from(draft)
+        if self._report is not None:
+            self.apply_report(self._report)
+
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt override
+        # QWizard's default resets registered fields on Back; we keep the draft as it is.
+        pass
+
+    def set_sandbox_mode(self, active: bool) -> None:
+        self.sandbox_banner.setVisible(active)

@@ -1,0 +1,238 @@
+"""Page 1: which LiveKit project to register the number in (URL, API key and secret, SIP URI).
+
+Pre-filled by the wizard from the saved profile and LIVEKIT_* variables, or pointed at the
+built-in sandbox. "Test connection" runs off the GUI thread on the wizard's AsyncWorker and says
+in plain words what happened. The secret stays in memory until Register or "Save profile".
+"""
+
+from __future__ import annotations
+
+from typing import Any, MutableMapping
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton
+
+from phonewizard.domain.navigation import PageId
+from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.widgets.field_grid import FieldGrid
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.secret_edit import SecretLineEdit
+
+SIP_URI_HINT = (
+    "LiveKit Cloud → Project settings → SIP URI, or run <code>lk project list --json</code>: "
+    "ProjectId <code>p_abc</code> gives <code>sip:abc.sip.livekit.cloud</code>. "
+    "It is not derived from the wss:// URL."
+)
+SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
+
+
+def describe_connection(result: Any) -> str:
+    """'Connected: 2 inbound trunks, 1 outbound trunk, 1 dispatch rule' from whatever counts the
+    registrar's test_connection returned (a mapping, an object with attributes, or nothing)."""
+    parts = []
+    for attribute, singular in (
+        ("inbound_trunks", "inbound trunk"),
+        ("outbound_trunks", "outbound trunk"),
+        ("dispatch_rules", "dispatch rule"),
+        ("phone_numbers", "phone number"),
+    ):
+        value = result.get(attribute) if isinstance(result, dict) else getattr(result, attribute, None)
+        if value is None:
+            continue
+        count = value if isinstance(value, int) else len(value)
+        parts.append(f"{count} {singular}{'' if count == 1 else 's'}")
+    return "Connected: " + ", ".join(parts) if parts else "Connected."
+
+
+def describe_failure(exc: BaseException) -> str:
+    """Plain words for the three ways a connection test fails; the services' messages already
+    name the cause and never contain the secret."""
+    from phonewizard.services.livekit_client import LiveKitAuthFailed, LiveKitRefused, LiveKitUnreachable
+
+    if isinstance(exc, LiveKitAuthFailed):
+        return f"Authentication failed: {exc}"
+    if isinstance(exc, LiveKitUnreachable):
+        return f"Cannot reach LiveKit: {exc}"
+    if isinstance(exc, LiveKitRefused):
+        return f"LiveKit refused the request: {exc}"
+    return f"The connection test failed: {exc or type(exc).__name__}"
+
+
+class LiveKitPage(DraftPage):
+    page_id = PageId.LIVEKIT
+    owned_fields = ("livekit",)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setTitle("Your LiveKit project")
+        self.setSubTitle(
+            "Where the phone number's SIP trunks and dispatch rule are created. Find these in "
+            "LiveKit Cloud → Settings, or use the built-in sandbox to try everything offline."
+        )
+        self._test_job: int | None = None
+        self._worker_connected = False
+
+        self.sandbox_check = QCheckBox("Tr&y it offline with the built-in sandbox")
+        self.sandbox_check.setToolTip(
+            "Runs a local LiveKit SIP server on this computer: the whole wizard works, nothing is "
+            "sent to LiveKit. Switch it off to use your own project."
+        )
+        self.sandbox_check.toggled.connect(self._on_sandbox_toggled)
+        self.sandbox_problem = ProblemLabel()
+        self.body.addWidget(self.sandbox_check)
+        self.body.addWidget(self.sandbox_problem)
+
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("wss://your-project.livekit.cloud")
+        self.key_edit = QLineEdit()
+        self.key_edit.setPlaceholderText("APIxxxxxxxxxxxx")
+        self.secret_edit = SecretLineEdit()
+        self.sip_uri_edit = QLineEdit()
+        self.sip_uri_edit.setPlaceholderText("sip:abc123.sip.livekit.cloud")
+
+        grid = FieldGrid()
+        self.rows = {
+            "livekit.url": grid.add_field(
+                "livekit.url", "LiveKit &URL:", self.url_edit,
+                tooltip="Your project's URL, as in LIVEKIT_URL (wss://….livekit.cloud)",
+            ),
+            "livekit.api_key": grid.add_field(
+                "livekit.api_key", "API &key:", self.key_edit,
+                tooltip="An API key of the project (LIVEKIT_API_KEY); it needs SIP admin rights",
+            ),
+            "livekit.api_secret": grid.add_field(
+                "livekit.api_secret", "API s&ecret:", self.secret_edit,
+                hint="Kept in memory; saved only to the system keyring, on Register or Save profile.",
+                tooltip="The secret of that key (LIVEKIT_API_SECRET). Never written to a file.",
+            ),
+            "livekit.sip_uri": grid.add_field(
+                "livekit.sip_uri", "S&IP URI:", self.sip_uri_edit, hint=SIP_URI_HINT,
+                tooltip="The address your carrier sends calls to; shown again on the result page",
+            ),
+        }
+        self.body.addLayout(grid)
+        for path, row in self.rows.items():
+            if path != "livekit.api_secret":
+                self.bind_field(path, row.problem)
+        self.bind_custom("livekit.api_secret", self._show_secret_problems)
+        self.bind_field("livekit.allow_insecure_transport", self.rows["livekit.url"].problem)
+
+        self.test_button = QPushButton("&Test connection")
+        self.test_button.setToolTip("Lists the project's SIP trunks and rules, changing nothing")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_status = hint_label("")
+        self.test_status.setAccessibleName("Connection test result")
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_status, 1)
+        self.body.addLayout(test_row)
+        self.body.addStretch(1)
+
+        self.watch(self.url_edit.textChanged, self.key_edit.textChanged, self.secret_edit.textChanged,
+                   self.sip_uri_edit.textChanged)
+        self.setTabOrder(self.sandbox_check, self.url_edit)
+        self.setTabOrder(self.url_edit, self.key_edit)
+        self.setTabOrder(self.key_edit, self.secret_edit)
+        self.setTabOrder(self.secret_edit.line_edit, self.secret_edit.reveal_button)
+        self.setTabOrder(self.secret_edit.reveal_button, self.sip_uri_edit)
+        self.setTabOrder(self.sip_uri_edit, self.test_button)
+
+    # --- draft ------------------------------------------------------------------------------
+
+    def load(self, draft: MutableMapping[str, Any]) -> None:
+        self.url_edit.setText(str(get_path(draft, "livekit.url") or ""))
+        self.key_edit.setText(str(get_path(draft, "livekit.api_key") or ""))
+        self.secret_edit.setText(str(get_path(draft, "livekit.api_secret") or ""))
+        self.sip_uri_edit.setText(str(get_path(draft, "livekit.sip_uri") or ""))
+        # Start of the wizard with values already there: show their problems in full.
+        self.pristine = not any(e.text() for e in (self.url_edit, self.key_edit))
+
+    def store(self, draft: MutableMapping[str, Any]) -> None:
+        set_path(draft, "livekit.url", self.url_edit.text().strip())
+        set_path(draft, "livekit.api_key", self.key_edit.text().strip())
+        set_path(draft, "livekit.api_secret", self.secret_edit.text())
+        set_path(draft, "livekit.sip_uri", self.sip_uri_edit.text().strip() or None)
+
+    def set_sandbox_mode(self, active: bool) -> None:
+        super().set_sandbox_mode(active)
+        self.sandbox_check.blockSignals(True)
+        self.sandbox_check.setChecked(active)
+        self.sandbox_check.blockSignals(False)
+        # The sandbox's own values are not editable: change them by switching it off.
+        for edit in (self.url_edit, self.key_edit, self.secret_edit, self.sip_uri_edit):
+            edit.setEnabled(not active)
+        self.test_status.setText("")
+
+    # --- completeness: check_config does not require the secret (files never hold it) -------
+
+    def _secret_missing(self) -> bool:
+        return not self.secret_edit.text()
+
+    def _show_secret_problems(self, errors, warnings):
+        label = self.rows["livekit.api_secret"].problem
+        message = errors[0].message if errors else (SECRET_MISSING if self._secret_missing() else None)
+        if message and self.pristine:
+            label.show_pending(message)
+        else:
+            label.show_problem(message, warnings[0].message if warnings else None)
+        return ()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return super().isComplete() and not self._secret_missing()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    @Slot(bool)
+    def _on_sandbox_toggled(self, checked: bool) -> None:
+        wizard = self.wizard()
+        self.sandbox_problem.clear_problem()
+        try:
+            wizard.set_sandbox_active(checked)
+        except Exception as exc:  # noqa: BLE001 - a port or state-file problem, shown inline
+            self.sandbox_problem.show_error(f"The sandbox could not start: {exc}")
+            self.sandbox_check.blockSignals(True)
+            self.sandbox_check.setChecked(False)
+            self.sandbox_check.blockSignals(False)
+
+    @Slot()
+    def test_connection(self) -> int | None:
+        """Start the check on the worker; returns the job id (None when the input is unusable)."""
+        from phonewizard.services.livekit_client import LiveKitError
+        from phonewizard.services.registrar import Registrar
+
+        wizard = self.wizard()
+        try:
+            connection = wizard.connection()
+        except LiveKitError as exc:
+            self._show_test_result(describe_failure(exc), ok=False)
+            return None
+        worker = wizard.worker
+        if not self._worker_connected:
+            worker.finished.connect(self._on_job_finished)
+            worker.failed.connect(self._on_job_failed)
+            self._worker_connected = True
+        self._show_test_result("Connecting…", ok=None)
+        self.test_button.setEnabled(False)
+        self._test_job = worker.submit(lambda: Registrar(connection).test_connection())
+        return self._test_job
+
+    @Slot(int, object)
+    def _on_job_finished(self, job: int, result: object) -> None:
+        if job != self._test_job:
+            return  # another page's job on the shared worker
+        self._test_job = None
+        self.test_button.setEnabled(True)
+        self._show_test_result(describe_connection(result), ok=True)
+
+    @Slot(int, object)
+    def _on_job_failed(self, job: int, exc: object) -> None:
+        if job != self._test_job:
+            return
+        self._test_job = None
+        self.test_button.setEnabled(True)
+        self._show_test_result(describe_failure(exc), ok=False)
+
+    def _show_test_result(self, text: str, ok: bool | None) -> None:
+        color = {True: "#1e7b34", False: "#b3261e", None: "#5f6368"}[ok]
+        self.test_status.setStyleSheet(f"color: {color};")
+        self.test_status.setText(text)

@@ -1,0 +1,79 @@
+"""A two-column form: label on the left, editor on the right, hint and inline problem under it.
+
+Rows register the dotted field path they edit, so a page can route each `Problem` from
+`check_config` to the message label of the field the user must change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+
+
+@dataclass
+class FieldRow:
+    """One row of a FieldGrid: the widgets a page may need to reach again."""
+
+    path: str
+    label: QLabel
+    editor: QWidget
+    hint: QLabel | None
+    problem: ProblemLabel
+
+    def set_visible(self, visible: bool) -> None:
+        for widget in (self.label, self.editor, self.hint):
+            if widget is not None:
+                widget.setVisible(visible)
+        if not visible:
+            self.problem.clear_problem()
+
+
+class FieldGrid(QGridLayout):
+    """QGridLayout with `add_field(...)`; column 1 stretches, labels align with the editor top."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setColumnStretch(1, 1)
+        self.setHorizontalSpacing(12)
+        self.setVerticalSpacing(4)
+        self.rows: dict[str, FieldRow] = {}
+
+    def add_field(
+        self,
+        path: str,
+        text: str,
+        editor: QWidget,
+        *,
+        hint: str | None = None,
+        tooltip: str | None = None,
+    ) -> FieldRow:
+        """Add a labelled editor for `path`. `text` carries an `&` mnemonic; the label's buddy is
+        the editor, so Alt+letter focuses it."""
+        row = self.rowCount()
+        label = QLabel(text)
+        label.setBuddy(editor)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        # Line up the label's text with the editor's text, not the editor's frame.
+        label.setContentsMargins(0, 4, 0, 0)
+        self.addWidget(label, row, 0)
+        self.addWidget(editor, row, 1)
+        if tooltip:
+            label.setToolTip(tooltip)
+            editor.setToolTip(tooltip)
+        editor.setAccessibleName(text.replace("&", ""))
+        hint_widget = None
+        if hint:
+            hint_widget = hint_label(hint)
+            self.addWidget(hint_widget, row + 1, 1)
+        problem = ProblemLabel()
+        self.addWidget(problem, self.rowCount(), 1)
+        field_row = FieldRow(path, label, editor, hint_widget, problem)
+        self.rows[path] = field_row
+        return field_row
+
+    def add_spacer_row(self, height: int = 10) -> None:
+        self.setRowMinimumHeight(self.rowCount(), height)
