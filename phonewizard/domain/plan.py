@@ -32,6 +32,7 @@ from livekit.protocol.sip import (
 
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.naming import marker_metadata, object_name, room_pattern, room_prefix
+from phonewizard.domain.registration import Registration
 
 MASK = "••••••"
 TRUNK_ID_PLACEHOLDER = "<inbound trunk ID, assigned when it is created>"
@@ -65,6 +66,8 @@ class RegistrationPlan:
     room_prefix: str
     sip_uri: str | None = None
     provider_config: dict[str, Any] = field(default_factory=dict, repr=False)
+    # The validated input, for the carrier steps of the result (its password is a SecretStr).
+    registration: Registration | None = field(default=None, repr=False, compare=False)
 
     @property
     def room_pattern(self) -> str:
@@ -164,6 +167,7 @@ def plan(config: PhoneWizardConfig) -> RegistrationPlan:
         room_prefix=prefix,
         sip_uri=config.livekit.sip_uri,
         provider_config=dict(reg.provider_config),
+        registration=reg,
     )
 
 

@@ -75,10 +75,12 @@ def build_result(
     updated: bool,
     created_at: str | None = None,
 ) -> RegistrationResult:
-    # Imported here: the instructions module reads the provider catalog, which grows separately.
-    from phonewizard.domain.instructions import build_instructions, supported_providers
+    # Imported here: instructions imports the provider catalog, which imports this package's
+    # models; a top-level import would make the result model depend on the whole catalog.
+    from phonewizard.domain.instructions import build_instructions, inbound_host, supported_providers
 
     domain = sip_domain(p.sip_uri)
+    host = inbound_host(p)
     return RegistrationResult(
         agent_id=p.agent_name,
         phone_number=p.phone_number,
@@ -88,13 +90,13 @@ def build_result(
         outbound_enabled=outbound_trunk_id is not None,
         status="updated" if updated else "active",
         created_at=created_at or now_iso(),
-        instructions=build_instructions(p, domain),
+        instructions=build_instructions(p),
         outbound_trunk_id=outbound_trunk_id,
         outbound_address=p.outbound_address,
         provider_config=mask_secrets(p.provider_config),
         room_pattern=p.room_pattern,
         livekit_sip_domain=domain,
-        inbound_addresses=[domain] if domain and p.provider != "livekit" else [],
+        inbound_addresses=[host] if host else [],
         supported_providers=supported_providers(),
         inbound_trunk_id=inbound_trunk_id,
     )
