@@ -173,3 +173,9 @@ def test_unsigned_token_is_refused(sandbox):
     unsigned = jwt.encode(claims, None, algorithm="none")
     status, ctype, raw = post(sandbox, "/twirp/livekit.SIP/ListSIPInboundTrunk", token="Bearer " + unsigned)
     assert (status, ctype, raw.decode()) == (401, "text/plain", "invalid authorization token")
+
+
+def test_health_check_and_paths_outside_twirp(sandbox):
+    assert post(sandbox, "/", method="GET", token=None) == (200, "text/plain", b"OK")
+    status, ctype, body = post(sandbox, "/twirp/livekit.RoomService/ListRooms")
+    assert (status, ctype, body) == (404, "text/plain", b"404 page not found\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 import threading
 from collections.abc import Iterable
@@ -27,6 +28,8 @@ from .faults import Faults, RequestLog
 from .phone_number_service import PhoneNumberService, from_json
 from .sip_service import SipService
 from .store import Store
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PHONE_NUMBERS = ("+14155550100", "+14155550123")
 DEFAULT_SIP_URI = "sip:sandbox.sip.phonewizard.invalid"
@@ -179,18 +182,27 @@ class SandboxServer:
         except AuthRejected as e:
             return web.Response(status=401, text=str(e), content_type="text/plain")
 
+        path = request.path
+        if path == "/":
+            return web.Response(text="OK")  # livekit-server's health check
+        if not path.startswith((f"/twirp/{SIP_SERVICE}/", f"/twirp/{PHONE_SERVICE}/")):
+            # Outside the twirp services LiveKit's mux answers with Go's http.NotFound.
+            return web.Response(status=404, text="404 page not found\n", content_type="text/plain")
         try:
             if request.method != "POST":
-                raise bad_route(f'unsupported method "{request.method}" (only POST is allowed)', request.method, request.path)
-            if service == SIP_SERVICE and method in SIP_REQUESTS and request.path == f"/twirp/{SIP_SERVICE}/{method}":
+                raise bad_route(f'unsupported method "{request.method}" (only POST is allowed)', request.method, path)
+            if service == SIP_SERVICE and method in SIP_REQUESTS and path == f"/twirp/{SIP_SERVICE}/{method}":
                 return await self._serve_sip(request, method, claims)
-            if service == PHONE_SERVICE and method in PHONE_METHODS and request.path == f"/twirp/{PHONE_SERVICE}/{method}":
+            if service == PHONE_SERVICE and method in PHONE_METHODS and path == f"/twirp/{PHONE_SERVICE}/{method}":
                 return await self._serve_phone(request, method, claims)
-            raise bad_route(f"no handler for path {json.dumps(request.path)}", request.method, request.path)
+            raise bad_route(f"no handler for path {json.dumps(path)}", request.method, path)
         except PlainError as e:
             return _error_response(e.as_twirp())
         except TwirpError as e:
             return _error_response(e)
+        except Exception:  # a sandbox bug must still answer in twirp's format, not HTML
+            logger.exception("sandbox failed on %s", path)
+            return _error_response(TwirpError("internal", "sandbox internal error"))
 
     async def _serve_sip(self, request: web.Request, method: str, claims) -> web.Response:
         ctype = _content_type(request)
