@@ -22,6 +22,9 @@ POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEKIT_")}
+    # The child processes must never touch the developer's real keyring (the in-process tests
+    # have the in-memory one); with this backend the CLI treats the keyring as unavailable.
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     env.update(extra)
     return env
 
@@ -166,3 +169,11 @@ def test_sandbox_port_in_use_is_a_clear_error():
         result = phonewizard("sandbox", "--port", port, timeout=30)
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_sandbox_refuses_a_broken_state_file(tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text("not json", encoding="utf-8")
+    result = phonewizard("sandbox", "--port", _free_port(), "--state", state, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.startswith("--state: ")
