@@ -356,3 +356,25 @@ def test_unregister_rejects_a_bad_number(run_cli, sandbox_env):
     result = run_cli("unregister", "hello")
     assert result.code == 2 and result.err.startswith("NUMBER: ")
     assert sandbox_env.log.methods == []
+
+
+def test_export_lk_into_a_file_exits_2(run_cli, tmp_path):
+    target = tmp_path / "not-a-folder"
+    target.write_text("x")
+    result = run_cli("export-lk", EXAMPLES / "twilio.json", "--out", target)
+    assert result.code == 2 and result.err.startswith("--out: ")
+
+
+def test_unexpected_errors_are_one_line_and_scrubbed(run_cli, sandbox_env, monkeypatch):
+    """Last guard: even a library error echoing the secret prints one scrubbed line, exit 1."""
+    from phonewizard.services.registrar import Registrar
+
+    secret = sandbox_env.api_secret
+
+    async def broken_apply(self, plan, **kwargs):
+        raise RuntimeError(f"library bug while signing with {secret}")
+
+    monkeypatch.setattr(Registrar, "apply", broken_apply)
+    result = run_cli("register", EXAMPLES / "twilio.json")  # run_cli asserts the secret is absent
+    assert result.code == 1
+    assert "error: unexpected RuntimeError: library bug while signing with ••••••" in result.err
