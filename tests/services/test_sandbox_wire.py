@@ -179,3 +179,31 @@ def test_health_check_and_paths_outside_twirp(sandbox):
     assert post(sandbox, "/", method="GET", token=None) == (200, "text/plain", b"OK")
     status, ctype, body = post(sandbox, "/twirp/livekit.RoomService/ListRooms")
     assert (status, ctype, body) == (404, "text/plain", b"404 page not found\n")
+
+
+def test_get_trunk_methods(sandbox, sandbox_raw):
+    async def flow():
+        made = await sandbox_raw(
+            "CreateSIPInboundTrunk",
+            s.CreateSIPInboundTrunkRequest(trunk=s.SIPInboundTrunkInfo(numbers=["+14155550100"])),
+            s.SIPInboundTrunkInfo,
+        )
+        got = await sandbox_raw("GetSIPInboundTrunk", s.GetSIPInboundTrunkRequest(sip_trunk_id=made.sip_trunk_id), s.GetSIPInboundTrunkResponse)
+        with pytest.raises(api.TwirpError) as missing:
+            await sandbox_raw("GetSIPOutboundTrunk", s.GetSIPOutboundTrunkRequest(sip_trunk_id=made.sip_trunk_id), s.GetSIPOutboundTrunkResponse)
+        return made, got, missing.value
+
+    made, got, missing = asyncio.run(flow())
+    assert got.trunk == made
+    assert (missing.code, missing.message) == ("not_found", "requested sip trunk does not exist")
+
+
+def test_calls_are_not_emulated(sandbox):
+    async def main():
+        async with api.LiveKitAPI(sandbox.url, sandbox.api_key, sandbox.api_secret) as lk:
+            await lk.sip.create_sip_participant(s.CreateSIPParticipantRequest(sip_trunk_id="ST_x", sip_call_to="+1", room_name="r"))
+
+    with pytest.raises(api.TwirpError) as e:
+        asyncio.run(main())
+    assert (e.value.code, e.value.status) == ("unimplemented", 501)
+    assert "places no calls" in e.value.message

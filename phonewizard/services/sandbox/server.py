@@ -49,7 +49,15 @@ SIP_REQUESTS = {
     "UpdateSIPDispatchRule": sip_pb.UpdateSIPDispatchRuleRequest,
     "ListSIPDispatchRule": sip_pb.ListSIPDispatchRuleRequest,
     "DeleteSIPDispatchRule": sip_pb.DeleteSIPDispatchRuleRequest,
+    "GetSIPInboundTrunk": sip_pb.GetSIPInboundTrunkRequest,
+    "GetSIPOutboundTrunk": sip_pb.GetSIPOutboundTrunkRequest,
 }
+# Real LiveKit methods that need a SIP bridge; the sandbox has none and says so.
+CALL_METHODS = {
+    "CreateSIPParticipant": sip_pb.CreateSIPParticipantRequest,
+    "TransferSIPParticipant": sip_pb.TransferSIPParticipantRequest,
+}
+NO_CALLS = "the phonewizard sandbox places no calls; use a LiveKit project for CreateSIPParticipant/TransferSIPParticipant"
 PHONE_METHODS = ("ListPhoneNumbers", "GetPhoneNumber", "UpdatePhoneNumber")
 
 
@@ -191,8 +199,12 @@ class SandboxServer:
         try:
             if request.method != "POST":
                 raise bad_route(f'unsupported method "{request.method}" (only POST is allowed)', request.method, path)
-            if service == SIP_SERVICE and method in SIP_REQUESTS and path == f"/twirp/{SIP_SERVICE}/{method}":
-                return await self._serve_sip(request, method, claims)
+            if service == SIP_SERVICE and path == f"/twirp/{SIP_SERVICE}/{method}":
+                if method in SIP_REQUESTS:
+                    return await self._serve_sip(request, method, claims)
+                if method in CALL_METHODS:
+                    await self._decode(request, CALL_METHODS[method]())
+                    raise TwirpError("unimplemented", NO_CALLS)
             if service == PHONE_SERVICE and method in PHONE_METHODS and path == f"/twirp/{PHONE_SERVICE}/{method}":
                 return await self._serve_phone(request, method, claims)
             raise bad_route(f"no handler for path {json.dumps(path)}", request.method, path)
@@ -205,9 +217,20 @@ class SandboxServer:
             return _error_response(TwirpError("internal", "sandbox internal error"))
 
     async def _serve_sip(self, request: web.Request, method: str, claims) -> web.Response:
+        req = await self._decode(request, SIP_REQUESTS[method]())
+        require_sip_admin(claims)
+        resp = getattr(self._sip, method)(req)
+        if _content_type(request) == "application/json":
+            text = json_format.MessageToJson(
+                resp, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+            )
+            return web.Response(status=200, text=text, content_type="application/json")
+        return web.Response(status=200, body=resp.SerializeToString(), content_type="application/protobuf")
+
+    async def _decode(self, request: web.Request, req):
+        """Twirp's body handling: protobuf or protojson by Content-Type, else bad_route."""
         ctype = _content_type(request)
         body = await request.read()
-        req = SIP_REQUESTS[method]()
         if ctype == "application/protobuf":
             try:
                 req.ParseFromString(body)
@@ -220,14 +243,7 @@ class SandboxServer:
                 raise TwirpError("malformed", "the json request could not be decoded") from None
         else:
             raise _bad_content_type(request)
-        require_sip_admin(claims)
-        resp = getattr(self._sip, method)(req)
-        if ctype == "application/json":
-            text = json_format.MessageToJson(
-                resp, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-            )
-            return web.Response(status=200, text=text, content_type="application/json")
-        return web.Response(status=200, body=resp.SerializeToString(), content_type="application/protobuf")
+        return req
 
     async def _serve_phone(self, request: web.Request, method: str, claims) -> web.Response:
         if _content_type(request) != "application/json":

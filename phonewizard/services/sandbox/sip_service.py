@@ -88,6 +88,20 @@ class SipService:
         flt = sip_pb.ListSIPDispatchRuleRequest(trunk_ids=trunk_ids)
         return [r for r in self.store.list("rules") if _rule_matches(flt, r)]
 
+    def GetSIPInboundTrunk(self, req: sip_pb.GetSIPInboundTrunkRequest):
+        return sip_pb.GetSIPInboundTrunkResponse(trunk=self._get_trunk("inbound", req.sip_trunk_id))
+
+    def GetSIPOutboundTrunk(self, req: sip_pb.GetSIPOutboundTrunkRequest):
+        return sip_pb.GetSIPOutboundTrunkResponse(trunk=self._get_trunk("outbound", req.sip_trunk_id))
+
+    def _get_trunk(self, kind: str, trunk_id: str):
+        if trunk_id == "":
+            raise invalid("trunk ID is required")
+        trunk = self.store.get(kind, trunk_id)
+        if trunk is None:
+            raise not_found(TRUNK_NOT_FOUND)
+        return trunk
+
     def ListSIPInboundTrunk(self, req: sip_pb.ListSIPInboundTrunkRequest):
         items = [t for t in self.store.list("inbound") if _inbound_matches(req, t)]
         return sip_pb.ListSIPInboundTrunkResponse(items=_page(items, req.page))
