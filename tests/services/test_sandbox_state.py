@@ -107,3 +107,23 @@ def test_snapshot_is_a_deep_copy(sandbox):
     assert sandbox.snapshot() != snap
     assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
     assert json.dumps(sandbox.snapshot())  # plain JSON-able data
+
+
+def test_port_in_use_is_a_clear_error(sandbox):
+    from phonewizard.services.sandbox import SandboxStartError
+
+    with pytest.raises(SandboxStartError) as e:
+        SandboxServer(port=sandbox.port).start_in_thread()
+    assert f"127.0.0.1:{sandbox.port}" in str(e.value) and "choose another port" in str(e.value)
+
+
+def test_restart_keeps_the_port(tmp_path):
+    server = SandboxServer(state_path=tmp_path / "s.json").start_in_thread()
+    url = server.url
+    server.stop_thread()
+    server.start_in_thread()
+    try:
+        assert server.url == url
+        register(server)
+    finally:
+        server.stop_thread()

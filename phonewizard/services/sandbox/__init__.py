@@ -8,7 +8,7 @@ Public API: ``SandboxServer`` (start/stop in a loop or its own thread, ``faults`
 from .faults import Faults, RequestLog
 from .ids import normalize_number
 from .runner import run_forever
-from .server import DEFAULT_PHONE_NUMBERS, DEFAULT_SIP_URI, SandboxServer
+from .server import DEFAULT_PHONE_NUMBERS, DEFAULT_SIP_URI, SandboxServer, SandboxStartError
 from .store import StateFileError
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Faults",
     "RequestLog",
     "SandboxServer",
+    "SandboxStartError",
     "StateFileError",
     "normalize_number",
     "run_forever",

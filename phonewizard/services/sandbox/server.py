@@ -61,6 +61,10 @@ NO_CALLS = "the phonewizard sandbox places no calls; use a LiveKit project for C
 PHONE_METHODS = ("ListPhoneNumbers", "GetPhoneNumber", "UpdatePhoneNumber")
 
 
+class SandboxStartError(OSError):
+    """The server could not bind its port; the message says which and what to do."""
+
+
 def _error_response(err: TwirpError) -> web.Response:
     return web.Response(status=err.status, body=err.body(), content_type="application/json")
 
@@ -106,10 +110,19 @@ class SandboxServer:
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as e:
+            await self._runner.cleanup()
+            self._runner = None
+            raise SandboxStartError(
+                f"the sandbox cannot listen on {self.host}:{self.port} ({e.strerror or e}); "
+                "choose another port (0 picks a free one)"
+            ) from None
         sockets = site._server.sockets if site._server else []  # noqa: SLF001 - the bound port
         self.port = sockets[0].getsockname()[1]
-        self.url = f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        self.url = f"http://{host}:{self.port}"
 
     async def stop(self) -> None:
         if self._runner is not None:
