@@ -126,7 +126,7 @@ def is_definite_refusal(exc: BaseException) -> bool:
     if isinstance(exc, LiveKitAuthFailed):
         return True
     if isinstance(exc, LiveKitRefused):
-        return not exc.code in ("internal", "unknown", "unavailable", "dataloss", "data_loss")
+        return exc.code not in ("internal", "unknown", "unavailable", "dataloss", "data_loss")
     return False
 
 

@@ -129,7 +129,7 @@ class Registrar:
                     m = parse_marker(obj.metadata)
                     if m is None:
                         continue
-                    entry = found.setdefault(m.phone_number, RegisteredNumber(
+                    entry = found.setdefault(normalize_number(m.phone_number), RegisteredNumber(
                         phone_number=m.phone_number, agent_name=m.agent_name, provider=m.provider))
                     entry.provider = entry.provider or m.provider
                     getattr(entry, attr).append(getattr(obj, id_attr))

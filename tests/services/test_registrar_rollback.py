@@ -34,13 +34,28 @@ def test_failure_at_each_step_leaves_nothing_behind(sandbox, method, kind, error
     assert sandbox.api_secret not in str(info.value)
 
 
-def test_failed_update_restores_the_previous_objects(sandbox):
-    reg = registrar(sandbox)
+@pytest.mark.parametrize("method", ["UpdateSIPInboundTrunk", "UpdateSIPOutboundTrunk", "UpdateSIPDispatchRule"])
+@pytest.mark.parametrize("kind", ["error", "5xx", "drop", "timeout"])
+def test_failed_update_restores_the_previous_objects(sandbox, method, kind):
+    reg = registrar(sandbox, timeout=0.6)
     run(reg.apply(make_plan()))
     before = sandbox.snapshot()
-    sandbox.faults.fail("UpdateSIPDispatchRule", "5xx")
-    with pytest.raises(LiveKitRefused):
-        run(reg.apply(make_plan("my-agent", ringing_timeout_seconds=99, outbound_transport="TLS")))
+    sandbox.faults.fail(method, kind, seconds=30)
+    with pytest.raises((LiveKitRefused, LiveKitUnreachable)):
+        run(reg.apply(make_plan("my-agent", ringing_timeout_seconds=99, outbound_transport="TLS",
+                                hide_phone_number=True)))
+    assert sandbox.snapshot() == before
+
+
+@pytest.mark.parametrize("method", ["ListSIPDispatchRule", "GetPhoneNumber", "CreateSIPDispatchRule", "UpdatePhoneNumber"])
+@pytest.mark.parametrize("kind", ["error", "5xx", "drop", "timeout"])
+def test_livekit_number_failure_at_each_step_leaves_nothing(sandbox, method, kind):
+    before = sandbox.snapshot()
+    sandbox.faults.fail(method, kind, seconds=30)
+    p = make_plan(phone_number=LK_PHONE, provider="livekit", enable_outbound=False,
+                  auth_username=None, auth_password=None, outbound_address=None)
+    with pytest.raises((LiveKitRefused, LiveKitUnreachable)):
+        run(registrar(sandbox, timeout=0.6).apply(p))
     assert sandbox.snapshot() == before
 
 
