@@ -115,6 +115,7 @@ def test_port_in_use_is_a_clear_error(sandbox):
     with pytest.raises(SandboxStartError) as e:
         SandboxServer(port=sandbox.port).start_in_thread()
     assert f"127.0.0.1:{sandbox.port}" in str(e.value) and "choose another port" in str(e.value)
+    assert e.value.strerror and "sandbox" not in e.value.strerror  # the bare OS reason
 
 
 def test_restart_keeps_the_port(tmp_path):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import secrets
 import threading
 from collections.abc import Iterable
@@ -62,7 +63,11 @@ PHONE_METHODS = ("ListPhoneNumbers", "GetPhoneNumber", "UpdatePhoneNumber")
 
 
 class SandboxStartError(OSError):
-    """The server could not bind its port; the message says which and what to do."""
+    """The server could not bind its port. ``strerror`` is the OS reason (as for any OSError);
+    ``str()`` is the full sentence naming the address and what to do."""
+
+    def __str__(self) -> str:
+        return f"the sandbox cannot listen on {self.filename} ({self.strerror}); choose another port (0 picks a free one)"
 
 
 def _error_response(err: TwirpError) -> web.Response:
@@ -115,10 +120,8 @@ class SandboxServer:
         except OSError as e:
             await self._runner.cleanup()
             self._runner = None
-            raise SandboxStartError(
-                f"the sandbox cannot listen on {self.host}:{self.port} ({e.strerror or e}); "
-                "choose another port (0 picks a free one)"
-            ) from None
+            reason = os.strerror(e.errno) if e.errno else (e.strerror or str(e))
+            raise SandboxStartError(e.errno, reason, f"{self.host}:{self.port}") from None
         sockets = site._server.sockets if site._server else []  # noqa: SLF001 - the bound port
         self.port = sockets[0].getsockname()[1]
         host = f"[{self.host}]" if ":" in self.host else self.host
