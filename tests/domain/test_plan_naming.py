@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given, strategies as st
 
 from phonewizard.domain.naming import Marker, marker_metadata, object_name, parse_marker, room_pattern, room_prefix
 
@@ -41,3 +43,17 @@ def test_marker_round_trip():
 ])
 def test_anything_else_is_not_ours(metadata):
     assert parse_marker(metadata) is None
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@given(st.text(max_size=80))
+def test_any_agent_name_gives_a_slug_of_at_most_32_characters(agent):
+    prefix = room_prefix(agent)
+    assert _SLUG.match(prefix) and len(prefix) <= 32
+
+
+@given(st.text(min_size=1, max_size=20), st.text(max_size=40), st.sampled_from(["inbound", "outbound", "dispatch"]))
+def test_marker_survives_any_text(phone, agent, role):
+    assert parse_marker(marker_metadata(phone, agent, role)) == Marker(phone, agent, role)
