@@ -37,6 +37,9 @@ class Conflict:
     id: str
     name: str
     reason: str
+    # Set when phonewizard registered this object for the same number but another agent: the
+    # only kind of conflict that `take_over=True` resolves.
+    other_agent: str | None = None
 
     def __str__(self) -> str:
         name = f" “{self.name}”" if self.name else ""
@@ -50,7 +53,7 @@ class RegistrationConflict(LiveKitRefused):
         self.phone_number = phone_number
         self.conflicts = list(conflicts)
         lines = "; ".join(str(c) for c in self.conflicts)
-        taken = any("phonewizard for agent" in c.reason for c in self.conflicts)
+        taken = any(c.other_agent for c in self.conflicts)
         hint = (" Register again with “take over” to move it to this agent, or remove it"
                 if taken else " Remove or change it in LiveKit (Telephony → SIP trunks / Dispatch rules)")
         super().__init__(
@@ -62,6 +65,11 @@ class RegistrationConflict(LiveKitRefused):
     @property
     def ids(self) -> list[str]:
         return [c.id for c in self.conflicts]
+
+    @property
+    def can_take_over(self) -> bool:
+        """True when every conflict is phonewizard's own registration for another agent."""
+        return bool(self.conflicts) and all(c.other_agent for c in self.conflicts)
 
 
 class PartialRollback(LiveKitError):
@@ -122,7 +130,8 @@ def classify(
 
     def other_agent(kind: str, obj_id: str, name: str, m: Marker) -> None:
         inv.conflicts.append(Conflict(kind, obj_id, name,
-                                      f"is registered by phonewizard for agent “{m.agent_name}”"))
+                                      f"is registered by phonewizard for agent “{m.agent_name}”",
+                                      other_agent=m.agent_name))
 
     for t in inbound:
         inv.known_ids.add(t.sip_trunk_id)

@@ -85,7 +85,7 @@ def test_foreign_trunk_with_the_number_is_a_conflict_and_nothing_is_created(sand
         run(registrar(sandbox).apply(make_plan()))
     assert set(info.value.ids) == {trunk_id, rule_id}
     assert trunk_id in str(info.value) and "hand-made" in str(info.value) and "Nothing was created" in str(info.value)
-    assert info.value.code == "already_exists"
+    assert info.value.code == "already_exists" and not info.value.can_take_over
     assert sandbox.snapshot() == before
     assert not [m for m in sandbox.log.methods if not m.startswith("List")]
 
@@ -116,6 +116,7 @@ def test_another_agent_needs_take_over(sandbox):
     with pytest.raises(RegistrationConflict) as info:
         run(reg.apply(make_plan("agent-b")))
     assert "agent-a" in str(info.value) and "take over" in str(info.value)
+    assert info.value.can_take_over and {c.other_agent for c in info.value.conflicts} == {"agent-a"}
     assert set(info.value.ids) == {first.inbound_trunk_id, first.outbound_trunk_id, first.dispatch_rule_id}
     assert sandbox.snapshot() == before
     taken = run(reg.apply(make_plan("agent-b"), take_over=True))
