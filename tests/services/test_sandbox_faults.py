@@ -140,7 +140,13 @@ def test_stop_does_not_wait_for_a_hanging_request():
 
 @pytest.mark.parametrize(
     ("args", "kwargs"),
-    [(("X", "explode"), {}), (("X", "error"), {"times": 0}), (("X", "error"), {"code": "nope"})],
+    [
+        (("ListSIPInboundTrunk", "explode"), {}),
+        (("ListSIPInboundTrunk", "error"), {"times": 0}),
+        (("ListSIPInboundTrunk", "error"), {"code": "nope"}),
+        (("ListSIPInboundTrunk", "timeout"), {"seconds": -1}),
+        (("ListSIPInboundTrunks", "error"), {}),  # typo in the method name
+    ],
 )
 def test_bad_fault_arguments_are_refused(sandbox, args, kwargs):
     with pytest.raises(ValueError):

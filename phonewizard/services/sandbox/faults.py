@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import HTTP_STATUS
@@ -31,7 +32,9 @@ class Fault:
 
 
 class Faults:
-    def __init__(self) -> None:
+    def __init__(self, methods: Iterable[str] | None = None) -> None:
+        # Known method names, so that a typo in a test fails loudly instead of never firing.
+        self._methods = frozenset(methods) if methods is not None else None
         self._lock = threading.Lock()
         self._queues: dict[str, deque[Fault]] = {}
         self._latency = 0.0
@@ -53,7 +56,6 @@ class Faults:
         method: str,
         kind: str,
         times: int = 1,
-        *,
         code: str = "invalid_argument",
         msg: str | None = None,
         seconds: float = DEFAULT_TIMEOUT_SECONDS,
@@ -63,6 +65,10 @@ class Faults:
             raise ValueError(f"fault kind must be one of {', '.join(KINDS)}, not {kind!r}")
         if times < 1:
             raise ValueError("times must be >= 1")
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        if self._methods is not None and method != "*" and method not in self._methods:
+            raise ValueError(f"unknown method {method!r}; one of: {', '.join(sorted(self._methods))} or '*'")
         if kind == "error":
             if code not in HTTP_STATUS:
                 raise ValueError(f"unknown twirp error code {code!r}")

@@ -95,7 +95,7 @@ class SandboxServer:
         self.port = port
         self.sip_uri = sip_uri
         self.store = Store(state_path, phone_numbers)
-        self.faults = Faults()
+        self.faults = Faults([*SIP_REQUESTS, *CALL_METHODS, *PHONE_METHODS])
         self.log = RequestLog()
         self._sip = SipService(self.store)
         self._phone = PhoneNumberService(self.store)
