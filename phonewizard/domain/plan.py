@@ -191,10 +191,12 @@ def _inbound(config: PhoneWizardConfig) -> CreateSIPInboundTrunkRequest:
     if reg.provider_config.get("inbound_digest_auth") and reg.auth_username:
         trunk.auth_username = reg.auth_username
         trunk.auth_password = _secret(reg.auth_password)
-    # media_encryption (the deprecated field) is deliberately not set: servers that know `media`
-    # copy the old field into it only when media.encryption is unset, so sending only the new,
-    # presence-tracked field is unambiguous — including an explicit DISABLE, which the old proto3
-    # enum field cannot even express on the wire (0 is not serialised).
+    # media_encryption (field 16, deprecated) is deliberately not set. Current servers read
+    # media.encryption and only *upgrade* the old field into it (reference §1.1), so the old one is
+    # not needed; sending both would be two sources of truth for one setting. media.encryption is
+    # presence-tracked, so even an explicit DISABLE reaches the server, which the old proto3 enum
+    # cannot express (0 is never serialised). Servers too old to know `media` predate the
+    # protocol version livekit-api 1.2.2 speaks and are out of scope.
     return CreateSIPInboundTrunkRequest(trunk=trunk)
 
 
