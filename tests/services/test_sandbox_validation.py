@@ -99,6 +99,7 @@ def test_inbound_trunk_rejections(sandbox, req, message):
         {"allowed_addresses": ["203.0.113.0/24"]},
         {"numbers": ["not even a number"]},  # OSS does no E.164 check
         {"numbers": NUM, "headers": {"X-Custom": "ok", "To": "<sip:a@b>"}},  # To/Via: soft warning only
+        {"numbers": NUM, "headers": {"X-City": "Zürich\tcafé"}},  # UTF-8 and tabs are allowed in values
         {"numbers": NUM, "headers_to_attributes": {"From": "caller"}},  # no forbidden list for mappings
         {"numbers": NUM, "media": s.SIPMediaConfig(media_timeout=Duration(seconds=600))},
     ],
