@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWizard
 
 from phonewizard.domain.navigation import PageId
@@ -103,6 +104,9 @@ def next_enabled(wizard: QWizard) -> bool:
 def save_screenshot(widget: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Rows added to a visible layout are shown by a queued call: let it run before grabbing.
+    # Then the layouts need a pass of their own to give the new rows their height.
+    QTest.qWait(100)
     assert widget.grab().save(str(path)), f"could not write {path}"
     return path
 

@@ -11,7 +11,7 @@ import json
 from typing import Any, MutableMapping, Sequence
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import Problem
@@ -62,6 +62,7 @@ class BehaviourPage(DraftPage):
         self.dtmf_timeout_spin = QSpinBox()
         self.dtmf_timeout_spin.setRange(1, 300)
         self.dtmf_timeout_spin.setSuffix(" s")
+        self.dtmf_timeout_spin.setMaximumWidth(110)
         self.dtmf_timeout_row = grid.add_field(f"{_DTMF}.dtmf_timeout", "DTMF &timeout:", self.dtmf_timeout_spin)
         self.body.addWidget(dtmf)
 
@@ -96,8 +97,13 @@ class BehaviourPage(DraftPage):
             "sentiment_analysis": QCheckBox("Sentiment &analysis"),
             "call_screening": QCheckBox("Call scr&eening"),
         }
-        for n, (name, check) in enumerate(self.feature_checks.items()):
-            fgrid.add_field(f"{_FEATURES}.{name}", "Features:" if n == 0 else "", check)
+        checks = QWidget()
+        two_columns = QGridLayout(checks)
+        two_columns.setContentsMargins(0, 0, 0, 0)
+        for n, check in enumerate(self.feature_checks.values()):
+            two_columns.addWidget(check, n // 2, n % 2)
+        checks.setFocusProxy(self.feature_checks["recording_enabled"])
+        fgrid.add_field(_FEATURES, "Features:", checks)
         self.body.addWidget(features)
 
         meta = QGroupBox("Metadata")

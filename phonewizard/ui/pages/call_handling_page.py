@@ -70,6 +70,7 @@ class CallHandlingPage(DraftPage):
         self.ringing_spin = QSpinBox()
         self.ringing_spin.setRange(1, 300)
         self.ringing_spin.setSuffix(" s")
+        self.ringing_spin.setMaximumWidth(110)
         self.ringing_row = grid.add_field(
             "registration.ringing_timeout_seconds", "&Ringing timeout:", self.ringing_spin,
             hint="How long a call may ring before LiveKit gives up (1–300 seconds).",
@@ -78,6 +79,7 @@ class CallHandlingPage(DraftPage):
         self.duration_spin.setRange(60, 86400)
         self.duration_spin.setSingleStep(60)
         self.duration_spin.setSuffix(" s")
+        self.duration_spin.setMinimumWidth(110)
         self.duration_words = QLabel()
         self.duration_words.setStyleSheet(f"color: {HINT_COLOR};")
         duration_line = QWidget()
