@@ -12,7 +12,7 @@ from livekit.protocol import sip as sip_pb
 
 from . import updates
 from .conflicts import check_rules, check_trunks
-from .errors import TwirpError, invalid, not_found
+from .errors import invalid, not_found
 from .ids import DISPATCH_RULE_PREFIX, TRUNK_PREFIX, new_id, normalize_number
 from .store import Store
 from .validation import ValidationFailure, check_dispatch_rule, check_inbound_trunk, check_outbound_trunk
@@ -232,5 +232,3 @@ def _rule_matches(req, info) -> bool:
         return any(t in req.trunk_ids for t in info.trunk_ids)
     return True
 
-
-__all__ = ["SipService", "TwirpError"]
