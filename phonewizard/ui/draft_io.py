@@ -124,5 +124,6 @@ def remember_secrets(draft: Mapping[str, Any], secrets: SecretStore) -> None:
     registration = draft.get("registration") or {}
     password = registration.get("auth_password")
     password_key = password_key_for(dict(registration))
-    if password and password_key:
+    # Without a number the key would be ambiguous; the password is stored once a number is set.
+    if password and password_key and str(registration.get("phone_number") or "").strip():
         secrets.set(password_key, str(password))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import platformdirs
-from PySide6.QtCore import QSettings, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget, QWizard, QWizardPage
 
 from phonewizard import APP_NAME
@@ -302,12 +302,16 @@ class PhoneWizard(QWizard):
     # --- window state -----------------------------------------------------------------------
 
     def _restore_window_state(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
+        # Size only: the position is the window manager's business (and a saved position can
+        # be off-screen after a monitor change).
+        size = self.settings.value("window/size")
+        if isinstance(size, QSize) and size.isValid():
+            self.resize(size.expandedTo(QSize(*MINIMUM_SIZE)))
+        else:
             self.resize(*DEFAULT_SIZE)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/size", self.size())
         self.shutdown()
         super().done(result)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, MutableMapping
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QGroupBox, QLineEdit, QRadioButton
 
 from phonewizard.domain.navigation import PageId
@@ -68,7 +68,7 @@ class AgentPage(DraftPage):
             self.provider_group.addButton(button, n)
             self.provider_buttons[provider_id] = button
             self.provider_summaries[provider_id] = summary
-            box_layout.addWidget(button, n * 2, 0, 1, 2)
+            box_layout.addWidget(button, n * 2, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
             box_layout.addWidget(summary, n * 2 + 1, 0, 1, 2)
         self.provider_problem = ProblemLabel()
         box_layout.addWidget(self.provider_problem, len(PROVIDERS) * 2, 0, 1, 2)
@@ -106,7 +106,7 @@ class AgentPage(DraftPage):
         elif get_path(draft, "registration.provider") in self.provider_buttons:
             set_path(draft, "registration.provider", None)
 
-    @Slot()
+    @Slot(QRadioButton, bool)
     def _on_provider_toggled(self, _button: QRadioButton, checked: bool) -> None:
         # Two toggles per change (old off, new on); only the "on" one is an edit.
         if checked:

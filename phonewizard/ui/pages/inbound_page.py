@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, MutableMapping, Sequence
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 
 from phonewizard.domain.navigation import PageId
@@ -87,7 +87,7 @@ class InboundPage(DraftPage):
         grid.addWidget(self.ranges_reason, grid.rowCount(), 1)
         grid.add_spacer_row(14)
         row = grid.rowCount()
-        grid.addWidget(self.digest_check, row, 1)
+        grid.addWidget(self.digest_check, row, 1, Qt.AlignmentFlag.AlignLeft)
         grid.addWidget(
             hint_label("Uses the SIP username and password from the Outbound calling page."),
             row + 1, 1,

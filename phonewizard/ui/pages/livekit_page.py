@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, MutableMapping
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton
 
 from phonewizard.domain.navigation import PageId
@@ -35,12 +35,14 @@ def describe_connection(result: Any) -> str:
         ("outbound_trunks", "outbound trunk"),
         ("dispatch_rules", "dispatch rule"),
         ("phone_numbers", "phone number"),
+        ("phonewizard_numbers", "number set up by phonewizard"),
     ):
         value = result.get(attribute) if isinstance(result, dict) else getattr(result, attribute, None)
         if value is None:
             continue
         count = value if isinstance(value, int) else len(value)
-        parts.append(f"{count} {singular}{'' if count == 1 else 's'}")
+        plural = singular if count == 1 else singular.replace("number", "numbers", 1) if "number" in singular else singular + "s"
+        parts.append(f"{count} {plural}")
     return "Connected: " + ", ".join(parts) if parts else "Connected."
 
 
@@ -79,7 +81,7 @@ class LiveKitPage(DraftPage):
         )
         self.sandbox_check.toggled.connect(self._on_sandbox_toggled)
         self.sandbox_problem = ProblemLabel()
-        self.body.addWidget(self.sandbox_check)
+        self.body.addWidget(self.sandbox_check, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addWidget(self.sandbox_problem)
 
         self.url_edit = QLineEdit()
@@ -121,6 +123,7 @@ class LiveKitPage(DraftPage):
         self.test_button.setToolTip("Lists the project's SIP trunks and rules, changing nothing")
         self.test_button.clicked.connect(self.test_connection)
         self.test_status = hint_label("")
+        self.test_status.setTextFormat(Qt.TextFormat.PlainText)
         self.test_status.setAccessibleName("Connection test result")
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)

@@ -85,6 +85,9 @@ class PhoneLineEdit(QLineEdit):
         if not text or not set(text) <= _FORMATTABLE:
             return
         caret = self.cursorPosition()
+        if caret == len(text) and not (text[-1].isdigit() or text[-1] == "+"):
+            # The user just typed a separator at the end (perhaps before " x23"): keep it.
+            return
         # Digits (and a leading '+') before the caret: the formatter reports where that many
         # significant characters end up in its output.
         significant_before = sum(1 for c in text[:caret] if c.isdigit() or c == "+")

@@ -1,0 +1,63 @@
+"""Shared helpers for the wizard tests: build a PhoneWizard isolated from the user's machine.
+
+Every wizard gets its own QSettings file and profile path under tmp_path and is shut down (sandbox
+thread, worker thread) when the test ends. SCREENSHOTS is where page PNGs for the docs go.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWizard
+
+from phonewizard.ui.wizard import PhoneWizard
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+# ≥32-byte secret: shorter HMAC keys make PyJWT warn (reference/ecosystem.md §1).
+LIVEKIT_ENV = {
+    "LIVEKIT_URL": "wss://acme-voice-4k2j9x1q.livekit.cloud",
+    "LIVEKIT_API_KEY": "APIm3Hq8ZtVbW2xK",
+    "LIVEKIT_API_SECRET": "f3Jq9LxT7vR2mW8pZ4cN6bY1hK5sD0aGeU",
+}
+
+
+def make_wizard(qtbot, tmp_path: Path, environ=None, **kwargs) -> PhoneWizard:
+    """A shown wizard; `environ=None` means LIVEKIT_ENV (a configured project, no sandbox)."""
+    settings = QSettings(str(tmp_path / "ui-state.ini"), QSettings.Format.IniFormat)
+    wizard = PhoneWizard(
+        environ=LIVEKIT_ENV if environ is None else environ,
+        settings=kwargs.pop("settings", settings),
+        profile_path=kwargs.pop("profile_path", tmp_path / "profile" / "config.json"),
+        **kwargs,
+    )
+    qtbot.addWidget(wizard, before_close_func=lambda w: w.shutdown())
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    return wizard
+
+
+def next_button(wizard: QWizard):
+    return wizard.button(QWizard.WizardButton.NextButton)
+
+
+def go_to(wizard: PhoneWizard, qtbot, page_id) -> None:
+    """Press Next until `page_id` is current (the current pages must be complete)."""
+    for _ in range(10):
+        if wizard.currentId() == int(page_id):
+            return
+        assert next_button(wizard).isEnabled(), (
+            f"Next is disabled on page {wizard.currentId()}: "
+            f"{[str(p) for p in wizard.currentPage().own_errors()]}"
+        )
+        wizard.next()
+        qtbot.wait(1)
+    raise AssertionError(f"never reached page {page_id}")
+
+
+def save_screenshot(wizard: PhoneWizard, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{name}.png"
+    assert wizard.grab().save(str(target)), f"could not write {target}"
+    return target
