@@ -1,0 +1,139 @@
+"""Repeat and race: registering twice, and two registrations at the same time.
+
+The registrar's conflict check (list, then create) cannot by itself stop two runs for the same
+number that both list before either creates. LiveKit's own inbound-trunk conflict rule (two
+trunks for one number without allowed_numbers) then refuses the second create; the loser must
+roll back what it made and report a conflict, so the project ends with exactly one set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from phonewizard.domain.config_document import PhoneWizardConfig
+from phonewizard.domain.plan import plan
+from phonewizard.services.livekit_client import Connection, LiveKitRefused
+from phonewizard.services.registrar import RegisteredNumber, Registrar
+from tests.safety.helpers import SIP_PASSWORD, TRUNK_NUMBER, trunk_document, write
+
+ROOT = Path(__file__).resolve().parents[2]
+OTHER_NUMBER = "+13125550199"
+
+
+def _plan(sandbox, number: str = TRUNK_NUMBER, agent: str = "sales-agent"):
+    return plan(PhoneWizardConfig.model_validate(trunk_document(sandbox.url, number, agent)))
+
+
+def _registrar(sandbox) -> Registrar:
+    return Registrar(Connection(sandbox.url, sandbox.api_key, sandbox.api_secret, timeout=5.0))
+
+
+def _one_set(sandbox, number: str = TRUNK_NUMBER) -> RegisteredNumber:
+    found = asyncio.run(_registrar(sandbox).list_registrations())
+    [entry] = [r for r in found if r.phone_number == number]
+    assert (len(entry.inbound_trunk_ids), len(entry.outbound_trunk_ids), len(entry.dispatch_rule_ids)) == (1, 1, 1)
+    return entry
+
+
+def test_registering_the_same_configuration_twice_keeps_one_set(sandbox):
+    first = asyncio.run(_registrar(sandbox).apply(_plan(sandbox)))
+    second = asyncio.run(_registrar(sandbox).apply(_plan(sandbox)))
+    assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
+    assert (second.inbound_trunk_id, second.outbound_trunk_id, second.dispatch_rule_id) == (
+        first.inbound_trunk_id, first.outbound_trunk_id, first.dispatch_rule_id)
+    assert second.status == "updated"
+    _one_set(sandbox)
+
+
+def test_two_numbers_registered_at_once_both_succeed(sandbox):
+    async def both():
+        return await asyncio.gather(_registrar(sandbox).apply(_plan(sandbox, TRUNK_NUMBER)),
+                                    _registrar(sandbox).apply(_plan(sandbox, OTHER_NUMBER)))
+
+    a, b = asyncio.run(both())
+    assert {a.phone_number, b.phone_number} == {TRUNK_NUMBER, OTHER_NUMBER}
+    assert sandbox.counts() == {"inbound": 2, "outbound": 2, "rules": 2}
+    _one_set(sandbox, TRUNK_NUMBER)
+    _one_set(sandbox, OTHER_NUMBER)
+
+
+@pytest.mark.parametrize("latency", [0.0, 0.05])
+def test_same_number_at_once_gives_one_registration_and_one_conflict(sandbox, latency):
+    # With latency both runs finish their conflict check before either creates anything.
+    sandbox.faults.latency = latency
+
+    async def both():
+        return await asyncio.gather(_registrar(sandbox).apply(_plan(sandbox)),
+                                    _registrar(sandbox).apply(_plan(sandbox)),
+                                    return_exceptions=True)
+
+    for _ in range(3):
+        results = asyncio.run(both())
+        failures = [r for r in results if isinstance(r, BaseException)]
+        successes = [r for r in results if not isinstance(r, BaseException)]
+        if latency and not failures:
+            pytest.fail("both runs claimed success for one number")
+        # Either the second run saw the first (an update) or it lost the race (a conflict).
+        for failure in failures:
+            assert isinstance(failure, LiveKitRefused), repr(failure)
+            assert TRUNK_NUMBER in str(failure) or "conflict" in str(failure).lower(), str(failure)
+        assert successes
+        assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
+        _one_set(sandbox)
+        asyncio.run(_registrar(sandbox).unregister(TRUNK_NUMBER))
+        assert sandbox.counts() == {"inbound": 0, "outbound": 0, "rules": 0}
+
+
+def _child_env(sandbox) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEKIT_")}
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"  # never the real keyring
+    env.update(LIVEKIT_URL=sandbox.url, LIVEKIT_API_KEY=sandbox.api_key, LIVEKIT_API_SECRET=sandbox.api_secret)
+    return env
+
+
+def _two_processes(sandbox, paths: list[Path]) -> list[subprocess.CompletedProcess]:
+    """Run both CLIs at once; the caller sets sandbox latency so their requests overlap."""
+    procs = [subprocess.Popen([sys.executable, "-m", "phonewizard", "register", str(p), "--no-save-secrets"],
+                              cwd=ROOT, env=_child_env(sandbox), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for p in paths]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=90)
+        assert "Traceback" not in err, err
+        assert sandbox.api_secret not in out + err and SIP_PASSWORD not in out + err
+        results.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return results
+
+
+@pytest.mark.slow
+def test_two_cli_processes_for_different_numbers_both_succeed(sandbox, tmp_path):
+    a = write(tmp_path / "a.json", trunk_document(sandbox.url, TRUNK_NUMBER))
+    b = write(tmp_path / "b.json", trunk_document(sandbox.url, OTHER_NUMBER))
+    sandbox.faults.latency = 0.05
+    results = _two_processes(sandbox, [a, b])
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    _one_set(sandbox, TRUNK_NUMBER)
+    _one_set(sandbox, OTHER_NUMBER)
+
+
+@pytest.mark.slow
+def test_two_cli_processes_for_the_same_number_never_duplicate(sandbox, tmp_path):
+    a = write(tmp_path / "a.json", trunk_document(sandbox.url))
+    b = write(tmp_path / "b.json", trunk_document(sandbox.url))
+    # Hold every request a moment so the two processes (started together) overlap.
+    sandbox.faults.latency = 0.2
+    results = _two_processes(sandbox, [a, b])
+    codes = sorted(r.returncode for r in results)
+    assert codes in ([0, 0], [0, 3]), [r.stderr for r in results]
+    for r in results:
+        if r.returncode == 3:
+            [line] = [x for x in r.stderr.splitlines() if x.startswith("LiveKit refused: ")]
+            assert TRUNK_NUMBER in line, r.stderr
+    assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
+    _one_set(sandbox)
