@@ -151,3 +151,10 @@ def test_normalised_numbers_conflict(sandbox):
 def test_non_conflicting_rules(sandbox, first, second):
     created, err = create_all(sandbox, "create_dispatch_rule", [first, second])
     assert err is None and len(created) == 2
+
+
+def test_rule_listing_one_number_twice_collides_with_itself(sandbox):
+    _, err = create_all(sandbox, "create_dispatch_rule", [rule(numbers=["+14155550100", "14155550100"])])
+    assert err is not None
+    assert err.message.endswith('in dispatch rule "<new>" "<blank name>"')
+    assert sandbox.counts()["rules"] == 0
