@@ -49,6 +49,9 @@ def run_gui(args: Sequence[str]) -> int:
     app.setApplicationVersion(__version__)
     _set_icon(app)
     wizard = PhoneWizard()
+    from phonewizard.ui.about import install_about
+
+    install_about(wizard)  # window icon + the About button (icon and version)
     wizard.show()
     code = app.exec()
     wizard.shutdown()

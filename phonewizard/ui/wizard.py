@@ -107,6 +107,7 @@ class PhoneWizard(QWizard):
             [
                 QWizard.WizardButton.CustomButton1,
                 QWizard.WizardButton.CustomButton2,
+                QWizard.WizardButton.HelpButton,  # "About", shown by ui/about.install_about
                 QWizard.WizardButton.Stretch,
                 QWizard.WizardButton.BackButton,
                 QWizard.WizardButton.NextButton,
