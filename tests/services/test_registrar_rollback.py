@@ -82,38 +82,47 @@ def test_livekit_number_attach_failure_removes_the_rule(sandbox):
     assert all(n["sip_dispatch_rule_ids"] == [] for n in snap["phone_numbers"].values())
 
 
-def test_cancel_mid_way_leaves_nothing(sandbox):
+def _cancel_when(sandbox, step: str, *, twice: bool = False) -> list[tuple[str, str]]:
+    """Run a registration with 0.3 s per request and cancel it 0.1 s after `step` started (its
+    requests are then in flight); return the progress events."""
     sandbox.faults.latency = 0.3
     events: list[tuple[str, str]] = []
 
     async def scenario():
-        task = asyncio.ensure_future(registrar(sandbox).apply(
-            make_plan(), progress=lambda s, st: events.append((s, st))))
-        await asyncio.sleep(0.45)  # the trunks are being created
+        started = asyncio.Event()
+
+        def progress(s: str, state: str) -> None:
+            events.append((s, state))
+            if (s, state) == (step, "started"):
+                started.set()
+
+        task = asyncio.ensure_future(registrar(sandbox).apply(make_plan(), progress=progress))
+        await asyncio.wait_for(started.wait(), 10)
+        await asyncio.sleep(0.1)
         task.cancel()
+        if twice:
+            await asyncio.sleep(0.3)  # now inside the rollback
+            task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
 
     run(scenario())
+    return events
+
+
+def test_cancel_mid_way_leaves_nothing(sandbox):
+    events = _cancel_when(sandbox, "inbound_trunk")
     assert sandbox.counts() == EMPTY
-    assert ("inbound_trunk", "rolled_back") in events
+    assert ("inbound_trunk", "rolled_back") in events and ("outbound_trunk", "rolled_back") in events
     assert not any(step == "dispatch_rule" for step, _ in events)
+    # The creates were answered, then undone: both trunks existed for a moment.
+    assert sandbox.log.methods.count("DeleteSIPTrunk") == 2
 
 
 def test_second_cancel_during_rollback_still_finishes_the_rollback(sandbox):
-    sandbox.faults.latency = 0.2
-
-    async def scenario():
-        task = asyncio.ensure_future(registrar(sandbox).apply(make_plan()))
-        await asyncio.sleep(0.5)  # into the dispatch-rule step
-        task.cancel()
-        await asyncio.sleep(0.1)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-
-    run(scenario())
+    events = _cancel_when(sandbox, "dispatch_rule", twice=True)
     assert sandbox.counts() == EMPTY
+    assert ("dispatch_rule", "rolled_back") in events
 
 
 def test_partial_rollback_names_what_remains_and_unregister_removes_it(sandbox):
