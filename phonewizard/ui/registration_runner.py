@@ -7,7 +7,7 @@ to cancel, so a failure during a cancel's rollback can be told apart from an ord
 Signals:
     step_changed(str, str): step id ("conflict_check", "inbound_trunk", "outbound_trunk",
         "dispatch_rule", "attach_number") and its state: "running", "done", "failed",
-        "cancelled" or "skipped".
+        "cancelled", "rolled_back" (created, then removed again by the rollback) or "skipped".
     succeeded(object): the RegistrationResult.
     failed(object): the exception (RegistrationConflict, LiveKitRefused, LiveKitUnreachable,
         LiveKitAuthFailed, PartialRollback, ...). `cancel_requested` says if it happened while
@@ -38,7 +38,6 @@ STEP_LABELS: dict[str, str] = {
     "dispatch_rule": "Create the dispatch rule",
     "attach_number": "Attach the number to the dispatch rule",
 }
-_FINAL_STATES = {"done", "failed", "cancelled", "skipped"}
 _STATE_WORDS = {
     # Registrar progress may say "started"/"ok"/"error"; the UI knows five states only.
     "start": "running",
@@ -53,7 +52,8 @@ _STATE_WORDS = {
     "error": "failed",
     "failed": "failed",
     "skipped": "skipped",
-    "rolled_back": "cancelled",
+    "rolled_back": "rolled_back",
+    "undone": "rolled_back",
     "cancelled": "cancelled",
 }
 
@@ -171,6 +171,8 @@ class RegistrationRunner(QObject):
         elif state == "failed" and self.cancel_requested:
             # The registrar reports the interrupted step as failed; the user asked for it.
             state = "cancelled"
+        elif state == "rolled_back" and self.step_states.get(step) in ("failed", "cancelled"):
+            return  # the rollback also lists the step that broke; "failed" says more
         self._set_state(step, state)
 
     def _running_steps(self) -> list[str]:

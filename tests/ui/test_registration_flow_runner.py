@@ -224,3 +224,19 @@ def test_step_reported_failed_during_cancel_shows_as_cancelled(qtbot, worker):
     with qtbot.waitSignal(runner.cancelled, timeout=5000):
         runner.cancel()
     assert seen == [("inbound_trunk", "running"), ("inbound_trunk", "cancelled")]
+
+
+def test_rolled_back_steps_are_shown_as_undone_but_the_failed_step_stays_failed(qtbot, worker):
+    async def apply(connection, plan, progress, take_over):
+        progress("inbound_trunk", "started")
+        progress("inbound_trunk", "done")
+        progress("outbound_trunk", "started")
+        progress("outbound_trunk", "failed")
+        progress("inbound_trunk", "rolled_back")
+        progress("outbound_trunk", "rolled_back")
+        raise ValueError("refused")
+
+    runner = RegistrationRunner(worker, apply)
+    with qtbot.waitSignal(runner.failed, timeout=5000):
+        runner.start(None, None)
+    assert runner.step_states == {"inbound_trunk": "rolled_back", "outbound_trunk": "failed"}

@@ -1,0 +1,63 @@
+""""Export configuration…": ask for a file name and write the configuration without secrets.
+
+Shared by the review and result pages. The file is the config-file contract (DESIGN.md), written
+atomically with mode 0600 by services/config_files.save_config, which drops the LiveKit API secret
+and the SIP password; the message says so, because a user may expect them in the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+
+from phonewizard.domain.config_document import PhoneWizardConfig
+from phonewizard.services.config_files import save_config
+
+FILE_FILTER = "phonewizard configuration (*.json);;All files (*)"
+NO_SECRETS = (
+    "The LiveKit API secret and the SIP password are not in the file; they stay in your system "
+    "keyring (or must be supplied again, e.g. LIVEKIT_API_SECRET, when the file is used elsewhere)."
+)
+
+
+def suggested_name(config: PhoneWizardConfig) -> str:
+    digits = config.registration.phone_number.lstrip("+")
+    return f"phonewizard-{digits}.json"
+
+
+def export_configuration(parent: QWidget, config: PhoneWizardConfig | None) -> tuple[str, str] | None:
+    """Run the dialog and write the file. Returns (kind, message) with kind "ok" or "error",
+    or None when the user cancelled the dialog."""
+    if config is None:
+        return "error", "Fix the problems shown on the earlier pages before exporting."
+    start = str(Path.home() / suggested_name(config))
+    path, _selected = QFileDialog.getSaveFileName(parent, "Export configuration", start, FILE_FILTER)
+    if not path:
+        return None
+    if not Path(path).suffix:
+        path += ".json"
+    try:
+        written = save_config(path, config)
+    except OSError as exc:
+        return "error", f"Could not write {path}: {exc.strerror or exc}. Choose another folder."
+    return "ok", f"Exported to {written}. {NO_SECRETS}"
+
+
+def export_status_label() -> QLabel:
+    """Where the outcome is shown: hidden until the first export."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def show_export_outcome(label: QLabel, outcome: tuple[str, str] | None) -> None:
+    if outcome is None:  # dialog cancelled: leave the previous message alone
+        return
+    kind, message = outcome
+    label.setStyleSheet("color: #146c2e;" if kind == "ok" else "color: #b3261e;")
+    label.setText(message)
+    label.show()

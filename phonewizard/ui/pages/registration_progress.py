@@ -1,0 +1,77 @@
+"""The registration checklist: one row per step with its state, shown while and after registering.
+
+States come from RegistrationRunner.step_changed. Each state has a symbol *and* a word, so the
+list does not rely on colour alone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from phonewizard.ui.registration_runner import STEP_LABELS
+from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR
+
+STATE_LOOK = {
+    "pending": ("○", "waiting", HINT_COLOR),
+    "running": ("◔", "working…", "#0b57d0"),
+    "done": ("✓", "done", "#146c2e"),
+    "failed": ("✗", "failed", ERROR_COLOR),
+    "cancelled": ("–", "cancelled, undone", HINT_COLOR),
+    "rolled_back": ("↺", "undone", HINT_COLOR),
+    "skipped": ("–", "not needed", HINT_COLOR),
+}
+
+
+class RegistrationChecklist(QWidget):
+    """Rows of (symbol, step description, state word)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(10)
+        self._grid.setColumnStretch(1, 1)
+        self._rows: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
+        self.states: dict[str, str] = {}
+
+    def set_steps(self, steps: list[str]) -> None:
+        """Start over with these steps, all waiting."""
+        for labels in self._rows.values():
+            for label in labels:
+                self._grid.removeWidget(label)
+                label.deleteLater()
+        self._rows.clear()
+        self.states.clear()
+        for n, step in enumerate(steps):
+            symbol, text, state = QLabel(), QLabel(STEP_LABELS.get(step, step)), QLabel()
+            symbol.setMinimumWidth(16)
+            self._grid.addWidget(symbol, n, 0)
+            self._grid.addWidget(text, n, 1)
+            self._grid.addWidget(state, n, 2)
+            self._rows[step] = (symbol, text, state)
+            self.set_state(step, "pending")
+
+    def set_state(self, step: str, state: str) -> None:
+        if step not in self._rows:
+            # A step the plan did not predict (e.g. attach_number): add it at the end.
+            self.set_steps_keep(step)
+        symbol_label, text_label, state_label = self._rows[step]
+        symbol, word, color = STATE_LOOK.get(state, STATE_LOOK["pending"])
+        symbol_label.setText(symbol)
+        symbol_label.setStyleSheet(f"color: {color}; font-weight: bold;")
+        state_label.setText(word)
+        state_label.setStyleSheet(f"color: {color};")
+        text_label.setAccessibleDescription(f"{text_label.text()}: {word}")
+        self.states[step] = state
+
+    def set_steps_keep(self, extra: str) -> None:
+        states = dict(self.states)
+        self.set_steps([*states, extra])
+        for step, state in states.items():
+            self.set_state(step, state)
+
+    def finish_pending(self, state: str) -> None:
+        """After a failure or cancel, steps that never started are marked (e.g. 'skipped')."""
+        for step, current in list(self.states.items()):
+            if current == "pending":
+                self.set_state(step, state)

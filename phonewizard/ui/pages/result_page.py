@@ -1,0 +1,190 @@
+"""Page 9: the result — the SIP URI to give the carrier, the carrier's steps, the IDs LiveKit
+assigned, export, and what to check if the first call does not ring.
+
+Everything on this page may be copied, so nothing on it may be a secret: values are checked
+against the draft's API secret and SIP password before they are shown (`_guard`), and the
+carrier steps name the SIP password only as "as entered in the wizard".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from phonewizard.domain.navigation import PageId
+from phonewizard.domain.plan import MASK
+from phonewizard.ui.pages.base import DraftPage, get_path
+from phonewizard.ui.pages.export_action import export_configuration, export_status_label, show_export_outcome
+from phonewizard.ui.widgets import CopyableValue
+
+logger = logging.getLogger(__name__)
+
+# reference/livekit-sip.md §8: the mistakes that make a first call fail silently.
+EXTRA_TIPS = (
+    "Endless ringing usually means no dispatch rule matched: LiveKit drops such calls on purpose. "
+    "Check that the dispatch rule below still exists (LiveKit Cloud → Telephony → Dispatch rules).",
+    "If your carrier sends the number without + (Vonage does), LiveKit still matches it; any other "
+    "difference (spaces, a 0 prefix, a missing country code) makes the call be refused.",
+)
+
+
+class ResultPage(DraftPage):
+    """Shows a RegistrationResult. The review page hands it over (`ReviewPage.result`)."""
+
+    page_id = PageId.RESULT
+    owned_fields = ()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle("Your number is connected")
+        self.setSubTitle("Finish the setup at your carrier with the values below.")
+        self.result: Any = None
+        self._secrets: tuple[str, ...] = ()
+
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.body.addWidget(self.summary_label)
+
+        uri_box = QGroupBox("SIP URI for your carrier")
+        uri_layout = QHBoxLayout(uri_box)
+        self.sip_uri_label = QLabel()
+        big = QFont("monospace")
+        big.setStyleHint(QFont.StyleHint.Monospace)
+        big.setPointSize(15)
+        big.setBold(True)
+        self.sip_uri_label.setFont(big)
+        self.sip_uri_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sip_uri_label.setAccessibleName("SIP URI")
+        self.copy_uri_button = QPushButton("&Copy")
+        self.copy_uri_button.setToolTip("Copy the SIP URI to the clipboard")
+        uri_layout.addWidget(self.sip_uri_label, 1)
+        uri_layout.addWidget(self.copy_uri_button)
+        self.body.addWidget(uri_box)
+
+        self.steps_box = QGroupBox("At your carrier")
+        self.steps_grid = QGridLayout(self.steps_box)
+        self.steps_grid.setColumnStretch(1, 1)
+        self.body.addWidget(self.steps_box)
+
+        self.ids_box = QGroupBox("Created in LiveKit")
+        self.ids_grid = QGridLayout(self.ids_box)
+        self.ids_grid.setColumnStretch(1, 1)
+        self.body.addWidget(self.ids_box)
+
+        export_line = QHBoxLayout()
+        self.export_button = QPushButton("E&xport configuration…")
+        export_line.addWidget(self.export_button)
+        export_line.addStretch(1)
+        self.body.addLayout(export_line)
+        self.export_status = export_status_label()
+        self.body.addWidget(self.export_status)
+
+        tips_box = QGroupBox("If the first call does not ring")
+        self.tips_label = QLabel()
+        self.tips_label.setWordWrap(True)
+        self.tips_label.setTextFormat(Qt.TextFormat.RichText)
+        QVBoxLayout(tips_box).addWidget(self.tips_label)
+        self.body.addWidget(tips_box)
+        self.body.addStretch(1)
+
+        self.copyables: list[CopyableValue] = []
+        self.copy_uri_button.clicked.connect(self.copy_sip_uri)
+        self.export_button.clicked.connect(self._on_export_clicked)
+
+    # ---- filling ----------------------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        super().initializePage()
+        wizard = self.wizard()
+        review = wizard.page(int(PageId.REVIEW)) if wizard is not None else None
+        draft = getattr(wizard, "draft", None) or {}
+        secrets = (get_path(draft, "livekit.api_secret"), get_path(draft, "registration.auth_password"))
+        result = getattr(review, "result", None)
+        if result is not None:
+            self.show_result(result, secrets=[s for s in secrets if isinstance(s, str) and s])
+
+    def show_result(self, result: Any, *, secrets: Iterable[str] = ()) -> None:
+        self.result = result
+        self._secrets = tuple(s for s in secrets if s)
+        instructions = result.instructions or {}
+        self.summary_label.setText(self._guard(instructions.get("summary", "")))
+        uri = result.sip_uri or ""
+        self.sip_uri_label.setText(self._guard(uri) or "No carrier setup needed")
+        self.copy_uri_button.setEnabled(bool(uri))
+
+        _clear(self.steps_grid)
+        self.copyables = []
+        steps = list(instructions.get("steps", []))
+        for n, step in enumerate(steps):
+            text = QLabel(f"{n + 1}. {self._guard(str(step.get('text', '')))}")
+            text.setWordWrap(True)
+            self.steps_grid.addWidget(text, n, 0)
+            value = step.get("value")
+            if value:
+                self.steps_grid.addWidget(self._copyable(str(value), str(step.get("text", ""))), n, 1)
+        self.steps_box.setVisible(bool(steps))
+
+        _clear(self.ids_grid)
+        rows = [
+            ("Inbound trunk", result.inbound_trunk_id),
+            ("Dispatch rule", result.dispatch_rule_id),
+            ("Outbound trunk", result.outbound_trunk_id),
+            ("Outbound address", result.outbound_address),
+            ("Room names", result.room_pattern),
+        ]
+        for n, (label, value) in enumerate((r for r in rows if r[1])):
+            self.ids_grid.addWidget(QLabel(f"{label}:"), n, 0)
+            self.ids_grid.addWidget(self._copyable(str(value), label.lower()), n, 1)
+
+        tips = [*instructions.get("if_it_does_not_ring", []), *EXTRA_TIPS]
+        import html
+
+        self.tips_label.setText("".join(f"• {html.escape(self._guard(t))}<br>" for t in tips))
+
+    def _copyable(self, value: str, name: str) -> CopyableValue:
+        widget = CopyableValue(self._guard(value), name=name)
+        self.copyables.append(widget)
+        return widget
+
+    def _guard(self, text: str) -> str:
+        """A secret must never be shown (or copied) here; mask it if one ever slips in."""
+        for secret in self._secrets:
+            if secret and secret in text:
+                logger.error("a secret reached the result page; it was masked")
+                text = text.replace(secret, MASK)
+        return text
+
+    def copyable_values(self) -> list[str]:
+        """Everything a Copy button on this page can put on the clipboard."""
+        return [self.sip_uri_label.text(), *(c.value() for c in self.copyables)]
+
+    # ---- actions ----------------------------------------------------------------------------
+    @Slot()
+    def copy_sip_uri(self) -> None:
+        if self.result is not None and self.result.sip_uri:
+            QGuiApplication.clipboard().setText(self.sip_uri_label.text())
+            self.copy_uri_button.setText("Copied")
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        report = self._report
+        show_export_outcome(self.export_status, export_configuration(self, report.config if report else None))
+
+
+def _clear(grid: QGridLayout) -> None:
+    while grid.count():
+        item = grid.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.deleteLater()

@@ -1,0 +1,130 @@
+"""Every setting of a valid configuration in plain words, grouped the way the pages ask for them.
+
+No Qt here: the review page renders the groups, and tests read them directly. Secrets are never
+shown, only whether one is set.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from phonewizard.domain.config_document import PhoneWizardConfig
+
+Group = tuple[str, list[tuple[str, str]]]
+
+PROVIDER_WORDS = {
+    "livekit": "LiveKit Phone Numbers",
+    "twilio": "Twilio Elastic SIP Trunking",
+    "vonage": "Vonage SIP Trunking",
+    "telnyx": "Telnyx",
+    "bandwidth": "Bandwidth",
+    "custom": "Another SIP carrier",
+}
+ENCRYPTION_WORDS = {
+    "ALLOW": "used when the carrier offers it",
+    "DISABLE": "off",
+    "REQUIRE": "required (calls without SRTP fail)",
+}
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _list(values: list[str], empty: str = "none") -> str:
+    return ", ".join(values) if values else empty
+
+
+def _map(values: dict[str, str]) -> str:
+    return ", ".join(f"{k} → {v}" for k, v in values.items()) if values else "none"
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{secs} s" if secs else ""]
+    return " ".join(p for p in parts if p)
+
+
+def settings_groups(config: PhoneWizardConfig) -> list[Group]:
+    reg = config.registration
+    external = reg.provider != "livekit"
+    groups: list[Group] = [
+        ("LiveKit project", [
+            ("Server", config.livekit.url),
+            ("API key", config.livekit.api_key),
+            ("API secret", "set (kept in your system keyring)" if config.livekit.api_secret else "not set"),
+        ]),
+        ("Agent and number", [
+            ("Agent name", config.agent_name),
+            ("Phone number", reg.phone_number),
+            ("Carrier", PROVIDER_WORDS.get(reg.provider, reg.provider)),
+        ]),
+    ]
+    if external:
+        groups.append(("Incoming calls", [
+            ("Numbers on the trunk", _list(reg.trunk_numbers)),
+            ("Callers allowed", _list(reg.allowed_numbers, "anyone")),
+            ("Carrier addresses allowed", _list(reg.allowed_addresses, "any")),
+        ]))
+        outbound: list[tuple[str, str]] = [("Outbound calling", "on" if reg.enable_outbound else "off")]
+        if reg.enable_outbound:
+            outbound += [
+                ("Termination host", reg.outbound_address or ""),
+                ("Transport", reg.outbound_transport),
+                ("Caller ID numbers", _list(reg.outbound_numbers)),
+            ]
+        outbound += [
+            ("SIP username", reg.auth_username or "none"),
+            ("SIP password", "set (saved to your system keyring on Register)" if reg.auth_password else "none"),
+            ("Destination country", reg.destination_country or "not pinned"),
+        ]
+        groups.append(("Outgoing calls", outbound))
+    groups.append(("Call handling", [
+        ("Media encryption", ENCRYPTION_WORDS.get(reg.media_encryption, reg.media_encryption)),
+        ("Krisp noise cancellation", _yes(reg.krisp_enabled)),
+        ("Ringing timeout", f"{reg.ringing_timeout_seconds} s"),
+        ("Maximum call duration", _duration(reg.max_call_duration_seconds)),
+        ("Hide the caller's number", _yes(reg.hide_phone_number)),
+        ("Custom SIP headers", _map(reg.custom_headers)),
+        ("Header → attribute", _map(reg.headers_to_attributes)),
+    ]))
+    dtmf, transfer, features = reg.dtmf_config, reg.transfer_config, reg.agent_features
+    groups.append(("Agent behaviour", [
+        ("Navigate phone menus", _yes(dtmf.auto_navigate_ivr)),
+        ("Detect phone menus", _yes(dtmf.ivr_detection)),
+        ("DTMF sequence", dtmf.dtmf_sequence or "none"),
+        ("DTMF timeout", f"{dtmf.dtmf_timeout} s"),
+        ("Transfer destinations", _list(transfer.allowed_destinations)),
+        ("Cold / warm transfer", f"{_yes(transfer.cold_transfer_enabled)} / {_yes(transfer.warm_transfer_enabled)}"),
+        ("Confirm before transfer", _yes(transfer.requires_confirmation)),
+        ("Supervisor", transfer.supervisor_phone or "none"),
+        ("Recording", _yes(features.recording_enabled)),
+        ("Transcription", _yes(features.transcription_enabled)),
+        ("Sentiment analysis", _yes(features.sentiment_analysis)),
+        ("Call screening", _yes(features.call_screening)),
+        ("Metadata", json.dumps(reg.metadata, ensure_ascii=False) if reg.metadata else "none"),
+    ]))
+    return groups
+
+
+def groups_html(groups: list[Group]) -> str:
+    """A compact two-column HTML table per group (QLabel rich text)."""
+    parts = []
+    for title, rows in groups:
+        parts.append(f"<h4 style='margin:8px 0 2px 0'>{html.escape(title)}</h4><table cellspacing='0' cellpadding='1'>")
+        for label, value in rows:
+            parts.append(
+                f"<tr><td style='color:#5f6368; padding-right:14px'>{html.escape(label)}</td>"
+                f"<td>{html.escape(str(value))}</td></tr>"
+            )
+        parts.append("</table>")
+    return "".join(parts)
+
+
+def plan_json_text(plan: Any) -> str:
+    """The plan's requests, secrets masked by plan.to_json(), as indented JSON."""
+    data: dict[str, Any] = plan.to_json()
+    return json.dumps(data, indent=2, ensure_ascii=False)
