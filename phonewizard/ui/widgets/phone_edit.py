@@ -8,7 +8,7 @@ the middle of the number stays where the user put it (reference/ecosystem.md §6
 from __future__ import annotations
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, geocoder
+from phonenumbers import NumberParseException, PhoneNumberFormat
 from PySide6.QtCore import QLocale, Signal, Slot
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -24,13 +24,26 @@ def default_region() -> str:
     return region if region in phonenumbers.SUPPORTED_REGIONS else "US"
 
 
+def _country_name(number: phonenumbers.PhoneNumber) -> str:
+    """English country name, as phonenumbers.geocoder.country_name_for_number picks it, but named
+    by Qt's CLDR territory table: importing the geocoder loads all of phonenumbers' geodata
+    (about 0.4 s and 100 MB at start-up, measured by benchmarks/run.py)."""
+    regions = phonenumbers.region_codes_for_country_code(number.country_code)
+    if len(regions) != 1:  # shared code (+1, +7, +44…): the one region where the number is valid
+        regions = [r for r in regions if phonenumbers.is_valid_number_for_region(number, r)]
+    if len(regions) != 1:
+        return ""
+    territory = QLocale.codeToTerritory(regions[0])
+    return "" if territory == QLocale.Country.AnyTerritory else QLocale.territoryToString(territory)
+
+
 def country_label(e164: str) -> str:
     """'United States (+1)' for a parseable number, '' otherwise. No flags: plain words."""
     try:
         number = phonenumbers.parse(e164, None)
     except NumberParseException:
         return ""
-    name = geocoder.country_name_for_number(number, "en")
+    name = _country_name(number)
     if not name:
         return f"+{number.country_code}"
     return f"{name} (+{number.country_code})"
