@@ -34,7 +34,13 @@ def invalid(field: str, message: str) -> CliError:
 
 
 def err(line: str = "") -> None:
-    print(scrub(line), file=sys.stderr, flush=True)
+    print(printable(scrub(line)), file=sys.stderr, flush=True)
+
+
+def printable(text: str) -> str:
+    """Control characters from the input (an unknown key such as "\\x1b[2J") escaped, so a hostile
+    file can neither drive the terminal nor split one problem into several lines."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def print_problems(errors: Iterable[Problem]) -> None:

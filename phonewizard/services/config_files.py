@@ -232,6 +232,9 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
         ) from None
     except ValueError as exc:
         raise ConfigFileError(f"{path}: invalid JSON: {exc}") from None
+    except RecursionError:
+        # json's decoder recurses per nesting level; thousands of `[` must not crash the CLI.
+        raise ConfigFileError(f"{path}: the JSON is nested too deeply to be a phonewizard config") from None
     if not isinstance(document, dict):
         raise ConfigFileError(
             f"{path}: expected a JSON object {{\"format\": \"{CONFIG_FORMAT}\", ...}}, "
