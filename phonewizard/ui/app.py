@@ -48,10 +48,7 @@ def run_gui(args: Sequence[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     _set_icon(app)
-    wizard = PhoneWizard()
-    from phonewizard.ui.about import install_about
-
-    install_about(wizard)  # window icon + the About button (icon and version)
+    wizard = PhoneWizard()  # installs the About button and window icon itself
     wizard.show()
     code = app.exec()
     wizard.shutdown()

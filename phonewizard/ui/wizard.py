@@ -28,6 +28,11 @@ from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.inbound_page import InboundPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
 from phonewizard.ui.pages.number_page import NumberPage
+from phonewizard.ui.pages.outbound_page import OutboundPage
+from phonewizard.ui.pages.call_handling_page import CallHandlingPage
+from phonewizard.ui.pages.behaviour_page import BehaviourPage
+from phonewizard.ui.pages.review_page import ReviewPage
+from phonewizard.ui.pages.result_page import ResultPage
 
 logger = logging.getLogger(__name__)
 
@@ -117,22 +122,33 @@ class PhoneWizard(QWizard):
             ]
         )
         self.customButtonClicked.connect(self._on_custom_button_clicked)
+        self._install_about()
         self.setMinimumSize(*MINIMUM_SIZE)
 
         self.setPage(PageId.LIVEKIT, LiveKitPage())
         self.setPage(PageId.AGENT, AgentPage())
         self.setPage(PageId.NUMBER, NumberPage())
         self.setPage(PageId.INBOUND, InboundPage())
-        # ui-flow registers pages 5-9 here, in this order:
-        #   self.setPage(PageId.OUTBOUND, OutboundPage())
-        #   self.setPage(PageId.CALL_HANDLING, CallHandlingPage())
-        #   self.setPage(PageId.BEHAVIOUR, BehaviourPage())
-        #   self.setPage(PageId.REVIEW, ReviewPage())
-        #   self.setPage(PageId.RESULT, ResultPage())
+        # Pages 5-9 (ui-flow).
+        self.setPage(PageId.OUTBOUND, OutboundPage())
+        self.setPage(PageId.CALL_HANDLING, CallHandlingPage())
+        self.setPage(PageId.BEHAVIOUR, BehaviourPage())
+        self.setPage(PageId.REVIEW, ReviewPage())
+        self.setPage(PageId.RESULT, ResultPage())
         self.setStartId(PageId.LIVEKIT)
 
         self._prefill(os.environ if environ is None else environ)
         self._restore_window_state()
+
+    def _install_about(self) -> None:
+        """The packaging work's About button (QWizard's Help button) and window icon; here rather
+        than in run_gui so every wizard, including the tests' and screenshots', has it."""
+        from phonewizard.ui.about import install_about
+
+        try:
+            install_about(self)
+        except FileNotFoundError as exc:  # icons not generated in this checkout
+            logger.info("no About icon: %s", exc)
 
     # --- pages ----------------------------------------------------------------------------
 

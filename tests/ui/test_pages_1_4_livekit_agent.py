@@ -149,3 +149,33 @@ def test_label_mnemonics_have_buddies(qtbot, tmp_path):
         for label in page.findChildren(QLabel):
             if "&" in label.text() and label.textFormat() != Qt.TextFormat.RichText:
                 assert label.buddy() is not None, f"{label.text()!r} on {page_id.name} has no buddy"
+
+
+def _mnemonic(text):
+    """The letter after a single '&' ('&&' is a literal ampersand), lower-case, or None."""
+    cleaned = text.replace("&&", "")
+    index = cleaned.find("&")
+    return cleaned[index + 1].lower() if 0 <= index < len(cleaned) - 1 else None
+
+
+def test_mnemonics_are_unique_on_each_page(qtbot, tmp_path):
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QWizard
+
+    wizard = make_wizard(qtbot, tmp_path)
+    wizard_buttons = [
+        wizard.button(b) for b in (
+            QWizard.WizardButton.CustomButton1, QWizard.WizardButton.CustomButton2,
+            QWizard.WizardButton.HelpButton, QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton,
+        )
+    ]
+    for page_id in (PageId.LIVEKIT, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):
+        page = wizard.page(page_id)
+        texts = [w.text() for w in wizard_buttons]
+        texts += [w.text() for w in page.findChildren(QAbstractButton)]
+        texts += [
+            w.text() for w in page.findChildren(QLabel) if w.textFormat() != Qt.TextFormat.RichText
+        ]
+        letters = [m for m in map(_mnemonic, texts) if m]
+        duplicates = {m for m in letters if letters.count(m) > 1}
+        assert not duplicates, f"{page_id.name}: Alt+{duplicates} is ambiguous in {texts}"

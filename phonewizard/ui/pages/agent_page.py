@@ -46,7 +46,7 @@ class AgentPage(DraftPage):
         self.agent_edit.setPlaceholderText("inbound-agent")
         grid = FieldGrid()
         row = grid.add_field(
-            "agent_name", "Agent n&ame:", self.agent_edit, tooltip=AGENT_TOOLTIP,
+            "agent_name", "A&gent name:", self.agent_edit, tooltip=AGENT_TOOLTIP,
             hint="Exactly as in your agent's code; it also names the rooms calls are placed in.",
         )
         self.agent_problem = row.problem

@@ -55,12 +55,12 @@ class InboundPage(DraftPage):
         self._provider: str | None = None
 
         self.addresses = ListEditor(
-            add_text="&Add address",
+            add_text="Add add&ress",
             placeholder="203.0.113.10, 198.51.100.0/24 or sip.example.com",
             check=check_address,
             item_name="allowed address",
         )
-        self.ranges_button = QPushButton("Add the carrier's published signalling &ranges")
+        self.ranges_button = QPushButton("Add the carrier's published signalling ran&ges")
         self.ranges_button.clicked.connect(self.add_signalling_ranges)
         self.ranges_reason = QLabel()
         self.ranges_reason.setWordWrap(True)
@@ -79,7 +79,7 @@ class InboundPage(DraftPage):
 
         grid = FieldGrid()
         self.addresses_row = grid.add_field(
-            "registration.allowed_addresses", "Allowed a&ddresses:", self.addresses,
+            "registration.allowed_addresses", "Allo&wed addresses:", self.addresses,
             hint="IP addresses, CIDR ranges or host names your carrier sends calls from. "
             "Leave empty to accept calls for your number from anywhere.",
             tooltip="The inbound trunk's allowed_addresses (no sip: prefix, no port)",
@@ -130,12 +130,12 @@ class InboundPage(DraftPage):
         info = provider_info(self._provider) if self._provider else None
         label = _short_label(self._provider)
         if info is not None and info.signalling_ranges:
-            self.ranges_button.setText(f"Add {label}'s published signalling &ranges")
+            self.ranges_button.setText(f"Add {label}'s published signalling ran&ges")
             self.ranges_button.setEnabled(True)
             self.ranges_button.setToolTip(", ".join(info.signalling_ranges))
             self.ranges_reason.hide()
         else:
-            self.ranges_button.setText("Add the carrier's published signalling &ranges")
+            self.ranges_button.setText("Add the carrier's published signalling ran&ges")
             self.ranges_button.setEnabled(False)
             self.ranges_button.setToolTip("")
             reason = (

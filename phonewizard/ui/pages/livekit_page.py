@@ -23,6 +23,12 @@ SIP_URI_HINT = (
     "ProjectId <code>p_abc</code> gives <code>sip:abc.sip.livekit.cloud</code>. "
     "It is not derived from the wss:// URL."
 )
+NO_PROJECT_HINT = (
+    "No LiveKit project yet? Create one at <a href='https://cloud.livekit.io'>cloud.livekit.io</a> "
+    "(Settings → API keys has the key and secret), or keep the sandbox on to try the wizard "
+    "first. A self-hosted LiveKit server works too: use its http(s):// or ws(s):// URL; its SIP "
+    "URI is the address of your SIP service."
+)
 SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
 
 
@@ -129,6 +135,8 @@ class LiveKitPage(DraftPage):
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.test_status, 1)
         self.body.addLayout(test_row)
+        self.body.addSpacing(12)
+        self.body.addWidget(hint_label(NO_PROJECT_HINT))
         self.body.addStretch(1)
 
         self.watch(self.url_edit.textChanged, self.key_edit.textChanged, self.secret_edit.textChanged,

@@ -51,7 +51,7 @@ class NumberPage(DraftPage):
         self.country_label = QLabel()
         self.country_label.setAccessibleName("Country of the number")
         self.country_label.setStyleSheet(f"color: {HINT_COLOR};")
-        self.trunk_list = _phone_list("Add trunk &number", "trunk number")
+        self.trunk_list = _phone_list("Add &trunk number", "trunk number")
         self.callers_list = _phone_list("Add allowed &caller", "allowed caller")
 
         grid = FieldGrid()

@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
 
 
+LABEL_COLUMN_WIDTH = 160
+
+
 @dataclass
 class FieldRow:
     """One row of a FieldGrid: the widgets a page may need to reach again."""
@@ -38,6 +41,8 @@ class FieldGrid(QGridLayout):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setColumnStretch(1, 1)
+        # The same label column width on every page, so fields line up as the user pages on.
+        self.setColumnMinimumWidth(0, LABEL_COLUMN_WIDTH)
         self.setHorizontalSpacing(12)
         self.setVerticalSpacing(4)
         self.rows: dict[str, FieldRow] = {}

@@ -144,6 +144,8 @@ class KeyValueEditor(QWidget):
         pair = _Pair(key, value, remove, ProblemLabel(self))
         self._pairs.append(pair)
         self._place(pair, len(self._pairs) - 1)
+        for widget in (key, value, remove):
+            widget.show()  # see ListEditor._append: do not wait for the queued show
         key.textChanged.connect(self._on_text_changed)
         value.textChanged.connect(self._on_text_changed)
         remove.clicked.connect(lambda _checked=False, p=pair: self._on_remove_clicked(p))

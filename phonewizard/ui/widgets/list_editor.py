@@ -175,6 +175,10 @@ class ListEditor(QWidget):
         self._rows.addWidget(remove, row, 1)
         self._rows.addWidget(problem, row + 1, 0, 1, 2)
         self._entries.append(entry)
+        # A widget added to an already visible parent is only shown by a queued event; show
+        # it now so the row is there at once (and in an immediate grab()).
+        edit.show()
+        remove.show()
         edit.textChanged.connect(self._on_entry_changed)
         remove.clicked.connect(lambda _checked=False, e=entry: self._on_remove_clicked(e))
         # Tab order follows the visual order: entries, then "Add".

@@ -1,0 +1,63 @@
+"""Writes docs/screenshots/<nn>-<name>.png of pages 1-4 filled the way a user would fill them.
+
+The pictures are documentation (docs/readme/wizard.md); the assertions make sure each one shows
+a finished page at the wizard's real size with real text, not an empty or clipped window.
+"""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo, QImage
+
+from phonewizard.domain.navigation import PageId
+from tests.ui.wizard_helpers import make_wizard, next_button, save_screenshot
+
+
+def check_png(path, wizard):
+    image = QImage(str(path))
+    assert not image.isNull()
+    assert (image.width(), image.height()) == (wizard.width(), wizard.height())
+    assert image.width() >= 860 and image.height() >= 640
+    assert QFontInfo(wizard.font()).family() != ""  # a font exists, so text is not tofu boxes
+
+
+def test_screenshots_of_pages_1_to_4(qtbot, tmp_path):
+    wizard = make_wizard(qtbot, tmp_path)
+    wizard.resize(940, 720)
+
+    livekit = wizard.page(PageId.LIVEKIT)
+    qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
+    livekit.test_status.setStyleSheet("color: #1e7b34;")
+    livekit.test_status.setText("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule")
+    check_png(save_screenshot(wizard, "01-livekit"), wizard)
+    wizard.next()
+
+    agent = wizard.page(PageId.AGENT)
+    qtbot.keyClicks(agent.agent_edit, "support-agent")
+    qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
+    assert next_button(wizard).isEnabled()
+    check_png(save_screenshot(wizard, "02-agent"), wizard)
+    wizard.next()
+
+    number = wizard.page(PageId.NUMBER)
+    qtbot.keyClicks(number.phone_edit, "+14155550101")
+    qtbot.mouseClick(number.callers_list.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555 0142")
+    qtbot.mouseClick(number.callers_list.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555")
+    assert number.callers_list.entry_problems()[-1].kind == "error"  # shown in the picture
+    check_png(save_screenshot(wizard, "03-number"), wizard)
+    number.callers_list.entry_edits()[-1].clear()
+    qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555 0199")
+    assert next_button(wizard).isEnabled()
+    wizard.next()
+
+    inbound = wizard.page(PageId.INBOUND)
+    qtbot.mouseClick(inbound.ranges_button, Qt.MouseButton.LeftButton)
+    check_png(save_screenshot(wizard, "04-inbound"), wizard)
+    assert next_button(wizard).isEnabled()
+
+
+def test_screenshot_of_sandbox_mode(qtbot, tmp_path):
+    wizard = make_wizard(qtbot, tmp_path, environ={})
+    wizard.resize(940, 720)
+    assert wizard.sandbox_active
+    check_png(save_screenshot(wizard, "01-livekit-sandbox"), wizard)
