@@ -29,6 +29,10 @@ exit codes: 0 done, 2 invalid input, 3 LiveKit refused (nothing left behind),
 4 LiveKit unreachable or authentication failed, 1 anything else."""
 
 
+_INSECURE_HELP = ("allow an http:// or ws:// LiveKit URL to a host other than this machine (refused by "
+                  "default: the API secret signs every request, and the signed token would travel unencrypted)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phonewizard",
@@ -48,23 +52,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="take over objects phonewizard registered for this number for another agent")
     p.add_argument("--no-save-secrets", action="store_true",
                    help="do not move secrets found in the file into the system keyring")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="register")
 
     p = sub.add_parser("validate", help="check a config file; print every problem")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="validate")
 
     p = sub.add_parser("export-lk", help="write files for `lk sip inbound|outbound|dispatch create`")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--out", metavar="DIR", required=True, help="folder for the files")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="export-lk")
 
     p = sub.add_parser("list", help="list the numbers phonewizard registered in LiveKit")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="list")
 
     p = sub.add_parser("unregister", help="remove everything phonewizard created for a number")
     p.add_argument("number", metavar="NUMBER", help="the phone number, e.g. +14155550123")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="unregister")
 
     p = sub.add_parser("sandbox", help="run the local LiveKit SIP sandbox server")

@@ -76,8 +76,9 @@ def connect(profile: LiveKitProfile, secret: str) -> Connection:
     return Connection(profile.url, profile.api_key, secret)
 
 
-def default_profile() -> LiveKitProfile:
-    """The profile for `list`/`unregister`: environment variables over the saved default profile."""
+def default_profile(allow_insecure: bool = False) -> LiveKitProfile:
+    """The profile for `list`/`unregister`: environment variables over the saved default profile.
+    `allow_insecure` (--allow-insecure) permits http:// or ws:// to a remote host."""
     path = default_config_path()
     base: dict[str, Any] = {}
     if path.exists():
@@ -85,6 +86,8 @@ def default_profile() -> LiveKitProfile:
         if isinstance(saved, dict):
             base = dict(saved)
     merged = {**base, **env_overrides()}
+    if allow_insecure:
+        merged["allow_insecure_transport"] = True
     if not merged.get("url") or not merged.get("api_key"):
         raise CliError(
             EXIT_INVALID,

@@ -21,13 +21,17 @@ from phonewizard.services.secret_store import SecretStore
 PASSWORD_FIELD = "registration.auth_password"
 
 
-def load_valid(path: str, store: SecretStore | None) -> LoadedConfig:
+def load_valid(path: str, store: SecretStore | None, allow_insecure: bool = False) -> LoadedConfig:
     """The loaded file with a valid `report.config`, or CliError(2) listing every problem.
-    Notices and warnings are left to the caller to print (it may turn one into an error)."""
+    Notices and warnings are left to the caller to print (it may turn one into an error).
+    `allow_insecure` (--allow-insecure) sets the profile's allow_insecure_transport."""
     # Look the SIP password up only in a usable keyring: a machine without one (CI) should
     # validate files quietly instead of warning about the keyring on every run.
     secrets = store if store is not None and store.available() else None
-    loaded = load_config(path, secrets=secrets, livekit_overrides=env_overrides())
+    overrides: dict = env_overrides()
+    if allow_insecure:
+        overrides["allow_insecure_transport"] = True
+    loaded = load_config(path, secrets=secrets, livekit_overrides=overrides)
     if not loaded.report.ok:
         print_warnings(loaded.notices)
         lines = [str(problem) for problem in loaded.report.errors]
@@ -47,7 +51,7 @@ def print_load_warnings(loaded: LoadedConfig, skip_password: bool = False) -> No
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    loaded = load_valid(args.file, SecretStore())
+    loaded = load_valid(args.file, SecretStore(), args.allow_insecure)
     print_load_warnings(loaded)
     config = loaded.report.config
     print(f"{args.file}: valid ({config.registration.provider} number "
@@ -59,7 +63,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export_lk(args: argparse.Namespace) -> int:
     # The password is never exported, so there is no need to read the keyring here.
-    loaded = load_valid(args.file, None)
+    loaded = load_valid(args.file, None, args.allow_insecure)
     print_load_warnings(loaded, skip_password=True)
     the_plan = plan(loaded.report.config)
     out = Path(args.out)

@@ -38,7 +38,7 @@ from phonewizard.services.secret_store import (
 
 def cmd_register(args: argparse.Namespace) -> int:
     store = SecretStore()
-    loaded = load_valid(args.file, store)
+    loaded = load_valid(args.file, store, args.allow_insecure)
     config = loaded.report.config
     reg = config.registration
     if args.dry_run:

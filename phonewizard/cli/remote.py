@@ -22,14 +22,14 @@ SANDBOX_PORT = 7880  # LiveKit's own default port, so examples/*.json work uncha
 SANDBOX_KEY = "devkey"
 
 
-def _registrar() -> Registrar:
-    profile = default_profile()
+def _registrar(args: argparse.Namespace) -> Registrar:
+    profile = default_profile(getattr(args, "allow_insecure", False))
     secret, _source = api_secret_for(profile, SecretStore())
     return Registrar(connect(profile, secret))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    registrar = _registrar()
+    registrar = _registrar(args)
     registrations = asyncio.run(registrar.list_registrations())
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in registrations], indent=2))
@@ -53,7 +53,7 @@ def cmd_unregister(args: argparse.Namespace) -> int:
         number = parse_e164(args.number)
     except ValueError as exc:
         raise invalid("NUMBER", f"{exc}") from None
-    registrar = _registrar()
+    registrar = _registrar(args)
     try:
         removed = asyncio.run(registrar.unregister(number))
     except KeyboardInterrupt:
