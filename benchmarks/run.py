@@ -104,6 +104,8 @@ def bench_typing(keystrokes: int) -> list[Row]:
         p50, p99 = percentile(ms, 50), percentile(ms, 99)
         rows.append(Row("3", f"typing: {field} ({len(ms)} keys)", f"p50 {p50:.2f} / p99 {p99:.2f} ms",
                         "—", "—", "p99 ≤ 2 ms", "ok" if p99 <= 2.0 else "MISSED"))
+    for field, why in result.get("errors", {}).items():
+        rows.append(Row("3", f"typing: {field}", f"could not run: {why}", "—", "—", "p99 ≤ 2 ms", "ERROR"))
     return rows
 
 
