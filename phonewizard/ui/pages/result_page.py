@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -175,6 +175,10 @@ class ResultPage(DraftPage):
         if self.result is not None and self.result.sip_uri:
             QGuiApplication.clipboard().setText(self.sip_uri_label.text())
             self.copy_uri_button.setText("Copied")
+            # Feedback that the click worked, then the normal label again.
+            # The button is the timer's context: if the page is gone by then, nothing runs.
+            button = self.copy_uri_button
+            QTimer.singleShot(1500, button, lambda: button.setText("&Copy"))
 
     @Slot()
     def _on_export_clicked(self) -> None:

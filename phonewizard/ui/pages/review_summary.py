@@ -55,7 +55,7 @@ def settings_groups(config: PhoneWizardConfig) -> list[Group]:
         ("LiveKit project", [
             ("Server", config.livekit.url),
             ("API key", config.livekit.api_key),
-            ("API secret", "set (kept in your system keyring)" if config.livekit.api_secret else "not set"),
+            ("API secret", "set (saved to your system keyring on Register)" if config.livekit.api_secret else "not set"),
         ]),
         ("Agent and number", [
             ("Agent name", config.agent_name),
@@ -110,18 +110,28 @@ def settings_groups(config: PhoneWizardConfig) -> list[Group]:
     return groups
 
 
-def groups_html(groups: list[Group]) -> str:
-    """A compact two-column HTML table per group (QLabel rich text)."""
-    parts = []
-    for title, rows in groups:
-        parts.append(f"<h4 style='margin:8px 0 2px 0'>{html.escape(title)}</h4><table cellspacing='0' cellpadding='1'>")
-        for label, value in rows:
-            parts.append(
-                f"<tr><td style='color:#5f6368; padding-right:14px'>{html.escape(label)}</td>"
-                f"<td>{html.escape(str(value))}</td></tr>"
-            )
-        parts.append("</table>")
+def _group_html(title: str, rows: list[tuple[str, str]]) -> str:
+    parts = [f"<h4 style='margin:6px 0 2px 0'>{html.escape(title)}</h4><table cellspacing='0' cellpadding='1'>"]
+    for label, value in rows:
+        parts.append(
+            f"<tr><td style='color:#5f6368; padding-right:14px'>{html.escape(label)}</td>"
+            f"<td>{html.escape(str(value))}</td></tr>"
+        )
+    parts.append("</table>")
     return "".join(parts)
+
+
+def groups_html(groups: list[Group]) -> str:
+    """The groups in two columns (QLabel rich text): connection and numbers on the left, call
+    handling and behaviour on the right, so the whole summary fits without scrolling."""
+    split = next((i for i, (title, _rows) in enumerate(groups) if title == "Call handling"), len(groups))
+    left = "".join(_group_html(t, r) for t, r in groups[:split])
+    right = "".join(_group_html(t, r) for t, r in groups[split:])
+    return (
+        "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+        f"<td valign='top' width='50%' style='padding-right:18px'>{left}</td>"
+        f"<td valign='top' width='50%'>{right}</td></tr></table>"
+    )
 
 
 def plan_json_text(plan: Any) -> str:
