@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import platformdirs
-from PySide6.QtCore import QSettings, QSize, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget, QWizard, QWizardPage
 
 from phonewizard import APP_NAME
@@ -158,7 +158,14 @@ class PhoneWizard(QWizard):
         if isinstance(page, DraftPage):
             page.edited.connect(lambda p=page: self.on_page_edited(p))
             page.set_sandbox_mode(self.sandbox_active)
+            page.set_notices(self.notices)
             page.apply_report(self.report)
+
+    def set_notices(self, notices: list[str]) -> None:
+        """Show file-level notices (not field problems) on every page."""
+        self.notices = list(notices)
+        for page in self.draft_pages():
+            page.set_notices(self.notices)
 
     def draft_pages(self) -> list[DraftPage]:
         return [p for p in (self.page(i) for i in self.pageIds()) if isinstance(p, DraftPage)]
@@ -255,6 +262,7 @@ class PhoneWizard(QWizard):
                 # A broken profile must not stop the wizard: start empty and say why.
                 self.notices = [f"The saved profile was not loaded: {exc}"]
                 draft = draft_io.new_draft()
+        self.set_notices(self.notices)
         from_env = draft_io.apply_environment(draft, environ)
         configured = from_env or draft_io.has_livekit_project(draft)
         self.load_draft(draft)
@@ -264,7 +272,7 @@ class PhoneWizard(QWizard):
                 self.set_sandbox_active(True)
             except Exception as exc:  # noqa: BLE001 - the wizard must still open
                 logger.warning("sandbox did not start: %s", exc)
-                self.notices.append(f"The offline sandbox could not start: {exc}")
+                self.set_notices([*self.notices, f"The offline sandbox could not start: {exc}"])
 
     def open_configuration(self) -> bool:
         """Ask for a file and load it into every page. False when cancelled or unusable."""
@@ -285,7 +293,7 @@ class PhoneWizard(QWizard):
                 url=self.sandbox.url, api_key=self.sandbox.api_key,
                 api_secret=self.sandbox.api_secret, sip_uri=self.sandbox.sip_uri,
             )
-        self.notices = notices
+        self.set_notices(notices)
         self.settings.setValue("profile/last_path", str(path))
         self.load_draft(draft)
         current = self.currentPage()
@@ -307,7 +315,16 @@ class PhoneWizard(QWizard):
             QMessageBox.warning(self, "Profile not saved", f"Could not write {self.profile_path}: {exc.strerror}")
             return None
         self.settings.setValue("profile/last_path", str(written))
+        self.set_notices([])
+        self._flash_saved(written)
         return written
+
+    def _flash_saved(self, path: Path) -> None:
+        """Non-modal confirmation: the button says "Saved" for a moment, the tooltip says where."""
+        button = self.button(QWizard.WizardButton.CustomButton2)
+        button.setText("Saved ✓")
+        button.setToolTip(f"Saved to {path}; the secret is in the system keyring")
+        QTimer.singleShot(2000, button, lambda: button.setText("&Save profile"))
 
     @Slot(int)
     def _on_custom_button_clicked(self, which: int) -> None:

@@ -179,3 +179,20 @@ def test_mnemonics_are_unique_on_each_page(qtbot, tmp_path):
         letters = [m for m in map(_mnemonic, texts) if m]
         duplicates = {m for m in letters if letters.count(m) > 1}
         assert not duplicates, f"{page_id.name}: Alt+{duplicates} is ambiguous in {texts}"
+
+
+def test_tab_order_follows_the_fields_top_to_bottom(qtbot, tmp_path):
+    # The focus chain is what Tab walks (keyboard focus itself needs an active window, which
+    # the offscreen platform does not give reliably).
+    wizard = make_wizard(qtbot, tmp_path)
+    page = wizard.page(PageId.LIVEKIT)
+    expected = [page.url_edit, page.key_edit, page.secret_edit.line_edit,
+                page.secret_edit.reveal_button, page.sip_uri_edit, page.test_button]
+    seen = []
+    widget = page.sandbox_check
+    while len(seen) < len(expected):
+        widget = widget.nextInFocusChain()
+        tabbable = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        if tabbable and widget.isVisibleTo(wizard) and widget.isEnabled() and widget.focusProxy() is None:
+            seen.append(widget)
+    assert seen == expected

@@ -151,3 +151,36 @@ def test_window_size_is_remembered(qtbot, tmp_path):
 def test_minimum_size(qtbot, tmp_path):
     wizard = make_wizard(qtbot, tmp_path)
     assert (wizard.minimumWidth(), wizard.minimumHeight()) == MINIMUM_SIZE
+
+
+def test_file_notices_are_shown_on_every_page(qtbot, tmp_path, monkeypatch):
+    document = json.loads(json.dumps(DOCUMENT))
+    document["registration"].update(auth_username="trunkuser", auth_password="Plain-Text-Pw-99")
+    path = write_config(tmp_path / "handwritten.json", document)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(path), "")))
+    wizard = make_wizard(qtbot, tmp_path)
+    assert wizard.open_configuration()
+    assert wizard.notices, "a plaintext password in a file deserves a notice"
+    for page_id in (PageId.LIVEKIT, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):
+        label = wizard.page(page_id).notice_label
+        assert label.kind == "warning" and label.text() == "\n".join(wizard.notices)
+        assert "Plain-Text-Pw-99" not in label.text()
+
+
+def test_save_profile_confirms_without_a_dialog(qtbot, tmp_path):
+    profile = tmp_path / "profile" / "config.json"
+    wizard = make_wizard(qtbot, tmp_path, profile_path=profile)
+    button = wizard.button(wizard.WizardButton.CustomButton2)
+    assert wizard.save_profile() == profile
+    assert button.text() == "Saved ✓" and str(profile) in button.toolTip()
+    qtbot.waitUntil(lambda: button.text() == "&Save profile", timeout=4000)
+
+
+def test_run_gui_hands_selftest_to_the_packaging_module(monkeypatch):
+    import phonewizard.selftest
+    from phonewizard.ui.app import run_gui
+
+    calls = []
+    monkeypatch.setattr(phonewizard.selftest, "main", lambda argv=None: calls.append(argv) or 0)
+    assert run_gui(["--selftest", "--quick"]) == 0
+    assert calls == [["--quick"]]

@@ -117,12 +117,18 @@ class DraftPage(QWizardPage):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(content)
 
+        # File-level notices (a profile that did not load, a plaintext secret in a file): the
+        # wizard shows the same lines on every page until the next file is loaded.
+        self.notice_label = ProblemLabel(self)
+        self.notice_label.setObjectName("wizardNotices")
+
         # Problems under this page's fields that no widget claimed (cross-field rules).
         self.page_problem = ProblemLabel(self)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.sandbox_banner)
+        outer.addWidget(self.notice_label)
         outer.addWidget(self.scroll_area, 1)
         outer.addWidget(self.page_problem)
 
@@ -242,3 +248,9 @@ class DraftPage(QWizardPage):
 
     def set_sandbox_mode(self, active: bool) -> None:
         self.sandbox_banner.setVisible(active)
+
+    def set_notices(self, notices: Sequence[str]) -> None:
+        if notices:
+            self.notice_label.show_warning("\n".join(notices))
+        else:
+            self.notice_label.clear_problem()
