@@ -86,17 +86,22 @@ def test_cancel_waits_for_cleanup_before_cancelled_signal(qtbot, worker):
     assert finished == []
 
 
-def test_cancel_immediately_after_submit_never_runs_the_job(qtbot, worker):
-    ran = []
+def test_cancel_right_after_submit_cancels_the_job(qtbot, worker):
+    # The job may or may not have started on the loop by the time cancel arrives; either way it
+    # must end as cancelled and never get past its first await.
+    ran_to_end = []
 
     async def job():
-        ran.append(True)
+        await asyncio.sleep(5)
+        ran_to_end.append(True)
 
+    finished = []
+    worker.finished.connect(lambda *a: finished.append(a))
     with qtbot.waitSignal(worker.cancelled, timeout=5000) as blocker:
         job_id = worker.submit(job)
         worker.cancel(job_id)
     assert blocker.args == [job_id]
-    assert ran == []
+    assert ran_to_end == [] and finished == []
 
 
 def test_failed_cleanup_is_reported_as_failure_not_cancel(qtbot, worker):

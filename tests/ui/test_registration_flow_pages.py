@@ -243,3 +243,23 @@ def test_conflict_with_another_agents_registration_can_be_taken_over(qtbot, sand
     rules = sandbox.snapshot()["rules"]
     assert len(rules) == 1
     assert "sales-agent" in json.dumps(next(iter(rules.values())))
+
+
+def test_cancel_whose_rollback_fails_names_what_was_left(qtbot, sandbox):
+    wizard, review, _result = review_wizard(qtbot, outbound_draft(sandbox))
+    sandbox.faults.latency = 0.3
+    press_register(qtbot, wizard)
+    qtbot.waitUntil(lambda: review.checklist.states.get("inbound_trunk") == "running", timeout=10000)
+    # Deleting trunks fails from now on, so the rollback cannot finish.
+    sandbox.faults.fail("DeleteSIPTrunk", "error", times=20, code="permission_denied", msg="not allowed")
+    qtbot.wait(200)
+    review.cancel_button.click()
+    qtbot.waitUntil(lambda: not review.busy, timeout=15000)
+    left = set(sandbox.snapshot()["inbound"]) | set(sandbox.snapshot()["outbound"])
+    assert left, "the test needs at least one trunk created before the cancel"
+    text = review.status_label.text()
+    assert text.startswith("Cancelled, but undoing did not finish. Still on LiveKit:")
+    for trunk_id in left:
+        assert trunk_id in text
+    assert "phonewizard unregister +14155550101" in text
+    assert wizard.currentId() == int(PageId.REVIEW)
