@@ -109,6 +109,13 @@ def test_custom_host_accepts_a_pasted_uri_and_takes_its_transport(qtbot):
     assert (config.outbound_address, config.outbound_transport) == ("pbx.example.com", "TCP")
 
 
+def test_transport_defaults_to_the_carriers_recommendation(qtbot):
+    wizard, page = start_at(qtbot, OutboundPage, draft(provider="telnyx"))
+    assert page.transport_combo.currentData() == "TCP"  # LiveKit's Telnyx guide
+    page.enable_check.setChecked(True)
+    assert reg(wizard)["outbound_transport"] == "TCP"
+
+
 def test_stored_addresses_are_split_back_into_the_provider_inputs(qtbot):
     wizard, page = start_at(qtbot, OutboundPage, draft(
         provider="twilio", enable_outbound=True, outbound_address="acme.pstn.tokyo.twilio.com",
@@ -154,7 +161,7 @@ def test_india_needs_destination_country_and_says_why(qtbot):
     # The only valid value is filled in for Indian numbers, with the reason beside it.
     assert page.country_edit.text() == "IN"
     assert page.india_label.isVisible() and "TRAI" in page.india_label.text()
-    page.notify_edited()  # what the wizard does when the page is shown and touched
+    assert reg(wizard)["destination_country"] == "IN"  # stored on arrival, not only when edited
     assert next_enabled(wizard)
     page.country_edit.clear()
     assert not next_enabled(wizard)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.phone_numbers import is_indian, region_of
+from phonewizard.domain.providers import provider_info
 from phonewizard.domain.report import Problem
 from phonewizard.domain.registration_rules import DIGEST_KEY
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
@@ -63,6 +64,7 @@ class OutboundPage(DraftPage):
         self.phone_number = ""
         self.provider = "custom"
         self._digest_on = False
+        self._filled_in_country = False
 
         self.enable_check = QCheckBox("&Let the agent place outbound calls from this number")
         self.body.addWidget(self.enable_check)
@@ -157,17 +159,28 @@ class OutboundPage(DraftPage):
         self.enable_check.setChecked(bool(reg("enable_outbound", False)))
         self.address_editor.set_provider(self.provider)
         self.address_editor.set_address(reg("outbound_address"))
-        index = self.transport_combo.findData(str(reg("outbound_transport", "AUTO")).upper())
-        self.transport_combo.setCurrentIndex(max(index, 0))
         self.numbers_editor.set_values(list(reg("outbound_numbers", []) or []))
         self.username_edit.setText(reg("auth_username", "") or "")
         self.password_edit.setText(reg("auth_password", "") or "")
         country = reg("destination_country") or ""
-        if not country and is_indian(self.phone_number):
+        self._filled_in_country = not country and is_indian(self.phone_number)
+        if self._filled_in_country:
             # Not a guess: without IN the registration is refused, so fill in the only valid value.
             country = "IN"
         self.country_edit.setText(country)
+        index = self.transport_combo.findData(
+            str(reg("outbound_transport") or provider_info(self.provider).default_transport).upper()
+        )
+        self.transport_combo.setCurrentIndex(max(index, 0))
         self._update_visibility()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        super().initializePage()
+        if self._filled_in_country:
+            # A value the page filled in must reach the draft now, or its "required" error
+            # would block Next while the field already shows the fix.
+            self._filled_in_country = False
+            self.notify_edited()
 
     def store(self, draft: MutableMapping[str, Any]) -> None:
         enabled = self.enable_check.isChecked()
