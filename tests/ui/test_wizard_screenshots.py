@@ -4,6 +4,7 @@ The pictures are documentation (docs/readme/wizard.md); the assertions make sure
 a finished page at the wizard's real size with real text, not an empty or clipped window.
 """
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QImage
 
@@ -61,3 +62,35 @@ def test_screenshot_of_sandbox_mode(qtbot, tmp_path):
     wizard.resize(940, 720)
     assert wizard.sandbox_active
     check_png(save_screenshot(wizard, "01-livekit-sandbox"), wizard)
+
+
+@pytest.mark.parametrize("size", ["minimum", "default"])
+def test_pages_fit_without_clipping(qtbot, tmp_path, size):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from phonewizard.ui.wizard import DEFAULT_SIZE, MINIMUM_SIZE
+
+    wizard = make_wizard(qtbot, tmp_path)
+    wizard.resize(*(MINIMUM_SIZE if size == "minimum" else DEFAULT_SIZE))
+    wizard.next()
+    agent = wizard.page(PageId.AGENT)
+    qtbot.keyClicks(agent.agent_edit, "support-agent")
+    qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
+    wizard.back()
+    for page_id in (PageId.LIVEKIT, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):
+        page = wizard.currentPage()
+        assert wizard.currentId() == page_id
+        qtbot.wait(10)  # let the layouts settle
+        assert not page.scroll_area.verticalScrollBar().isVisible(), f"{page_id.name} needs scrolling"
+        viewport = page.scroll_area.viewport().width()
+        assert page.scroll_area.widget().width() <= viewport, f"{page_id.name} is cut on the right"
+        for widget in page.findChildren(QLabel) + page.findChildren(QAbstractButton):
+            if widget.isVisibleTo(page) and not (isinstance(widget, QLabel) and widget.wordWrap()):
+                assert widget.width() >= widget.sizeHint().width(), (
+                    f"{page_id.name}: {widget.text()!r} is clipped ({widget.width()} < {widget.sizeHint().width()})"
+                )
+        if page_id == PageId.NUMBER:
+            qtbot.keyClicks(page.phone_edit, "+14155550101")
+        if page_id != PageId.INBOUND:
+            assert next_button(wizard).isEnabled()
+            wizard.next()

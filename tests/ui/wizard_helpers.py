@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from phonewizard.ui.wizard import PhoneWizard
 
@@ -59,5 +59,9 @@ def go_to(wizard: PhoneWizard, qtbot, page_id) -> None:
 def save_screenshot(wizard: PhoneWizard, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"
+    # Layout changes (scroll bars, word-wrapped heights) settle in posted events; a grab taken
+    # before them shows a transient state.
+    QApplication.processEvents()
+    QApplication.processEvents()
     assert wizard.grab().save(str(target)), f"could not write {target}"
     return target

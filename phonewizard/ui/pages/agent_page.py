@@ -51,9 +51,9 @@ class AgentPage(DraftPage):
         )
         self.agent_problem = row.problem
         self.bind_field("agent_name", row.problem)
-        self.body.addLayout(grid)
+        grid.add_spacer_row(6)
 
-        box = QGroupBox("Where does the phone number come from?")
+        box = QGroupBox()
         box_layout = QGridLayout(box)
         box_layout.setColumnStretch(1, 1)
         box_layout.setVerticalSpacing(2)
@@ -65,15 +65,23 @@ class AgentPage(DraftPage):
             button.setToolTip(info.summary)
             summary = hint_label(info.summary)
             summary.setContentsMargins(24, 0, 0, 6)
+            # One line each (they fit the minimum width); wrapped labels in a nested grid make
+            # the scroll area over-estimate the height and show a useless scroll bar.
+            summary.setWordWrap(False)
             self.provider_group.addButton(button, n)
             self.provider_buttons[provider_id] = button
             self.provider_summaries[provider_id] = summary
             box_layout.addWidget(button, n * 2, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
             box_layout.addWidget(summary, n * 2 + 1, 0, 1, 2)
-        self.provider_problem = ProblemLabel()
-        box_layout.addWidget(self.provider_problem, len(PROVIDERS) * 2, 0, 1, 2)
+        # The label's buddy is the box; focus goes on to the first choice.
+        box.setFocusProxy(self.provider_buttons["livekit"])
+        row = grid.add_field(
+            "registration.provider", "Phone number from:", box,
+            tooltip="The carrier (or LiveKit) that sold you the number; it decides what the next pages ask",
+        )
+        self.provider_problem = row.problem
         self.bind_field("registration.provider", self.provider_problem)
-        self.body.addWidget(box)
+        self.body.addLayout(grid)
         self.body.addStretch(1)
 
         self.watch(self.agent_edit.textChanged)

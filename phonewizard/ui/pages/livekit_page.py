@@ -87,8 +87,6 @@ class LiveKitPage(DraftPage):
         )
         self.sandbox_check.toggled.connect(self._on_sandbox_toggled)
         self.sandbox_problem = ProblemLabel()
-        self.body.addWidget(self.sandbox_check, 0, Qt.AlignmentFlag.AlignLeft)
-        self.body.addWidget(self.sandbox_problem)
 
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("wss://your-project.livekit.cloud")
@@ -99,6 +97,9 @@ class LiveKitPage(DraftPage):
         self.sip_uri_edit.setPlaceholderText("sip:abc123.sip.livekit.cloud")
 
         grid = FieldGrid()
+        grid.addWidget(self.sandbox_check, 0, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(self.sandbox_problem, 1, 1)
+        grid.add_spacer_row(8)
         self.rows = {
             "livekit.url": grid.add_field(
                 "livekit.url", "LiveKit &URL:", self.url_edit,
@@ -132,11 +133,14 @@ class LiveKitPage(DraftPage):
         self.test_status.setTextFormat(Qt.TextFormat.PlainText)
         self.test_status.setAccessibleName("Connection test result")
         test_row = QHBoxLayout()
+        test_row.setSpacing(10)
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.test_status, 1)
-        self.body.addLayout(test_row)
-        self.body.addSpacing(12)
-        self.body.addWidget(hint_label(NO_PROJECT_HINT))
+        # In the field column, so the button lines up with the fields it tests.
+        grid.add_spacer_row(6)
+        grid.addLayout(test_row, grid.rowCount(), 1)
+        grid.add_spacer_row(16)
+        grid.addWidget(hint_label(NO_PROJECT_HINT), grid.rowCount(), 1)
         self.body.addStretch(1)
 
         self.watch(self.url_edit.textChanged, self.key_edit.textChanged, self.secret_edit.textChanged,
