@@ -179,3 +179,37 @@ def test_conflict_go_back_button_returns_to_the_number_page(qtbot, tmp_path, san
     wizard.button(QWizard.WizardButton.CommitButton).click()
     qtbot.waitUntil(lambda: wizard.currentId() == int(PageId.RESULT), timeout=15000)
     assert wizard.currentPage().result.phone_number == "+14155550102"
+
+
+def test_open_and_save_are_locked_while_registering(qtbot, tmp_path, sandbox):
+    wizard = make_wizard(qtbot, tmp_path, environ=sandbox_environ(sandbox))
+    fill_first_pages(qtbot, wizard, sandbox)
+    go_to(wizard, qtbot, PageId.REVIEW)
+    review = wizard.currentPage()
+    open_button = wizard.button(QWizard.WizardButton.CustomButton1)
+    save_button = wizard.button(QWizard.WizardButton.CustomButton2)
+    assert open_button.isEnabled() and save_button.isEnabled()
+    sandbox.faults.latency = 0.2
+    wizard.button(QWizard.WizardButton.CommitButton).click()
+    assert review.busy
+    assert not open_button.isEnabled() and not save_button.isEnabled()
+    assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+    review.cancel_button.click()
+    qtbot.waitUntil(lambda: not review.busy, timeout=15000)
+    assert open_button.isEnabled() and save_button.isEnabled()
+    assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+
+
+def test_closing_the_wizard_mid_registration_rolls_it_back(qtbot, tmp_path, sandbox):
+    wizard = make_wizard(qtbot, tmp_path, environ=sandbox_environ(sandbox))
+    fill_first_pages(qtbot, wizard, sandbox)
+    go_to(wizard, qtbot, PageId.REVIEW)
+    review = wizard.currentPage()
+    sandbox.faults.latency = 0.3
+    wizard.button(QWizard.WizardButton.CommitButton).click()
+    qtbot.waitUntil(lambda: review.checklist.states.get("inbound_trunk") == "running", timeout=10000)
+    qtbot.wait(150)  # the create request is on its way
+    wizard.reject()  # the window's Cancel: shuts the worker down, which cancels and waits
+    methods = sandbox.log.methods
+    assert "CreateSIPInboundTrunk" in methods and "DeleteSIPTrunk" in methods  # created, then undone
+    assert sandbox.counts() == {"inbound": 0, "outbound": 0, "rules": 0}

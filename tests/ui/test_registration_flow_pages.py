@@ -132,6 +132,7 @@ def test_cancel_during_registration_leaves_nothing(qtbot, sandbox):
     assert review.status_label.text() == NOTHING_LEFT
     assert wizard.currentId() == int(PageId.REVIEW)
     assert objects(sandbox) == before
+    assert "CreateSIPInboundTrunk" in sandbox.log.methods  # there was something to undo
     assert "cancelled" in review.checklist.states.values()
     assert len(ticks) > 20  # the GUI thread kept running its timers throughout
 

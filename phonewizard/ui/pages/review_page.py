@@ -189,7 +189,7 @@ class ReviewPage(DraftPage):
         self.cancel_button.setEnabled(True)
         self.set_busy(True)
         runner.start(connection, self._plan, take_over=take_over)
-        self._lock_back(True)
+        self._lock_navigation(True)
         return True
 
     @Slot()
@@ -221,14 +221,26 @@ class ReviewPage(DraftPage):
         except SecretStoreUnavailable as exc:
             self.secrets_notice.show_warning(f"Secrets were not saved: {exc}")
 
-    def _lock_back(self, locked: bool) -> None:
+    def _lock_navigation(self, locked: bool) -> None:
+        """While registering: no Back, and no Open/Save of another draft under the running plan.
+        QWizard itself re-enables Back on the completeChanged that ends the run."""
         wizard = self.wizard()
-        if wizard is not None and locked:
-            # QWizard re-enables Back on every completeChanged; the run ends with one anyway.
+        if wizard is None:
+            return
+        extra = (QWizard.WizardButton.CustomButton1, QWizard.WizardButton.CustomButton2)
+        if locked:
             wizard.button(QWizard.WizardButton.BackButton).setEnabled(False)
+            self._locked_buttons = [b for b in (wizard.button(w) for w in extra) if b.isEnabled()]
+            for button in self._locked_buttons:
+                button.setEnabled(False)
+        else:
+            for button in getattr(self, "_locked_buttons", []):
+                button.setEnabled(True)
+            self._locked_buttons = []
 
     def _end_run(self) -> None:
         self.cancel_button.hide()
+        self._lock_navigation(False)
         self.set_busy(False)
 
     @Slot(object)
