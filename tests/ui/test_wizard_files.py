@@ -184,3 +184,16 @@ def test_run_gui_hands_selftest_to_the_packaging_module(monkeypatch):
     monkeypatch.setattr(phonewizard.selftest, "main", lambda argv=None: calls.append(argv) or 0)
     assert run_gui(["--selftest", "--quick"]) == 0
     assert calls == [["--quick"]]
+
+
+def test_unfinished_draft_saved_and_resumed(qtbot, tmp_path):
+    profile = tmp_path / "profile" / "config.json"
+    first = make_wizard(qtbot, tmp_path, profile_path=profile)
+    first.next()
+    qtbot.keyClicks(first.page(PageId.AGENT).agent_edit, "half-done")
+    assert not first.report.ok
+    assert first.save_profile() == profile
+    second = make_wizard(qtbot, tmp_path / "again", environ={}, profile_path=profile)
+    assert not second.sandbox_active  # the profile names a project
+    assert second.page(PageId.AGENT).agent_edit.text() == "half-done"
+    assert second.page(PageId.LIVEKIT).secret_edit.text() == LIVEKIT_ENV["LIVEKIT_API_SECRET"]  # keyring
