@@ -45,12 +45,17 @@ class ProblemLabel(QLabel):
             self.clear_problem()
 
     def clear_problem(self) -> None:
+        if not self.kind and not self.text() and self.isHidden():
+            return  # already clear: skip the relayout (this runs per field per keystroke)
         self.kind = ""
         self.setText("")
         self.setAccessibleDescription("")
         self.hide()
 
     def _show(self, kind: str, message: str, color: str) -> None:
+        if (kind, message, color) == (self.kind, self.text(), getattr(self, "_color", None)) and not self.isHidden():
+            return  # unchanged: setStyleSheet re-polishes the widget, costly per keystroke
+        self._color = color
         self.kind = kind
         self.setText(message)
         self.setStyleSheet(f"color: {color};")
