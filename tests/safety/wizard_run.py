@@ -1,0 +1,84 @@
+"""Driving the whole wizard against a sandbox like a user: settings loaded as from a file, the API
+secret from LIVEKIT_API_SECRET, the SIP password typed into its field, export from the review
+page, Register, result.
+
+Pages 5-9 are registered here if `PhoneWizard` does not register them itself yet (the UI work is
+in progress in parallel), exactly as ui/wizard.py's comment says they will be.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog
+
+from phonewizard.domain.navigation import PageId
+from tests.ui.wizard_helpers import go_to, make_wizard
+
+AGENT = "sales-agent"
+NUMBER = "+13125550142"
+
+
+def registration(**changes: Any) -> dict[str, Any]:
+    reg = {"phone_number": NUMBER, "provider": "telnyx", "allowed_addresses": ["192.76.120.10"],
+           "auth_username": "acme-sales", "enable_outbound": True, "outbound_address": "sip.telnyx.com",
+           "destination_country": "US"}
+    reg.update(changes)
+    return reg
+
+
+def ensure_all_pages(wizard) -> None:
+    from phonewizard.ui.pages.behaviour_page import BehaviourPage
+    from phonewizard.ui.pages.call_handling_page import CallHandlingPage
+    from phonewizard.ui.pages.outbound_page import OutboundPage
+    from phonewizard.ui.pages.result_page import ResultPage
+    from phonewizard.ui.pages.review_page import ReviewPage
+
+    for page_id, cls in ((PageId.OUTBOUND, OutboundPage), (PageId.CALL_HANDLING, CallHandlingPage),
+                         (PageId.BEHAVIOUR, BehaviourPage), (PageId.REVIEW, ReviewPage),
+                         (PageId.RESULT, ResultPage)):
+        if int(page_id) not in wizard.pageIds():
+            wizard.setPage(page_id, cls())
+
+
+def open_wizard(qtbot, tmp_path: Path, sandbox, **kwargs):
+    """A wizard connected to `sandbox` as a real project (not sandbox mode): secrets are saved.
+    The API secret comes from LIVEKIT_API_SECRET, as the wizard's prefill reads it."""
+    environ = {"LIVEKIT_URL": sandbox.url, "LIVEKIT_API_KEY": sandbox.api_key,
+               "LIVEKIT_API_SECRET": sandbox.api_secret}
+    wizard = make_wizard(qtbot, tmp_path, environ=environ, **kwargs)
+    assert not wizard.sandbox_active
+    ensure_all_pages(wizard)
+    return wizard
+
+
+def fill(wizard, qtbot, sip_password: str, **changes: Any) -> None:
+    """The non-secret settings as if opened from a file; the SIP password typed on its page."""
+    draft = copy.deepcopy(wizard.draft)
+    draft["agent_name"] = AGENT
+    draft["registration"] = registration(**changes)
+    wizard.load_draft(draft)
+    wizard.restart()
+    go_to(wizard, qtbot, PageId.OUTBOUND)
+    outbound = wizard.page(PageId.OUTBOUND)
+    outbound.password_edit.line_edit.clear()
+    qtbot.keyClicks(outbound.password_edit.line_edit, sip_password)
+    go_to(wizard, qtbot, PageId.REVIEW)
+
+
+def export_from_review(wizard, monkeypatch, target: Path) -> str:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    review = wizard.page(PageId.REVIEW)
+    review.export_button.click()
+    return review.export_status.text()
+
+
+def register(wizard, qtbot, timeout_ms: int = 15000) -> Any:
+    """Press Register; wait for the result page or a failure shown on the review page."""
+    review = wizard.page(PageId.REVIEW)
+    wizard.next()
+    qtbot.waitUntil(lambda: not review.busy and (review.result is not None or review.last_error is not None),
+                    timeout=timeout_ms)
+    return review
