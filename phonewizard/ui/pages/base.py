@@ -92,6 +92,7 @@ class DraftPage(QWizardPage):
         self._report: Report | None = None
         self._loading = False
         self._busy = False
+        self._known_complete: bool | None = None
         # Until the user edits something on this page, errors are shown muted: a page should
         # not greet the user with red "required" text for fields they have not reached yet.
         self.pristine = True
@@ -204,7 +205,19 @@ class DraftPage(QWizardPage):
         else:
             self.page_problem.clear_problem()
         self.report_applied(report)
-        self.completeChanged.emit()
+        self.emit_if_complete_changed()
+
+    def emit_if_complete_changed(self) -> None:
+        """Emit completeChanged only when isComplete() differs from what QWizard last heard.
+
+        Every emit makes QWizard refresh its buttons and apply_report runs for every page on
+        every keystroke (benchmarks/run.py, typing). Comparing with the last *emitted* value,
+        not with the value before this report, keeps pages whose isComplete() also reads
+        widgets (the LiveKit page's secret) correct."""
+        now = self.isComplete()
+        if now != self._known_complete:
+            self._known_complete = now
+            self.completeChanged.emit()
 
     def own_errors(self) -> list["Problem"]:
         """Errors under this page's owned fields in the last report."""
@@ -221,7 +234,7 @@ class DraftPage(QWizardPage):
     def set_busy(self, busy: bool) -> None:
         if busy != self._busy:
             self._busy = busy
-            self.completeChanged.emit()
+            self.emit_if_complete_changed()
 
     # --- QWizardPage ----------------------------------------------------------------------
 
