@@ -82,6 +82,9 @@ def test_register_shows_progress_then_the_result_page(qtbot, sandbox, memory_key
     assert "acme-support.pstn.twilio.com" in review.describe_label.text()
     assert SIP_PASSWORD not in review.plan_view.toPlainText()
     assert "••••••" in review.plan_view.toPlainText()
+    summary = review.settings_label.text()
+    assert "acme-support.pstn.twilio.com" in summary and "X-Customer-Id → acme-42" in summary
+    assert SIP_PASSWORD not in summary and sandbox.api_secret not in summary
     plan_json = json.loads(review.plan_view.toPlainText())
     assert plan_json["outbound_trunk"]["trunk"]["address"] == "acme-support.pstn.twilio.com"
     press_register(qtbot, wizard)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLab
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import Problem
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.pages.review_summary import duration_words
 from phonewizard.ui.widgets import FieldGrid, KeyValueEditor
 from phonewizard.ui.widgets.problem_label import HINT_COLOR
 
@@ -29,14 +30,6 @@ ENCRYPTION_WHY = {
     "DISABLE": "Media is never encrypted, even when the carrier offers SRTP.",
     "REQUIRE": "Calls fail unless the carrier does SRTP: enable Secure Trunking / SRTP there first.",
 }
-
-
-def duration_words(seconds: int) -> str:
-    """3660 → '1 h 1 min'; 90 → '1 min 30 s': a duration a person reads at a glance."""
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{secs} s" if secs else ""]
-    return " ".join(p for p in parts if p) or "0 s"
 
 
 class CallHandlingPage(DraftPage):

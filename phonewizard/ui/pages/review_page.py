@@ -10,6 +10,7 @@ the objects in the way are phonewizard's own, "update the existing registration"
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
@@ -315,6 +316,4 @@ def _plain_message(exc: Any) -> str:
 
 
 def _esc(text: str) -> str:
-    import html
-
     return html.escape(text)

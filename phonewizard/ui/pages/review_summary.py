@@ -41,11 +41,12 @@ def _map(values: dict[str, str]) -> str:
     return ", ".join(f"{k} → {v}" for k, v in values.items()) if values else "none"
 
 
-def _duration(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
+def duration_words(seconds: int) -> str:
+    """3660 → '1 h 1 min'; 90 → '1 min 30 s': a duration a person reads at a glance."""
+    hours, rest = divmod(int(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{secs} s" if secs else ""]
-    return " ".join(p for p in parts if p)
+    return " ".join(p for p in parts if p) or "0 s"
 
 
 def settings_groups(config: PhoneWizardConfig) -> list[Group]:
@@ -86,7 +87,7 @@ def settings_groups(config: PhoneWizardConfig) -> list[Group]:
         ("Media encryption", ENCRYPTION_WORDS.get(reg.media_encryption, reg.media_encryption)),
         ("Krisp noise cancellation", _yes(reg.krisp_enabled)),
         ("Ringing timeout", f"{reg.ringing_timeout_seconds} s"),
-        ("Maximum call duration", _duration(reg.max_call_duration_seconds)),
+        ("Maximum call duration", duration_words(reg.max_call_duration_seconds)),
         ("Hide the caller's number", _yes(reg.hide_phone_number)),
         ("Custom SIP headers", _map(reg.custom_headers)),
         ("Header → attribute", _map(reg.headers_to_attributes)),
