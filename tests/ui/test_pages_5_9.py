@@ -11,7 +11,7 @@ from phonewizard.ui.pages.call_handling_page import CallHandlingPage, duration_w
 from phonewizard.ui.pages.outbound_page import OutboundPage
 from phonewizard.ui.pages.result_page import ResultPage
 from phonewizard.ui.pages.review_page import ReviewPage
-from tests.ui.test_pages_5_9_harness import SIP_PASSWORD, draft, next_enabled, open_wizard, save_screenshot
+from tests.ui.test_pages_5_9_harness import SIP_PASSWORD, draft, next_enabled, open_wizard
 
 
 def all_pages():
@@ -195,19 +195,6 @@ def test_outbound_off_hides_and_drops_outbound_settings(qtbot):
     assert reg(wizard)["outbound_address"] == "acme.pstn.twilio.com"
 
 
-def test_screenshot_outbound(qtbot):
-    wizard, page = start_at(qtbot, OutboundPage, draft(provider="vonage", phone_number="+14155550101"))
-    page.enable_check.setChecked(True)
-    qtbot.keyClicks(page.address_editor.name_edit, "acme-support")
-    page.transport_combo.setCurrentIndex(page.transport_combo.findData("TCP"))
-    qtbot.keyClicks(page.username_edit, "acme-livekit")
-    qtbot.keyClicks(page.password_edit.line_edit, "Vonage-Secret-2024")
-    page.numbers_editor.set_values(["+14155550101"])
-    page.country_edit.setText("US")
-    assert next_enabled(wizard)
-    save_screenshot(wizard, "05-outbound")
-
-
 # ---- CallHandlingPage ----------------------------------------------------------------------
 
 
@@ -257,18 +244,6 @@ def test_header_mapping_with_a_space_in_the_header_name_is_refused(qtbot):
     key.setText("X-Call-Reason")
     assert next_enabled(wizard)
     assert reg(wizard)["headers_to_attributes"] == {"X-Call-Reason": "call_reason"}
-
-
-def test_screenshot_call_handling(qtbot):
-    wizard, page = start_at(qtbot, CallHandlingPage, draft())
-    page.ringing_spin.setValue(25)
-    page.duration_spin.setValue(1800)
-    page.hide_check.setChecked(True)
-    page.headers_editor.set_values({"X-Customer-Id": "acme-42"})
-    page.mapping_editor.set_values({"X-Call-Reason": "call_reason"})
-    page.notify_edited()
-    assert next_enabled(wizard)
-    save_screenshot(wizard, "06-call-handling")
 
 
 # ---- BehaviourPage -------------------------------------------------------------------------
@@ -341,21 +316,6 @@ def test_behaviour_page_reloads_what_it_stored(qtbot):
     fresh.load_from(wizard.draft)
     assert fresh.metadata_edit.toPlainText() == '{"team": "support"'
     assert fresh.dtmf_edit.text() == "1w2"
-
-
-def test_screenshot_behaviour(qtbot):
-    wizard, page = start_at(qtbot, BehaviourPage, draft())
-    page.auto_navigate_check.setChecked(True)
-    page.ivr_detection_check.setChecked(True)
-    page.dtmf_edit.setText("*123#ww456")
-    page.destinations_editor.set_values(["tel:+15105550100"])
-    page.cold_check.setChecked(True)
-    page.supervisor_edit.setText("tel:+15105550111")
-    page.feature_checks["recording_enabled"].setChecked(True)
-    page.feature_checks["sentiment_analysis"].setChecked(True)
-    page.metadata_edit.setPlainText('{"team": "support", "language": "en"}')
-    assert next_enabled(wizard)
-    save_screenshot(wizard, "07-behaviour")
 
 
 def test_page_ids_match_navigation(qtbot):

@@ -2,7 +2,7 @@
 
 Typed like a user: LiveKit project (from the environment) and SIP URI, agent and carrier, number,
 outbound trunk, call handling, behaviour, then Register on the review page. Also writes the
-review and result screenshots (08, 09) with these realistic values.
+screenshots of pages 5-9 (docs/screenshots/05…09-*.png) with these realistic values.
 """
 
 from __future__ import annotations
@@ -70,22 +70,40 @@ def test_full_registration_through_the_wizard(qtbot, tmp_path, cloud_like_sandbo
     outbound.enable_check.setChecked(True)
     qtbot.keyClicks(outbound.address_editor.name_edit, "acme-support")
     outbound.address_editor.edge_combo.setCurrentIndex(outbound.address_editor.edge_combo.findData("ashburn"))
-    outbound.transport_combo.setCurrentIndex(outbound.transport_combo.findData("TCP"))
+    assert outbound.transport_combo.currentData() == "TCP"  # Twilio's recommendation
+    outbound.numbers_editor.add_button.click()
+    qtbot.keyClicks(outbound.numbers_editor.entry_edits()[0], "+1 415 555 0101")
     qtbot.keyClicks(outbound.username_edit, "acme-livekit")
     qtbot.keyClicks(outbound.password_edit.line_edit, SIP_PASSWORD)
     qtbot.mouseClick(outbound.suggest_button, Qt.MouseButton.LeftButton)
+    outbound.scroll_area.verticalScrollBar().setValue(0)
+    save_screenshot(wizard, "05-outbound")
     go_to(wizard, qtbot, PageId.CALL_HANDLING)
     handling = wizard.currentPage()
     handling.ringing_spin.setValue(25)
+    handling.duration_spin.setValue(1800)
     handling.headers_editor.add_button.click()
     key, value = handling.headers_editor.pairs()[0]
     qtbot.keyClicks(key, "X-Customer-Id")
     qtbot.keyClicks(value, "acme-42")
+    handling.mapping_editor.add_button.click()
+    key, value = handling.mapping_editor.pairs()[0]
+    qtbot.keyClicks(key, "X-Call-Reason")
+    qtbot.keyClicks(value, "call_reason")
+    save_screenshot(wizard, "06-call-handling")
     go_to(wizard, qtbot, PageId.BEHAVIOUR)
     behaviour = wizard.currentPage()
+    behaviour.auto_navigate_check.setChecked(True)
     qtbot.keyClicks(behaviour.dtmf_edit, "*123#ww456")
+    behaviour.destinations_editor.add_button.click()
+    qtbot.keyClicks(behaviour.destinations_editor.entry_edits()[0], "tel:+15105550100")
+    behaviour.cold_check.setChecked(True)
+    qtbot.keyClicks(behaviour.supervisor_edit, "tel:+15105550111")
     behaviour.feature_checks["recording_enabled"].setChecked(True)
+    behaviour.feature_checks["sentiment_analysis"].setChecked(True)
     behaviour.metadata_edit.setPlainText('{"team": "support", "language": "en"}')
+    behaviour.scroll_area.verticalScrollBar().setValue(0)
+    save_screenshot(wizard, "07-behaviour")
     go_to(wizard, qtbot, PageId.REVIEW)
 
     review = wizard.currentPage()
@@ -105,6 +123,9 @@ def test_full_registration_through_the_wizard(qtbot, tmp_path, cloud_like_sandbo
     assert reloaded.config is not None
     assert reloaded.config.registration.outbound_address == "acme-support.pstn.ashburn.twilio.com"
     assert reloaded.config.registration.custom_headers == {"X-Customer-Id": "acme-42"}
+    assert reloaded.config.registration.headers_to_attributes == {"X-Call-Reason": "call_reason"}
+    assert reloaded.config.registration.transfer_config.allowed_destinations == ["tel:+15105550100"]
+    assert reloaded.config.registration.outbound_numbers == ["+14155550101"]
     assert reloaded.config.registration.metadata == {"team": "support", "language": "en"}
     assert SIP_PASSWORD not in target.read_text() and sandbox.api_secret not in target.read_text()
 
