@@ -14,20 +14,21 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import platformdirs
-from PySide6.QtCore import QSettings, QSize, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget, QWizard, QWizardPage
+from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from phonewizard import APP_NAME
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import Report, check_config
-from phonewizard.services.config_files import ConfigFileError, default_config_path
-from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailable
+from phonewizard.services.config_files import default_config_path
+from phonewizard.services.secret_store import SecretStore
 from phonewizard.ui import draft_io
 from phonewizard.ui.pages.agent_page import AgentPage
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.inbound_page import InboundPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
 from phonewizard.ui.pages.number_page import NumberPage
+from phonewizard.ui.wizard_profile import ProfileActions
 from phonewizard.ui.pages.outbound_page import OutboundPage
 from phonewizard.ui.pages.call_handling_page import CallHandlingPage
 from phonewizard.ui.pages.behaviour_page import BehaviourPage
@@ -39,7 +40,6 @@ logger = logging.getLogger(__name__)
 ORGANIZATION = "phonewizard"
 MINIMUM_SIZE = (860, 640)
 DEFAULT_SIZE = (940, 720)
-CONFIG_FILTER = "phonewizard configuration (*.json);;All files (*)"
 
 
 def default_settings() -> QSettings:
@@ -57,7 +57,7 @@ def _start_sandbox() -> Any:
     return SandboxServer(state_path=sandbox_state_path()).start_in_thread()
 
 
-class PhoneWizard(QWizard):
+class PhoneWizard(ProfileActions, QWizard):
     """The wizard window.
 
     Signals:
@@ -250,88 +250,6 @@ class PhoneWizard(QWizard):
         )
         self.revalidate()
         self.sandbox_changed.emit(active)
-
-    # --- profile and files ------------------------------------------------------------------
-
-    def _prefill(self, environ: Mapping[str, str]) -> None:
-        draft = draft_io.new_draft()
-        if self.profile_path.exists():
-            try:
-                draft, self.notices = draft_io.open_document(self.profile_path, self.secrets)
-            except ConfigFileError as exc:
-                # A broken profile must not stop the wizard: start empty and say why.
-                self.notices = [f"The saved profile was not loaded: {exc}"]
-                draft = draft_io.new_draft()
-        self.set_notices(self.notices)
-        from_env = draft_io.apply_environment(draft, environ)
-        configured = from_env or draft_io.has_livekit_project(draft)
-        self.load_draft(draft)
-        if not configured:
-            # DESIGN.md: with no LiveKit project at all, start against the local sandbox.
-            try:
-                self.set_sandbox_active(True)
-            except Exception as exc:  # noqa: BLE001 - the wizard must still open
-                logger.warning("sandbox did not start: %s", exc)
-                self.set_notices([*self.notices, f"The offline sandbox could not start: {exc}"])
-
-    def open_configuration(self) -> bool:
-        """Ask for a file and load it into every page. False when cancelled or unusable."""
-        start = str(self.settings.value("profile/last_path", "") or self.profile_path.parent)
-        path, _ = QFileDialog.getOpenFileName(self, "Open configuration", start, CONFIG_FILTER)
-        if not path:
-            return False
-        try:
-            draft, notices = draft_io.open_document(path, self.secrets)
-        except ConfigFileError as exc:
-            QMessageBox.warning(self, "Cannot open configuration", str(exc))
-            return False
-        if draft_io.has_livekit_project(draft) and self.sandbox_active:
-            self.set_sandbox_active(False)
-        elif self.sandbox_active and self.sandbox is not None:
-            # The file names no project: keep using the sandbox for this draft.
-            draft["livekit"].update(
-                url=self.sandbox.url, api_key=self.sandbox.api_key,
-                api_secret=self.sandbox.api_secret, sip_uri=self.sandbox.sip_uri,
-            )
-        self.set_notices(notices)
-        self.settings.setValue("profile/last_path", str(path))
-        self.load_draft(draft)
-        current = self.currentPage()
-        if isinstance(current, DraftPage):
-            current.load_from(self.draft)
-        return True
-
-    def save_profile(self) -> Path | None:
-        """Save the LiveKit secret (and SIP password) to the keyring and the draft, without
-        secrets, to the profile file. Returns the path, or None after telling the user why not."""
-        try:
-            draft_io.remember_secrets(self.draft, self.secrets)
-        except SecretStoreUnavailable as exc:
-            QMessageBox.warning(self, "Secrets not saved", str(exc))
-            return None
-        try:
-            written = draft_io.save_document(self.profile_path, self.draft, self.report)
-        except OSError as exc:
-            QMessageBox.warning(self, "Profile not saved", f"Could not write {self.profile_path}: {exc.strerror}")
-            return None
-        self.settings.setValue("profile/last_path", str(written))
-        self.set_notices([])
-        self._flash_saved(written)
-        return written
-
-    def _flash_saved(self, path: Path) -> None:
-        """Non-modal confirmation: the button says "Saved" for a moment, the tooltip says where."""
-        button = self.button(QWizard.WizardButton.CustomButton2)
-        button.setText("Saved ✓")
-        button.setToolTip(f"Saved to {path}; the secret is in the system keyring")
-        QTimer.singleShot(2000, button, lambda: button.setText("&Save profile"))
-
-    @Slot(int)
-    def _on_custom_button_clicked(self, which: int) -> None:
-        if which == QWizard.WizardButton.CustomButton1.value:
-            self.open_configuration()
-        elif which == QWizard.WizardButton.CustomButton2.value:
-            self.save_profile()
 
     # --- window state -----------------------------------------------------------------------
 

@@ -8,23 +8,7 @@ from phonewizard.domain.providers import provider_info
 from phonewizard.ui.pages.inbound_page import DIGEST_PATH, TWILIO_CAVEAT
 from phonewizard.ui.pages.base import get_path
 from phonewizard.ui.widgets.phone_edit import PhoneLineEdit
-from tests.ui.wizard_helpers import make_wizard, next_button
-
-
-def wizard_at(qtbot, tmp_path, page_id, provider="twilio"):
-    """A wizard with pages before `page_id` filled in by typing, showing `page_id`."""
-    wizard = make_wizard(qtbot, tmp_path)
-    wizard.next()
-    agent = wizard.page(PageId.AGENT)
-    qtbot.keyClicks(agent.agent_edit, "support-agent")
-    qtbot.mouseClick(agent.provider_buttons[provider], Qt.MouseButton.LeftButton)
-    wizard.next()
-    if page_id == PageId.NUMBER:
-        return wizard, wizard.page(PageId.NUMBER)
-    qtbot.keyClicks(wizard.page(PageId.NUMBER).phone_edit, "+14155550101")
-    wizard.next()
-    assert wizard.currentId() == page_id
-    return wizard, wizard.page(page_id)
+from tests.ui.wizard_helpers import next_button, wizard_at
 
 
 # --- page 3 ----------------------------------------------------------------------------------

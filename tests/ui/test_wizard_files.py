@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from phonewizard.domain.navigation import PageId
 from phonewizard.services.secret_store import SecretStore, livekit_secret_key, sip_password_key
 from phonewizard.ui.wizard import MINIMUM_SIZE
-from tests.ui.wizard_helpers import LIVEKIT_ENV, make_wizard, next_button
+from tests.ui.wizard_helpers import LIVEKIT_ENV, make_wizard, next_button, wizard_at
 
 SECRET = "k8Zr2LwQ9nT4vX7bM1cF6hJ3pS5dG0yAeU"
 DOCUMENT = {
@@ -197,3 +197,13 @@ def test_unfinished_draft_saved_and_resumed(qtbot, tmp_path):
     assert not second.sandbox_active  # the profile names a project
     assert second.page(PageId.AGENT).agent_edit.text() == "half-done"
     assert second.page(PageId.LIVEKIT).secret_edit.text() == LIVEKIT_ENV["LIVEKIT_API_SECRET"]  # keyring
+
+
+def test_opening_a_file_that_skips_the_current_page_starts_over(qtbot, tmp_path, monkeypatch):
+    wizard, _page = wizard_at(qtbot, tmp_path, PageId.INBOUND, provider="twilio")
+    document = json.loads(json.dumps(DOCUMENT))
+    document["registration"] = {"phone_number": "+14155550123", "provider": "livekit"}
+    path = write_config(tmp_path / "livekit-number.json", document)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(path), "")))
+    assert wizard.open_configuration()
+    assert wizard.currentId() == PageId.LIVEKIT  # inbound does not exist for LiveKit numbers

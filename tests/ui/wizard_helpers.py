@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
+from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -36,6 +37,22 @@ def make_wizard(qtbot, tmp_path: Path, environ=None, **kwargs) -> PhoneWizard:
     wizard.show()
     qtbot.waitExposed(wizard)
     return wizard
+
+
+def wizard_at(qtbot, tmp_path, page_id, provider="twilio"):
+    """A wizard with pages before `page_id` filled in by typing, showing `page_id`."""
+    wizard = make_wizard(qtbot, tmp_path)
+    wizard.next()
+    agent = wizard.page(PageId.AGENT)
+    qtbot.keyClicks(agent.agent_edit, "support-agent")
+    qtbot.mouseClick(agent.provider_buttons[provider], Qt.MouseButton.LeftButton)
+    wizard.next()
+    if page_id == PageId.NUMBER:
+        return wizard, wizard.page(PageId.NUMBER)
+    qtbot.keyClicks(wizard.page(PageId.NUMBER).phone_edit, "+14155550101")
+    wizard.next()
+    assert wizard.currentId() == page_id
+    return wizard, wizard.page(page_id)
 
 
 def next_button(wizard: QWizard):
