@@ -88,6 +88,9 @@ class Registrar:
                     return await run.forward()
                 except (Exception, asyncio.CancelledError) as exc:
                     await self._undo(run, exc)
+                    late = self._late_hint(run, exc)
+                    if late is not None:
+                        raise late from exc
                     raise
             finally:
                 if numbers is not None:
@@ -116,6 +119,19 @@ class Registrar:
                                   unknown=outcome.unknown) from cause
         if cancelled_again:
             raise asyncio.CancelledError()
+
+    def _late_hint(self, run: Run, cause: BaseException) -> LiveKitUnreachable | None:
+        """A change that got no answer may still be applied by LiveKit after the rollback looked:
+        say so, and how to clean up (such an object carries our marker, so both commands find it)."""
+        mapped = map_error(cause, self.conn) if run.uncertain else None
+        if not isinstance(mapped, LiveKitUnreachable):
+            return None
+        number = run.plan.phone_number
+        return LiveKitUnreachable(
+            f"{mapped} Everything this run could see was undone, but a request got no answer: if "
+            f"LiveKit still applies it, `phonewizard unregister {number}` removes the object and "
+            "registering again reuses it."
+        )
 
     async def list_registrations(self) -> list[RegisteredNumber]:
         async def work() -> list[RegisteredNumber]:

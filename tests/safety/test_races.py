@@ -137,3 +137,40 @@ def test_two_cli_processes_for_the_same_number_never_duplicate(sandbox, tmp_path
             assert TRUNK_NUMBER in line, r.stderr
     assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
     _one_set(sandbox)
+
+
+
+@pytest.mark.parametrize("kind", ["timeout", "drop"])
+def test_a_create_applied_after_the_client_gave_up_is_announced_and_adopted(sandbox, kind):
+    """The hardest no-answer case: LiveKit applies a create after the client stopped waiting and
+    after the rollback looked. The error says this can happen and what to do; the late object
+    carries phonewizard's marker, so the next `register` adopts it instead of duplicating it."""
+    from livekit.protocol.sip import CreateSIPInboundTrunkRequest
+
+    from phonewizard.services.livekit_client import LiveKitUnreachable, open_api
+
+    the_plan = _plan(sandbox)
+    conn = Connection(sandbox.url, sandbox.api_key, sandbox.api_secret, timeout=0.5)
+    sandbox.faults.fail("CreateSIPInboundTrunk", kind, seconds=30)
+    with pytest.raises(LiveKitUnreachable) as info:
+        asyncio.run(Registrar(conn).apply(the_plan))
+    message = str(info.value)
+    assert "got no answer" in message and f"phonewizard unregister {TRUNK_NUMBER}" in message
+    assert sandbox.counts() == {"inbound": 0, "outbound": 0, "rules": 0}
+
+    async def late_create() -> str:  # what LiveKit does with the request it received
+        async with open_api(conn) as api:
+            info = await api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=the_plan.inbound.trunk))
+            return info.sip_trunk_id
+
+    late = asyncio.run(late_create())
+    result = asyncio.run(_registrar(sandbox).apply(_plan(sandbox)))
+    assert result.inbound_trunk_id == late
+    _one_set(sandbox)
+
+
+def test_a_definite_refusal_does_not_warn_about_late_changes(sandbox):
+    sandbox.faults.fail("CreateSIPInboundTrunk", "error")
+    with pytest.raises(LiveKitRefused) as info:
+        asyncio.run(_registrar(sandbox).apply(_plan(sandbox)))
+    assert "got no answer" not in str(info.value)
