@@ -196,3 +196,21 @@ def test_tab_order_follows_the_fields_top_to_bottom(qtbot, tmp_path):
         if tabbable and widget.isVisibleTo(wizard) and widget.isEnabled() and widget.focusProxy() is None:
             seen.append(widget)
     assert seen == expected
+
+
+def test_plain_remote_url_needs_explicit_consent(qtbot, tmp_path):
+    wizard = make_wizard(qtbot, tmp_path)
+    page = wizard.page(PageId.LIVEKIT)
+    assert not page.insecure_check.isVisibleTo(page)
+    retype(qtbot, page.url_edit, "ws://livekit.internal.example.com:7880")
+    problem = page.rows["livekit.url"].problem
+    assert page.insecure_check.isVisibleTo(page)
+    assert problem.kind == "error" and "unencrypted" in problem.text()
+    assert not next_button(wizard).isEnabled()
+    qtbot.mouseClick(page.insecure_check, Qt.MouseButton.LeftButton)
+    assert wizard.draft["livekit"]["allow_insecure_transport"] is True
+    assert next_button(wizard).isEnabled()
+    qtbot.mouseClick(page.insecure_check, Qt.MouseButton.LeftButton)
+    assert "allow_insecure_transport" not in wizard.draft["livekit"]
+    retype(qtbot, page.url_edit, "http://127.0.0.1:7880")  # local: no question asked
+    assert not page.insecure_check.isVisibleTo(page) and next_button(wizard).isEnabled()

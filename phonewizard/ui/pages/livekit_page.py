@@ -8,6 +8,7 @@ in plain words what happened. The secret stays in memory until Register or "Save
 from __future__ import annotations
 
 from typing import Any, MutableMapping
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton
@@ -29,6 +30,8 @@ NO_PROJECT_HINT = (
     "first. A self-hosted LiveKit server works too: use its http(s):// or ws(s):// URL; its SIP "
     "URI is the address of your SIP service."
 )
+# Hosts where plain ws:// or http:// never leaves this machine (the sandbox, a local server).
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
 
 
@@ -100,25 +103,32 @@ class LiveKitPage(DraftPage):
         grid.addWidget(self.sandbox_check, 0, 1, Qt.AlignmentFlag.AlignLeft)
         grid.addWidget(self.sandbox_problem, 1, 1)
         grid.add_spacer_row(8)
-        self.rows = {
-            "livekit.url": grid.add_field(
-                "livekit.url", "LiveKit &URL:", self.url_edit,
-                tooltip="Your project's URL, as in LIVEKIT_URL (wss://….livekit.cloud)",
-            ),
-            "livekit.api_key": grid.add_field(
-                "livekit.api_key", "API &key:", self.key_edit,
-                tooltip="An API key of the project (LIVEKIT_API_KEY); it needs SIP admin rights",
-            ),
-            "livekit.api_secret": grid.add_field(
-                "livekit.api_secret", "API s&ecret:", self.secret_edit,
-                hint="Kept in memory; saved only to the system keyring, on Register or Save profile.",
-                tooltip="The secret of that key (LIVEKIT_API_SECRET). Never written to a file.",
-            ),
-            "livekit.sip_uri": grid.add_field(
-                "livekit.sip_uri", "S&IP URI:", self.sip_uri_edit, hint=SIP_URI_HINT,
-                tooltip="The address your carrier sends calls to; shown again on the result page",
-            ),
-        }
+        # Only offered when it matters: a plain ws:// or http:// URL to another machine.
+        self.insecure_check = QCheckBox("Allo&w an unencrypted connection (ws:// or http://) to this server")
+        self.insecure_check.setToolTip(
+            "The API secret signs every request; over an unencrypted connection anyone on the "
+            "network path can read and replay them. Use wss:// or https:// when you can."
+        )
+        self.insecure_check.hide()
+        self.rows = {}
+        self.rows["livekit.url"] = grid.add_field(
+            "livekit.url", "LiveKit &URL:", self.url_edit,
+            tooltip="Your project's URL, as in LIVEKIT_URL (wss://….livekit.cloud)",
+        )
+        grid.addWidget(self.insecure_check, grid.rowCount(), 1, Qt.AlignmentFlag.AlignLeft)
+        self.rows["livekit.api_key"] = grid.add_field(
+            "livekit.api_key", "API &key:", self.key_edit,
+            tooltip="An API key of the project (LIVEKIT_API_KEY); it needs SIP admin rights",
+        )
+        self.rows["livekit.api_secret"] = grid.add_field(
+            "livekit.api_secret", "API s&ecret:", self.secret_edit,
+            hint="Kept in memory; saved only to the system keyring, on Register or Save profile.",
+            tooltip="The secret of that key (LIVEKIT_API_SECRET). Never written to a file.",
+        )
+        self.rows["livekit.sip_uri"] = grid.add_field(
+            "livekit.sip_uri", "S&IP URI:", self.sip_uri_edit, hint=SIP_URI_HINT,
+            tooltip="The address your carrier sends calls to; shown again on the result page",
+        )
         self.body.addLayout(grid)
         for path, row in self.rows.items():
             if path != "livekit.api_secret":
@@ -144,9 +154,11 @@ class LiveKitPage(DraftPage):
         self.body.addStretch(1)
 
         self.watch(self.url_edit.textChanged, self.key_edit.textChanged, self.secret_edit.textChanged,
-                   self.sip_uri_edit.textChanged)
+                   self.sip_uri_edit.textChanged, self.insecure_check.toggled)
+        self.url_edit.textChanged.connect(self._update_insecure_option)
         self.setTabOrder(self.sandbox_check, self.url_edit)
-        self.setTabOrder(self.url_edit, self.key_edit)
+        self.setTabOrder(self.url_edit, self.insecure_check)
+        self.setTabOrder(self.insecure_check, self.key_edit)
         self.setTabOrder(self.key_edit, self.secret_edit)
         self.setTabOrder(self.secret_edit.line_edit, self.secret_edit.reveal_button)
         self.setTabOrder(self.secret_edit.reveal_button, self.sip_uri_edit)
@@ -159,6 +171,8 @@ class LiveKitPage(DraftPage):
         self.key_edit.setText(str(get_path(draft, "livekit.api_key") or ""))
         self.secret_edit.setText(str(get_path(draft, "livekit.api_secret") or ""))
         self.sip_uri_edit.setText(str(get_path(draft, "livekit.sip_uri") or ""))
+        self.insecure_check.setChecked(get_path(draft, "livekit.allow_insecure_transport") is True)
+        self._update_insecure_option()
         # Start of the wizard with values already there: show their problems in full.
         self.pristine = not any(e.text() for e in (self.url_edit, self.key_edit))
 
@@ -167,6 +181,7 @@ class LiveKitPage(DraftPage):
         set_path(draft, "livekit.api_key", self.key_edit.text().strip())
         set_path(draft, "livekit.api_secret", self.secret_edit.text())
         set_path(draft, "livekit.sip_uri", self.sip_uri_edit.text().strip() or None)
+        set_path(draft, "livekit.allow_insecure_transport", True if self.insecure_check.isChecked() else None)
 
     def set_sandbox_mode(self, active: bool) -> None:
         super().set_sandbox_mode(active)
@@ -177,6 +192,15 @@ class LiveKitPage(DraftPage):
         for edit in (self.url_edit, self.key_edit, self.secret_edit, self.sip_uri_edit):
             edit.setEnabled(not active)
         self.test_status.setText("")
+
+    def _update_insecure_option(self) -> None:
+        parts = urlsplit(self.url_edit.text().strip())
+        try:
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            host = ""
+        plain_remote = parts.scheme.lower() in ("ws", "http") and host not in LOCAL_HOSTS and bool(host)
+        self.insecure_check.setVisible(plain_remote or self.insecure_check.isChecked())
 
     # --- completeness: check_config does not require the secret (files never hold it) -------
 
