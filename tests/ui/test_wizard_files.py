@@ -207,3 +207,24 @@ def test_opening_a_file_that_skips_the_current_page_starts_over(qtbot, tmp_path,
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(path), "")))
     assert wizard.open_configuration()
     assert wizard.currentId() == PageId.LIVEKIT  # inbound does not exist for LiveKit numbers
+
+
+def test_run_gui_opens_the_wizard_and_returns_when_it_closes(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from phonewizard.ui.app import run_gui
+    from phonewizard.ui.wizard import PhoneWizard
+
+    seen = []
+
+    def close_wizard():
+        wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, PhoneWizard) and w.isVisible()]
+        seen.extend(w.windowTitle() for w in wizards)
+        for wizard in wizards:
+            wizard.reject()
+        QApplication.instance().quit()
+
+    QTimer.singleShot(300, close_wizard)
+    assert run_gui([]) == 0
+    assert seen and "Phone Wizard" in seen[0]
