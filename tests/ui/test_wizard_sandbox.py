@@ -100,3 +100,19 @@ def test_connection_test_refuses_unusable_url_without_a_job(qtbot, tmp_path):
     page = wizard.page(PageId.LIVEKIT)
     assert page.test_connection() is None
     assert "not usable" in page.test_status.text()
+
+
+def test_connection_result_is_cleared_when_the_values_change(qtbot, tmp_path):
+    server = SandboxServer(state_path=tmp_path / "own-sandbox.json").start_in_thread()
+    try:
+        env = {"LIVEKIT_URL": server.url, "LIVEKIT_API_KEY": server.api_key,
+               "LIVEKIT_API_SECRET": server.api_secret}
+        wizard = make_wizard(qtbot, tmp_path, environ=env)
+        page = wizard.page(PageId.LIVEKIT)
+        with qtbot.waitSignal(wizard.worker.finished, timeout=10000):
+            page.test_connection()
+        qtbot.waitUntil(lambda: page.test_status.text().startswith("Connected"), timeout=2000)
+        qtbot.keyClicks(page.key_edit, "2")  # another key: the old answer no longer applies
+        assert page.test_status.text() == ""
+    finally:
+        server.stop_thread()

@@ -8,11 +8,11 @@ in plain words what happened. The secret stays in memory until Register or "Save
 from __future__ import annotations
 
 from typing import Any, MutableMapping
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton
 
+from phonewizard.domain.config_document import insecure_url_findings
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid
@@ -30,8 +30,6 @@ NO_PROJECT_HINT = (
     "first. A self-hosted LiveKit server works too: use its http(s):// or ws(s):// URL; its SIP "
     "URI is the address of your SIP service."
 )
-# Hosts where plain ws:// or http:// never leaves this machine (the sandbox, a local server).
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
 
 
@@ -156,6 +154,8 @@ class LiveKitPage(DraftPage):
         self.watch(self.url_edit.textChanged, self.key_edit.textChanged, self.secret_edit.textChanged,
                    self.sip_uri_edit.textChanged, self.insecure_check.toggled)
         self.url_edit.textChanged.connect(self._update_insecure_option)
+        for edit in (self.url_edit, self.key_edit, self.secret_edit):
+            edit.textChanged.connect(self._forget_test_result)
         self.setTabOrder(self.sandbox_check, self.url_edit)
         self.setTabOrder(self.url_edit, self.insecure_check)
         self.setTabOrder(self.insecure_check, self.key_edit)
@@ -194,13 +194,18 @@ class LiveKitPage(DraftPage):
         self.test_status.setText("")
 
     def _update_insecure_option(self) -> None:
-        parts = urlsplit(self.url_edit.text().strip())
+        # The same rule the validation applies, so the option appears exactly when it is needed.
         try:
-            host = (parts.hostname or "").lower()
-        except ValueError:
-            host = ""
-        plain_remote = parts.scheme.lower() in ("ws", "http") and host not in LOCAL_HOSTS and bool(host)
+            plain_remote = bool(insecure_url_findings(self.url_edit.text().strip()))
+        except ValueError:  # not a URL at all: the URL field's own error says so
+            plain_remote = False
         self.insecure_check.setVisible(plain_remote or self.insecure_check.isChecked())
+
+    @Slot()
+    def _forget_test_result(self) -> None:
+        """A result for other values would mislead: clear it when they change."""
+        if self._test_job is None:
+            self.test_status.setText("")
 
     # --- completeness: check_config does not require the secret (files never hold it) -------
 
@@ -249,6 +254,7 @@ class LiveKitPage(DraftPage):
         if not self._worker_connected:
             worker.finished.connect(self._on_job_finished)
             worker.failed.connect(self._on_job_failed)
+            worker.cancelled.connect(self._on_job_cancelled)
             self._worker_connected = True
         self._show_test_result("Connecting…", ok=None)
         self.test_button.setEnabled(False)
@@ -270,6 +276,13 @@ class LiveKitPage(DraftPage):
         self._test_job = None
         self.test_button.setEnabled(True)
         self._show_test_result(describe_failure(exc), ok=False)
+
+    @Slot(int)
+    def _on_job_cancelled(self, job: int) -> None:
+        if job == self._test_job:
+            self._test_job = None
+            self.test_button.setEnabled(True)
+            self._show_test_result("The connection test was cancelled.", ok=False)
 
     def _show_test_result(self, text: str, ok: bool | None) -> None:
         color = {True: "#1e7b34", False: "#b3261e", None: "#5f6368"}[ok]
