@@ -38,6 +38,7 @@ from bench_support import ROOT, machine, median, percentile  # noqa: E402
 PYTHON = sys.executable
 BUNDLE = ROOT / "dist" / "phonewizard"
 LATENCY = 0.05
+NOTES_MARKER = "<!-- notes: kept by --record -->"
 
 
 @dataclass
@@ -173,11 +174,17 @@ def record(rows: list[Row], args: argparse.Namespace) -> None:
         f"Recorded {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on:",
         "",
         *[f"- {k}: {v}" for k, v in facts.items()],
+        f"- load average when recording: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        "(the machine is shared; p99 figures move with it)",
         "",
         table(rows),
         "",
     ]
-    (HERE / "RESULTS.md").write_text("\n".join(text), encoding="utf-8")
+    # Hand-written analysis below the marker survives a re-record.
+    path = HERE / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    notes = old[old.index(NOTES_MARKER):] if NOTES_MARKER in old else NOTES_MARKER + "\n"
+    path.write_text("\n".join(text) + "\n" + notes, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
