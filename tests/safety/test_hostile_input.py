@@ -283,3 +283,15 @@ def test_a_deeply_nested_file_is_refused_with_exit_2(validate):
     code, out, err, path = validate(b"[" * 100_000 + b"]" * 100_000)
     assert code == 2
     assert err.startswith(f"{path}: ") and "nested too deeply" in err
+
+
+def test_control_characters_from_the_input_are_escaped_in_cli_output(validate):
+    document = {"format": "phonewizard/1", "agent_name": "a\u001b[2Jb",
+                "livekit": {"url": "wss://demo.livekit.cloud", "api_key": "k", "\u001b]0;pwn\u0007\u0085x": 1},
+                "registration": {"phone_number": "+14155550101", "provider": "twilio"}}
+    code, out, err, path = validate(json.dumps(document).encode())
+    assert code == 2
+    assert "\u001b" not in err and "\u0007" not in err and "\u0085" not in err
+    lines = err.strip().split("\n")
+    assert len(lines) == 2, lines  # one line per problem, none split by a hostile character
+    assert any(line.startswith("livekit.\\x1b]0;pwn\\x07\\x85x: unknown field") for line in lines), lines
