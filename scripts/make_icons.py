@@ -12,7 +12,8 @@ and Essentials ships no icns writer, so both containers are written here by hand
 small header plus the PNG bytes.
 
 Usage: .venv/bin/python scripts/make_icons.py [--check]
-  --check  render in memory and exit 1 if a committed file differs or is missing (no writes).
+  --check  render in memory and exit 1 if a committed file is missing or shows different pixels
+           (no writes). Without it, files whose pixels are unchanged are left alone too.
 """
 
 from __future__ import annotations
@@ -87,17 +88,58 @@ def build_all() -> dict[Path, bytes]:
     return files
 
 
+def png_entries(data: bytes) -> list[bytes]:
+    """The PNG payloads of a .png (itself), .ico or .icns file, in order."""
+    if data[:4] == b"icns":
+        entries, pos = [], 8
+        while pos < len(data):
+            length = struct.unpack(">I", data[pos + 4 : pos + 8])[0]
+            entries.append(data[pos + 8 : pos + length])
+            pos += length
+        return entries
+    if data[:4] == b"\x00\x00\x01\x00":
+        count = struct.unpack_from("<H", data, 4)[0]
+        return [
+            data[offset : offset + length]
+            for length, offset in (struct.unpack_from("<II", data, 6 + 16 * i + 8) for i in range(count))
+        ]
+    return [data]
+
+
+def same_pixels(a: bytes, b: bytes) -> bool:
+    """Decoded images equal, allowing antialiasing noise: PNG bytes depend on the zlib build and
+    edge pixels on the Qt version, so byte equality would fail on a machine that is merely different."""
+    images = [QImage.fromData(x, "PNG").convertToFormat(QImage.Format.Format_RGBA8888) for x in (a, b)]
+    if any(i.isNull() for i in images) or images[0].size() != images[1].size():
+        return False
+    pa, pb = (bytes(i.constBits())[: i.sizeInBytes()] for i in images)
+    if pa == pb:
+        return True
+    off = sum(1 for x, y in zip(pa, pb) if abs(x - y) > 16)
+    return off <= len(pa) // 100
+
+
+def up_to_date(path: Path, data: bytes) -> bool:
+    if not path.exists():
+        return False
+    old = path.read_bytes()
+    if old == data:
+        return True
+    new_entries, old_entries = png_entries(data), png_entries(old)
+    return len(new_entries) == len(old_entries) and all(map(same_pixels, new_entries, old_entries))
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])  # noqa: F841 - keeps Qt alive
     files = build_all()
-    stale = [p for p, data in files.items() if not p.exists() or p.read_bytes() != data]
+    stale = [p for p, data in files.items() if not up_to_date(p, data)]
     if check:
         for path in stale:
             print(f"make_icons: out of date: {path.relative_to(ICON_DIR.parent.parent)}")
         return 1 if stale else 0
-    for path, data in files.items():
-        path.write_bytes(data)
+    for path in stale:
+        path.write_bytes(files[path])
     print(f"make_icons: wrote {len(files)} files to {ICON_DIR} ({len(stale)} changed)")
     return 0
 
