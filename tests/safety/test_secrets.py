@@ -59,9 +59,9 @@ def test_no_secret_in_any_file_output_or_log(qtbot, tmp_path, tmp_path_factory, 
     caplog.set_level(logging.DEBUG)
     secrets = [sandbox.api_secret, SIP_PASSWORD, CLI_PASSWORD]
 
-    # 1. The wizard, start to finish: API secret from the environment, SIP password typed.
-    wizard = wizard_run.open_wizard(qtbot, tmp_path, sandbox)
-    wizard_run.fill(wizard, qtbot, SIP_PASSWORD)
+    # 1. The wizard, start to finish, with both secrets typed into their fields.
+    wizard = wizard_run.open_wizard(qtbot, tmp_path, sandbox, secret_from_env=False)
+    wizard_run.fill(wizard, qtbot, SIP_PASSWORD, api_secret=sandbox.api_secret)
     exported = tmp_path / "exports" / "wizard-export.json"
     assert "Exported" in wizard_run.export_from_review(wizard, monkeypatch, exported)
     review = wizard_run.register(wizard, qtbot)

@@ -123,9 +123,19 @@ def test_wizard_livekit_page_explains_and_blocks(qtbot, tmp_path):
     page.url_edit.setText("wss://voice.example.com")
     assert not problem.isVisibleTo(page)
     assert next_button(wizard).isEnabled()
-    # An explicit allowance (from an opened configuration) lets the user go on.
+    # The explicit allowance on the page: offered only for a plain remote URL, then Next is on.
+    assert not page.insecure_check.isVisibleTo(page)
+    page.url_edit.setText("ws://voice.example.com")
+    assert page.insecure_check.isVisibleTo(page) and not page.insecure_check.isChecked()
+    assert not next_button(wizard).isEnabled()
+    page.insecure_check.setChecked(True)
+    assert wizard.draft["livekit"]["allow_insecure_transport"] is True
+    assert not problem.isVisibleTo(page) and next_button(wizard).isEnabled()
+    page.insecure_check.setChecked(False)
+    assert REASON in problem.text() and not next_button(wizard).isEnabled()
+    # An explicit allowance from an opened configuration lets the user go on too.
     draft = copy.deepcopy(wizard.draft)
     draft["livekit"].update(url="ws://voice.example.com", allow_insecure_transport=True)
     wizard.load_draft(draft)
-    assert page.url_edit.text() == "ws://voice.example.com"
+    assert page.url_edit.text() == "ws://voice.example.com" and page.insecure_check.isChecked()
     assert next_button(wizard).isEnabled()

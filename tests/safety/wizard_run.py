@@ -1,6 +1,6 @@
 """Driving the whole wizard against a sandbox like a user: settings loaded as from a file, the API
-secret from LIVEKIT_API_SECRET, the SIP password typed into its field, export from the review
-page, Register, result.
+secret from LIVEKIT_API_SECRET or typed, the SIP password typed into its field, export from the
+review page, Register, result.
 
 Pages 5-9 are registered here if `PhoneWizard` does not register them itself yet (the UI work is
 in progress in parallel), exactly as ui/wizard.py's comment says they will be.
@@ -43,24 +43,29 @@ def ensure_all_pages(wizard) -> None:
             wizard.setPage(page_id, cls())
 
 
-def open_wizard(qtbot, tmp_path: Path, sandbox, **kwargs):
+def open_wizard(qtbot, tmp_path: Path, sandbox, secret_from_env: bool = True, **kwargs):
     """A wizard connected to `sandbox` as a real project (not sandbox mode): secrets are saved.
-    The API secret comes from LIVEKIT_API_SECRET, as the wizard's prefill reads it."""
-    environ = {"LIVEKIT_URL": sandbox.url, "LIVEKIT_API_KEY": sandbox.api_key,
-               "LIVEKIT_API_SECRET": sandbox.api_secret}
+    The API secret comes from LIVEKIT_API_SECRET (the wizard's prefill), or is typed by `fill`."""
+    environ = {"LIVEKIT_URL": sandbox.url, "LIVEKIT_API_KEY": sandbox.api_key}
+    if secret_from_env:
+        environ["LIVEKIT_API_SECRET"] = sandbox.api_secret
     wizard = make_wizard(qtbot, tmp_path, environ=environ, **kwargs)
     assert not wizard.sandbox_active
     ensure_all_pages(wizard)
     return wizard
 
 
-def fill(wizard, qtbot, sip_password: str, **changes: Any) -> None:
-    """The non-secret settings as if opened from a file; the SIP password typed on its page."""
+def fill(wizard, qtbot, sip_password: str, api_secret: str | None = None, **changes: Any) -> None:
+    """The non-secret settings as if opened from a file; the secrets typed on their pages."""
     draft = copy.deepcopy(wizard.draft)
     draft["agent_name"] = AGENT
     draft["registration"] = registration(**changes)
     wizard.load_draft(draft)
     wizard.restart()
+    if api_secret is not None:
+        livekit = wizard.page(PageId.LIVEKIT)
+        livekit.secret_edit.line_edit.clear()
+        qtbot.keyClicks(livekit.secret_edit.line_edit, api_secret)
     go_to(wizard, qtbot, PageId.OUTBOUND)
     outbound = wizard.page(PageId.OUTBOUND)
     outbound.password_edit.line_edit.clear()
