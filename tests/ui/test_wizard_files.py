@@ -209,22 +209,31 @@ def test_opening_a_file_that_skips_the_current_page_starts_over(qtbot, tmp_path,
     assert wizard.currentId() == PageId.LIVEKIT  # inbound does not exist for LiveKit numbers
 
 
-def test_run_gui_opens_the_wizard_and_returns_when_it_closes(qtbot):
-    from PySide6.QtCore import QTimer
+def test_run_gui_opens_the_wizard_and_returns_when_it_closes(qtbot, monkeypatch):
     from PySide6.QtWidgets import QApplication
 
     from phonewizard.ui.app import run_gui
     from phonewizard.ui.wizard import PhoneWizard
 
+    app = QApplication.instance()
     seen = []
 
-    def close_wizard():
-        wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, PhoneWizard) and w.isVisible()]
+    def fake_exec():
+        # A real app.exec() ends with QCoreApplication.exit(), after which every later event
+        # loop in this test process returns at once; so run the "session" in qtbot's loop.
+        wizards = [w for w in app.topLevelWidgets() if isinstance(w, PhoneWizard) and w.isVisible()]
         seen.extend(w.windowTitle() for w in wizards)
         for wizard in wizards:
-            wizard.reject()
-        QApplication.instance().quit()
+            wizard.reject()  # the user presses Cancel
+        qtbot.waitUntil(lambda: not any(w.isVisible() for w in wizards), timeout=2000)
+        return 0
 
-    QTimer.singleShot(300, close_wizard)
-    assert run_gui([]) == 0
+    # Closing the last window must not quit the application the whole test session shares.
+    previous = QApplication.quitOnLastWindowClosed()
+    QApplication.setQuitOnLastWindowClosed(False)
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    try:
+        assert run_gui([]) == 0
+    finally:
+        QApplication.setQuitOnLastWindowClosed(previous)
     assert seen and "Phone Wizard" in seen[0]
