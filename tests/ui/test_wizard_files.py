@@ -237,3 +237,15 @@ def test_run_gui_opens_the_wizard_and_returns_when_it_closes(qtbot, monkeypatch)
     finally:
         QApplication.setQuitOnLastWindowClosed(previous)
     assert seen and "Phone Wizard" in seen[0]
+
+
+def test_wizard_opens_without_a_usable_keyring(qtbot, tmp_path):
+    import keyring
+    from keyring.backends import fail
+
+    profile = write_config(tmp_path / "profile" / "config.json")
+    keyring.set_keyring(fail.Keyring())  # conftest restores its in-memory keyring afterwards
+    wizard = make_wizard(qtbot, tmp_path, environ={}, profile_path=profile)
+    assert wizard.page(PageId.AGENT).agent_edit.text() == "front-desk"
+    assert wizard.notices and wizard.page(PageId.LIVEKIT).notice_label.kind == "warning"
+    assert wizard.page(PageId.LIVEKIT).secret_edit.text() == ""
