@@ -209,3 +209,12 @@ def test_qt_calls_do_not_leak_references_to_none(qapp):
         label.setText("x")
     gc.collect()
     assert sys.getrefcount(None) - before > -100
+
+
+@pytest.mark.skipif(not __import__("shutil").which("desktop-file-validate"), reason="desktop-file-utils not installed")
+def test_desktop_file_passes_desktop_file_validate():
+    proc = subprocess.run(
+        ["desktop-file-validate", str(resource_path("phonewizard.desktop"))],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
