@@ -15,8 +15,16 @@ from typing import Any, Iterable
 from pydantic import ValidationInfo
 
 COLLECTOR_KEY = "phonewizard.cross_field"
+# Set when validating a stored document: files never hold the SIP password (it lives in the
+# keyring), so "username without password" is not an error there; `register` checks it later.
+SECRETS_ELSEWHERE_KEY = "phonewizard.secrets_elsewhere"
 
 Finding = tuple[tuple[str | int, ...], str]
+
+
+def secrets_elsewhere(info: ValidationInfo) -> bool:
+    context: Any = info.context
+    return isinstance(context, dict) and bool(context.get(SECRETS_ELSEWHERE_KEY))
 
 
 def raise_or_collect(info: ValidationInfo, prefix: str, findings: Iterable[Finding]) -> None:

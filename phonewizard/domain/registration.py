@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from phonewizard.domain import registration_rules
-from phonewizard.domain.cross_field import raise_or_collect
+from phonewizard.domain.cross_field import raise_or_collect, secrets_elsewhere
 from phonewizard.domain.phone_numbers import parse_e164
 from phonewizard.domain.sip_addresses import (
     AddressError,
@@ -293,5 +293,7 @@ class Registration(StrictModel):
     @model_validator(mode="after")
     def _cross_field_rules(self, info: ValidationInfo) -> "Registration":
         registration_rules.apply_defaults(self)
-        raise_or_collect(info, "registration", registration_rules.findings(self))
+        raise_or_collect(
+            info, "registration", registration_rules.findings(self, secrets_elsewhere(info))
+        )
         return self

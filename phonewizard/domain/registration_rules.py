@@ -29,13 +29,13 @@ def apply_defaults(reg: "Registration") -> None:
         reg.outbound_numbers = [reg.phone_number]
 
 
-def findings(reg: "Registration") -> list[Finding]:
-    return [
-        *_duplicates(reg),
-        *_outbound(reg),
-        *_credentials(reg),
-        *_india(reg),
-    ]
+def findings(reg: "Registration", secrets_elsewhere: bool = False) -> list[Finding]:
+    """Cross-field problems. With `secrets_elsewhere` (a stored file), a missing password is not
+    reported: it is looked up in the keyring when registering."""
+    found = [*_duplicates(reg), *_outbound(reg), *_credentials(reg), *_india(reg)]
+    if secrets_elsewhere and reg.auth_password is None:
+        found = [f for f in found if f[0] != ("auth_password",)]
+    return found
 
 
 def _duplicates(reg: "Registration") -> Iterator[Finding]:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from phonewizard.domain import advice
 from phonewizard.domain.config_document import PhoneWizardConfig
-from phonewizard.domain.cross_field import COLLECTOR_KEY
+from phonewizard.domain.cross_field import COLLECTOR_KEY, SECRETS_ELSEWHERE_KEY
 from phonewizard.domain.error_messages import dotted, translate
 from phonewizard.domain.problems import Problem
 
@@ -51,17 +51,20 @@ class Report:
         return None
 
 
-def check_config(data: Mapping[str, Any]) -> Report:
-    """Validate a whole config dict; never raises."""
+def check_config(data: Mapping[str, Any], *, secrets_elsewhere: bool = False) -> Report:
+    """Validate a whole config dict; never raises.
+
+    `secrets_elsewhere=True` validates a stored document, whose SIP password lives in the
+    keyring: a username without a password is then not an error (registering checks it)."""
     try:
-        return _check(data)
+        return _check(data, secrets_elsewhere)
     except RecursionError:
         return Report(None, [Problem("config", "the configuration is nested too deeply to read")])
     except Exception as exc:  # last line of defence: the GUI must never see a traceback
         return Report(None, [Problem("config", f"could not be checked ({type(exc).__name__})")])
 
 
-def _check(data: Any) -> Report:
+def _check(data: Any, secrets_elsewhere: bool) -> Report:
     if not isinstance(data, Mapping):
         return Report(None, [Problem(
             "config", "the configuration must be a JSON object with agent_name, livekit and registration"
@@ -70,7 +73,8 @@ def _check(data: Any) -> Report:
         data = dict(data)
     collector: list[tuple[tuple[Any, ...], str]] = []
     try:
-        config = PhoneWizardConfig.model_validate(data, context={COLLECTOR_KEY: collector})
+        context = {COLLECTOR_KEY: collector, SECRETS_ELSEWHERE_KEY: secrets_elsewhere}
+        config = PhoneWizardConfig.model_validate(data, context=context)
         errors: list[Problem] = []
     except ValidationError as exc:
         config = None

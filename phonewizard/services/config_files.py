@@ -29,7 +29,11 @@ from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailabl
 
 MAX_FILE_BYTES = 1024 * 1024  # a real config is a few KiB; anything bigger is not one
 _FORMAT_RE = re.compile(r"^phonewizard/(\d+)$")
-_STAND_IN = "stand-in-for-validation-only"
+_PASSWORD_ELSEWHERE = (
+    "not in this file and not in the system keyring; `register` needs it: add "
+    '"auth_password" to the file for one run (it is then saved in the keyring) '
+    "or save it with the wizard"
+)
 
 
 class ConfigFileError(Exception):
@@ -113,11 +117,10 @@ def load_config(
     """Parse and validate a config file. File-level problems raise `ConfigFileError`; field
     problems are in `report.errors` (the caller decides; `report.ok` says whether to go on).
 
-    Saved files never hold the SIP password, yet the model requires one next to
-    `auth_username`. So when the file has a username and no password, the password is looked
-    up in `secrets` (the keyring) for validation; if it is not there either, the file still
-    validates, `report.config` carries `auth_password=None`, and a warning says where the
-    password must come from — `register` then refuses, `validate` does not.
+    Saved files never hold the SIP password. When the file has a username and no password,
+    the password is looked up in `secrets` (the keyring); if it is not there either, the file
+    still validates (`secrets_elsewhere`), `report.config` carries `auth_password=None`, and a
+    warning says where the password must come from — `register` then refuses, `validate` does not.
 
     `livekit_overrides` (e.g. from LIVEKIT_URL/LIVEKIT_API_KEY) replace fields of the file's
     `livekit` profile before validation, so they are checked by the same rules; `raw` stays
@@ -139,11 +142,11 @@ def load_config(
     ):
         password = _password_from_keyring(registration, secrets, notices)
         missing_password = password is None
-        # A stand-in only so the model validates; removed from the report below, never sent.
-        registration["auth_password"] = password if password else _STAND_IN
-    report = check_config(work)
-    if missing_password:
-        report = _without_stand_in(report)
+        if password:
+            registration["auth_password"] = password
+    report = check_config(work, secrets_elsewhere=True)
+    if missing_password and report.config is not None:
+        report.warnings.append(Problem("registration.auth_password", _PASSWORD_ELSEWHERE))
     return LoadedConfig(report=report, raw=raw, notices=notices)
 
 
@@ -171,28 +174,6 @@ def _password_from_keyring(
     except SecretStoreUnavailable as exc:
         notices.append(f"registration.auth_password: {exc}")
         return None
-
-
-def _without_stand_in(report: Report) -> Report:
-    field_name = "registration.auth_password"
-    config = report.config
-    if config is not None:
-        registration = config.registration.model_copy(update={"auth_password": None})
-        config = config.model_copy(update={"registration": registration})
-    warnings = [p for p in report.warnings if p.field != field_name]
-    warnings.append(
-        Problem(
-            field_name,
-            "not in this file and not in the system keyring; `register` needs it: add "
-            '"auth_password" to the file for one run (it is then saved in the keyring) '
-            "or save it with the wizard",
-        )
-    )
-    return Report(
-        config=config,
-        errors=[p for p in report.errors if p.field != field_name],
-        warnings=warnings,
-    )
 
 
 def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
