@@ -39,14 +39,6 @@ from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
 logger = logging.getLogger(__name__)
 
 NOTHING_LEFT = "Cancelled — nothing was left on LiveKit."
-OURS_MARK = "registered by phonewizard for agent"
-
-
-def conflict_is_ours(exc: Any) -> bool:
-    """True when every object in the way carries phonewizard's marker for this number (another
-    agent's registration): only then can a take-over update it. Foreign objects are never touched."""
-    conflicts = list(getattr(exc, "conflicts", []) or [])
-    return bool(conflicts) and all(OURS_MARK in str(getattr(c, "reason", "")) for c in conflicts)
 
 
 class ReviewPage(DraftPage):
@@ -271,7 +263,8 @@ class ReviewPage(DraftPage):
         self._show_failure(_plain_message(exc))
         if getattr(exc, "conflicts", None) is not None:
             self.back_to_number_button.show()
-            self.take_over_button.setVisible(conflict_is_ours(exc))
+            # Only phonewizard's own registration for another agent can be updated; foreign objects never.
+            self.take_over_button.setVisible(bool(getattr(exc, "can_take_over", False)))
 
     @Slot()
     def _on_cancelled(self) -> None:
