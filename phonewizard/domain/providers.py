@@ -20,7 +20,6 @@ from phonewizard.domain.provider_addresses import (  # noqa: F401  (re-exported 
     vonage_address,
 )
 from phonewizard.domain.provider_steps import CarrierStep, steps_for
-from phonewizard.domain.registration import Registration
 
 
 @dataclass(frozen=True)
@@ -140,25 +139,11 @@ def supported_providers() -> list[dict[str, Any]]:
     ]
 
 
-def carrier_steps(sip_uri: str | None, config: Any = None, /, **values: Any) -> list[CarrierStep]:
+def carrier_steps(sip_uri: str | None, config: Any) -> list[CarrierStep]:
     """What the user does in the carrier's dashboard, with the values to paste.
 
-    Main form: `carrier_steps(sip_uri, config)` where `config` is a PhoneWizardConfig or a
-    Registration. Also accepted, for the result's instructions builder which only knows the plan's
-    basics: `carrier_steps(provider_id, sip_uri=..., phone_number=...)` (inbound steps only; its
-    caller lists the outbound values itself). Never raises for unknown input: returns [].
-    """
-    config = config if config is not None else values.pop("config", None)
-    if config is None:
-        if sip_uri not in PROVIDERS:
-            return []
-        try:
-            registration = Registration.model_construct(
-                provider=sip_uri, phone_number=str(values.get("phone_number") or "")
-            )
-        except Exception:  # a malformed call must not break the result page
-            return []
-        return steps_for(registration, values.get("sip_uri") or values.get("sip_domain") or None)
+    `config` is a PhoneWizardConfig or a Registration; `sip_uri` the project's SIP URI (None when
+    unknown: the steps then say where to find it)."""
     registration = getattr(config, "registration", config)
     return steps_for(registration, sip_uri)
 

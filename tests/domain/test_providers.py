@@ -12,9 +12,8 @@ from phonewizard.domain.providers import (
     twilio_address,
     vonage_address,
 )
-from phonewizard.domain.report import check_config
 from phonewizard.domain.sip_addresses import parse_allowed_address
-from tests.domain.validation_samples import check, config
+from tests.domain.validation_samples import check
 
 SIP_URI = "sip:abc123.sip.livekit.cloud"
 
@@ -91,11 +90,3 @@ def test_tls_and_missing_sip_uri():
 def test_livekit_provider_steps_need_no_carrier():
     steps = carrier_steps(None, check(provider="livekit").config)
     assert all(s.value is None for s in steps) and "Phone numbers" in steps[0].text
-
-
-def test_provider_id_form_used_by_the_instructions_builder():
-    steps = carrier_steps("twilio", sip_uri="sip:abc123.sip.livekit.cloud;transport=tcp", sip_domain="abc123.sip.livekit.cloud", phone_number="+14155550101")
-    assert values(steps) == ["sip:abc123.sip.livekit.cloud;transport=tcp", "+14155550101"]
-    india = carrier_steps("telnyx", sip_uri="", sip_domain="abc123.sip.livekit.cloud", phone_number="+919876543210")
-    assert values(india)[0] == "abc123.india.sip.livekit.cloud"
-    assert carrier_steps("nonsense", sip_uri="x") == []

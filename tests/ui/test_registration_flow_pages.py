@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.services.config_files import load_config
-from phonewizard.services.secret_store import SecretStore, livekit_secret_key
+from phonewizard.services.secret_store import SecretStore
 from phonewizard.ui.pages.behaviour_page import BehaviourPage
 from phonewizard.ui.pages.call_handling_page import CallHandlingPage
 from phonewizard.ui.pages.outbound_page import OutboundPage
 from phonewizard.ui.pages.result_page import ResultPage
 from phonewizard.ui.pages.review_page import NOTHING_LEFT, ReviewPage
-from tests.ui.test_pages_5_9_harness import SIP_PASSWORD, draft, open_wizard, save_screenshot
+from tests.ui.test_pages_5_9_harness import SIP_PASSWORD, draft, open_wizard
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.domain.providers import PROVIDERS
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid
-from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import hint_label
 
 # Mnemonics chosen not to clash with the wizard's buttons (&Back, &Next, &Open, &Save, &Finish).
 PROVIDER_TEXT = {

@@ -20,7 +20,6 @@ from phonewizard.domain.providers import (
     TELNYX_HOSTS,
     TWILIO_EDGES,
     VONAGE_HINT,
-    VONAGE_REGIONS,
     telnyx_address,
     twilio_address,
     vonage_address,
