@@ -11,12 +11,11 @@ No message, exception or repr produced here ever contains a secret value.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-import keyring
-import keyring.backend
-import keyring.errors
+if TYPE_CHECKING:
+    import keyring.backend
 
 SERVICE_NAME = "phonewizard"
 
@@ -25,6 +24,16 @@ _WAY_FORWARD = (
     "or export the configuration without secrets"
 )
 _T = TypeVar("_T")
+
+
+def _keyring() -> Any:
+    """The keyring package, imported on first use: importing it loads its backends (SecretStorage,
+    jeepney, cryptography…), which the wizard's first page does not need (benchmarks/RESULTS.md)."""
+    import keyring
+    import keyring.backend
+    import keyring.errors
+
+    return keyring
 
 
 class SecretStoreUnavailable(Exception):
@@ -100,7 +109,7 @@ class SecretStore:
         return f"SecretStore(service={self._service!r}, backend={self.backend_name()!r})"
 
     def _current(self) -> keyring.backend.KeyringBackend:
-        return self._backend if self._backend is not None else keyring.get_keyring()
+        return self._backend if self._backend is not None else _keyring().get_keyring()
 
     def backend_name(self) -> str:
         """Dotted class path of the backend in use, e.g. `keyring.backends.SecretService.Keyring`."""
@@ -140,11 +149,12 @@ class SecretStore:
     def delete(self, key: str) -> None:
         """Remove the entry; an entry that does not exist is not an error."""
         backend = self._checked()
+        errors = _keyring().errors
 
         def remove() -> None:
             try:
                 backend.delete_password(self._service, key)
-            except keyring.errors.PasswordDeleteError:
+            except errors.PasswordDeleteError:
                 # Absent entry. Backends raise this for "not found"; nothing to delete.
                 pass
 
@@ -159,15 +169,16 @@ class SecretStore:
     ) -> _T:
         """Run one keyring call; any failure becomes SecretStoreUnavailable with advice."""
         name = _class_path(backend)
+        errors = _keyring().errors
         try:
             return call()
-        except keyring.errors.KeyringLocked:
+        except errors.KeyringLocked:
             detail = "the keyring is locked"
             advice = "Unlock it (log in to your desktop session or open your keyring manager)"
-        except keyring.errors.InitError as exc:
+        except errors.InitError as exc:
             detail = f"the keyring could not be opened ({_scrub(exc, secret)})"
             advice = "Start gnome-keyring or KWallet and make sure it is unlocked"
-        except keyring.errors.KeyringError as exc:
+        except errors.KeyringError as exc:
             detail = f"{type(exc).__name__}: {_scrub(exc, secret)}"
             advice = "Check that your system keyring is running and unlocked"
         except Exception as exc:  # noqa: BLE001 — D-Bus/OS errors from a backend; never a traceback
