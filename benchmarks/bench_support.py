@@ -45,10 +45,11 @@ def isolate_user_dirs() -> Path:
 
 
 def make_wizard() -> Any:
-    """The wizard window exactly as `phonewizard` (no arguments) builds it on a first start."""
+    """The wizard window exactly as `phonewizard` (no arguments) builds it on a first start:
+    page 1 now, the rest of start-up right after its first paint (ui/app.py run_gui)."""
     from phonewizard.ui.wizard import PhoneWizard
 
-    return PhoneWizard()
+    return PhoneWizard(defer_startup=True)
 
 
 def sample_document(url: str, api_key: str) -> dict[str, Any]:

@@ -15,11 +15,12 @@ from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_va
 from phonewizard.domain.cross_field import raise_or_collect
 from phonewizard.domain.registration import Registration, StrictModel
 from phonewizard.domain.sip_addresses import AddressError, check_host, split_host_port
+# Re-exported: defined in a pydantic-free module so the wizard's first page can use it cheaply.
+from phonewizard.domain.url_safety import LOCAL_HOSTS as _LOCAL_HOSTS, insecure_url_findings  # noqa: F401
 
 CONFIG_FORMAT = "phonewizard/1"
 
 _AGENT_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 _URL_SCHEMES = ("ws", "wss", "http", "https")
 
 
@@ -47,17 +48,6 @@ def normalise_sip_uri(value: str) -> str:
     except AddressError as exc:
         raise ValueError(f"the host {exc}") from None
     return f"sip:{host}:{port}" if port else f"sip:{host}"
-
-
-def insecure_url_findings(url: str) -> list[tuple[tuple[str, ...], str]]:
-    """ws:// or http:// to anything but this machine sends the signed token in clear."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() in ("ws", "http") and (parts.hostname or "").lower() not in _LOCAL_HOSTS:
-        return [(("url",), (
-            "uses an unencrypted connection to a remote server, but the API secret signs every "
-            "request: use wss:// or https:// (or set allow_insecure_transport if you really mean it)"
-        ))]
-    return []
 
 
 class LiveKitProfile(StrictModel):

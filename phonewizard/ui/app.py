@@ -48,7 +48,8 @@ def run_gui(args: Sequence[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     _set_icon(app)
-    wizard = PhoneWizard()  # installs the About button and window icon itself
+    # Pages 2-9, the profile, keyring and sandbox load right after page 1 first paints.
+    wizard = PhoneWizard(defer_startup=True)  # installs the About button and window icon itself
     wizard.show()
     code = app.exec()
     wizard.shutdown()

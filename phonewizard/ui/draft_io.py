@@ -11,18 +11,15 @@ import copy
 import json
 import logging
 from pathlib import Path
-from typing import Any, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
-from phonewizard.domain.config_document import CONFIG_FORMAT
-from phonewizard.domain.report import Report
-from phonewizard.services.config_files import (
-    LoadedConfig,
-    load_config,
-    password_key_for,
-    save_config,
-    write_private_text,
-)
-from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailable, livekit_secret_key
+if TYPE_CHECKING:
+    from phonewizard.domain.report import Report
+    from phonewizard.services.secret_store import SecretStore
+
+# The domain/services imports are inside the functions: the wizard reads the environment before
+# its first page paints, and config_document/config_files load pydantic, secret_store keyring
+# (benchmarks/RESULTS.md, start-up).
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +28,8 @@ ENV_FIELDS = {"LIVEKIT_URL": "url", "LIVEKIT_API_KEY": "api_key", "LIVEKIT_API_S
 
 def new_draft() -> dict[str, Any]:
     """An empty draft: required fields present but empty, so their errors name the field."""
+    from phonewizard.domain.config_document import CONFIG_FORMAT
+
     return {
         "format": CONFIG_FORMAT,
         "agent_name": "",
@@ -59,6 +58,9 @@ def fill_secrets(draft: MutableMapping[str, Any], secrets: SecretStore | None, n
     """Look up the LiveKit API secret and the SIP password in the keyring when the draft lacks them."""
     if secrets is None:
         return
+    from phonewizard.services.config_files import password_key_for
+    from phonewizard.services.secret_store import SecretStoreUnavailable, livekit_secret_key
+
     livekit = draft.get("livekit")
     registration = draft.get("registration")
     try:
@@ -75,16 +77,22 @@ def fill_secrets(draft: MutableMapping[str, Any], secrets: SecretStore | None, n
         notices.append(str(exc))
 
 
-def apply_environment(draft: MutableMapping[str, Any], environ: Mapping[str, str]) -> bool:
-    """LiveKit's own variables override the profile (DESIGN.md, CLI). True when any was set."""
-    livekit = draft.setdefault("livekit", {})
-    used = False
+def environment_livekit(environ: Mapping[str, str]) -> dict[str, str]:
+    """The LiveKit fields the LIVEKIT_* variables set (blank ones count as unset)."""
+    found = {}
     for variable, field in ENV_FIELDS.items():
         value = environ.get(variable, "").strip()
         if value:
-            livekit[field] = value
-            used = True
-    return used
+            found[field] = value
+    return found
+
+
+def apply_environment(draft: MutableMapping[str, Any], environ: Mapping[str, str]) -> bool:
+    """LiveKit's own variables override the profile (DESIGN.md, CLI). True when any was set."""
+    livekit = draft.setdefault("livekit", {})
+    found = environment_livekit(environ)
+    livekit.update(found)
+    return bool(found)
 
 
 def has_livekit_project(draft: Mapping[str, Any]) -> bool:
@@ -95,7 +103,9 @@ def has_livekit_project(draft: Mapping[str, Any]) -> bool:
 def open_document(path: str | Path, secrets: SecretStore | None) -> tuple[dict[str, Any], list[str]]:
     """Read a config file into a draft. Raises ConfigFileError (message for the user) when the
     file cannot be used at all; field problems stay in the draft for the pages to show."""
-    loaded: LoadedConfig = load_config(path, secrets)
+    from phonewizard.services.config_files import load_config
+
+    loaded = load_config(path, secrets)
     notices = list(loaded.notices)
     draft = draft_from_document(loaded.raw)
     fill_secrets(draft, secrets, notices)
@@ -105,6 +115,9 @@ def open_document(path: str | Path, secrets: SecretStore | None) -> tuple[dict[s
 def save_document(path: str | Path, draft: Mapping[str, Any], report: Report) -> Path:
     """Write the draft without secrets. A complete draft goes through `save_config` (canonical
     form); an unfinished one is written as it stands so the wizard can resume it later."""
+    from phonewizard.domain.config_document import CONFIG_FORMAT
+    from phonewizard.services.config_files import save_config, write_private_text
+
     if report.ok and report.config is not None:
         return save_config(path, report.config)
     document = copy.deepcopy(dict(draft))
@@ -117,6 +130,9 @@ def save_document(path: str | Path, draft: Mapping[str, Any], report: Report) ->
 def remember_secrets(draft: Mapping[str, Any], secrets: SecretStore) -> None:
     """Store the LiveKit API secret and SIP password in the keyring (on Register / Save profile).
     Raises SecretStoreUnavailable with a message for the user when there is no safe keyring."""
+    from phonewizard.services.config_files import password_key_for
+    from phonewizard.services.secret_store import livekit_secret_key
+
     livekit = draft.get("livekit") or {}
     url, key, secret = (str(livekit.get(f) or "") for f in ("url", "api_key", "api_secret"))
     if url and key and secret:

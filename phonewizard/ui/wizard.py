@@ -4,6 +4,11 @@ sandbox, the async worker and the profile/file actions every page shares.
 Pages are registered with `setPage(PageId.X, page)` (ids from domain/navigation.py); each page's
 `nextId()` asks the pure `next_page`. After any edit the page stores into `self.draft`, then
 `check_config(draft)` runs once and every page receives the Report (DESIGN.md "Conventions").
+
+Start-up comes in two halves (ui/startup.py): the window and page 1, then `finish_startup` (pages
+2-9, saved profile and keyring, environment, sandbox, first validation). `PhoneWizard()` runs both
+at once; `PhoneWizard(defer_startup=True)`, which run_gui uses, runs the second half right after
+page 1 first paints. Until then no page has a report, so none is complete and Next stays off.
 """
 
 from __future__ import annotations
@@ -11,29 +16,24 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-import platformdirs
 from PySide6.QtCore import QSettings, QSize, Signal
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from phonewizard import APP_NAME
 from phonewizard.domain.navigation import PageId
-from phonewizard.domain.report import Report, check_config
-from phonewizard.services.config_files import default_config_path
-from phonewizard.services.secret_store import SecretStore
-from phonewizard.ui import draft_io
-from phonewizard.ui.pages.agent_page import AgentPage
 from phonewizard.ui.pages.base import DraftPage
-from phonewizard.ui.pages.inbound_page import InboundPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
-from phonewizard.ui.pages.number_page import NumberPage
+from phonewizard.ui.startup import DeferredStartup, after_first_paint
 from phonewizard.ui.wizard_profile import ProfileActions
-from phonewizard.ui.pages.outbound_page import OutboundPage
-from phonewizard.ui.pages.call_handling_page import CallHandlingPage
-from phonewizard.ui.pages.behaviour_page import BehaviourPage
-from phonewizard.ui.pages.review_page import ReviewPage
-from phonewizard.ui.pages.result_page import ResultPage
+
+if TYPE_CHECKING:
+    from phonewizard.domain.report import Report
+    from phonewizard.services.secret_store import SecretStore
+
+# Nothing above imports pydantic, keyring, phonenumbers, aiohttp or protobuf: page 1 paints with
+# Qt and its own widgets only; the rest is imported in finish_startup (ui/startup.py).
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ def default_settings() -> QSettings:
 
 
 def sandbox_state_path() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "sandbox-state.json"
 
 
@@ -57,17 +59,19 @@ def _start_sandbox() -> Any:
     return SandboxServer(state_path=sandbox_state_path()).start_in_thread()
 
 
-class PhoneWizard(ProfileActions, QWizard):
+class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
     """The wizard window.
 
     Signals:
         report_changed(object): a new Report after the draft changed.
         sandbox_changed(bool): sandbox mode switched on or off.
         draft_replaced(): a whole new draft was loaded (file opened); pages were reloaded.
+        startup_finished(): finish_startup has run (all pages built, draft loaded, validated).
 
     Attributes:
         draft: the one config-shaped dict every page edits.
-        report: the last `check_config(draft)`.
+        report: the last `check_config(draft)`; None until start-up has finished.
+        startup_done: True once finish_startup has run.
         secrets: the SecretStore (keyring) used for the API secret and SIP password.
         sandbox: the running SandboxServer while sandbox mode is on, else None.
     """
@@ -75,6 +79,7 @@ class PhoneWizard(ProfileActions, QWizard):
     report_changed = Signal(object)
     sandbox_changed = Signal(bool)
     draft_replaced = Signal()
+    startup_finished = Signal()
 
     def __init__(
         self,
@@ -86,21 +91,29 @@ class PhoneWizard(ProfileActions, QWizard):
         profile_path: str | Path | None = None,
         sandbox_factory: Callable[[], Any] = _start_sandbox,
         worker: Any | None = None,
+        defer_startup: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.secrets = secrets if secrets is not None else SecretStore()
+        self._secrets = secrets
         self.settings = settings if settings is not None else default_settings()
-        self.profile_path = Path(profile_path) if profile_path else default_config_path()
+        self._profile_path = Path(profile_path) if profile_path else None
+        self._environ: Mapping[str, str] = os.environ if environ is None else environ
         self._sandbox_factory = sandbox_factory
         self.sandbox: Any | None = None
         self._worker = worker
         self.notices: list[str] = []
-        self.draft: dict[str, Any] = draft_io.new_draft()
-        self.report: Report = check_config(self.draft)
+        # Filled by finish_startup. A page without a report is never complete, so until then
+        # QWizard keeps Next disabled; without a draft, a page keeps what it shows (page 1 may
+        # show the LIVEKIT_* values already).
+        self.draft: dict[str, Any] = None  # type: ignore[assignment]
+        self.report: Report | None = None
+        self.startup_done = False
 
         self.setWindowTitle("Phone Wizard — connect a phone number to your LiveKit agent")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        # After Register the objects exist: the last page offers Finish, not a Cancel that undoes nothing.
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self.setOption(QWizard.WizardOption.HaveCustomButton2, True)
         self.setButtonText(QWizard.WizardButton.CustomButton1, "&Open configuration…")
@@ -126,19 +139,30 @@ class PhoneWizard(ProfileActions, QWizard):
         self.setMinimumSize(*MINIMUM_SIZE)
 
         self.setPage(PageId.LIVEKIT, LiveKitPage())
-        self.setPage(PageId.AGENT, AgentPage())
-        self.setPage(PageId.NUMBER, NumberPage())
-        self.setPage(PageId.INBOUND, InboundPage())
-        # Pages 5-9 (ui-flow).
-        self.setPage(PageId.OUTBOUND, OutboundPage())
-        self.setPage(PageId.CALL_HANDLING, CallHandlingPage())
-        self.setPage(PageId.BEHAVIOUR, BehaviourPage())
-        self.setPage(PageId.REVIEW, ReviewPage())
-        self.setPage(PageId.RESULT, ResultPage())
         self.setStartId(PageId.LIVEKIT)
-
-        self._prefill(os.environ if environ is None else environ)
         self._restore_window_state()
+        if defer_startup:
+            self._show_environment_early()
+            after_first_paint(self, self.finish_startup)
+        else:
+            self.finish_startup()
+
+    @property
+    def secrets(self) -> SecretStore:
+        """The SecretStore (system keyring), created on first use: keyring's import is slow."""
+        if self._secrets is None:
+            from phonewizard.services.secret_store import SecretStore
+
+            self._secrets = SecretStore()
+        return self._secrets
+
+    @property
+    def profile_path(self) -> Path:
+        if self._profile_path is None:
+            from phonewizard.services.config_files import default_config_path
+
+            self._profile_path = default_config_path()
+        return self._profile_path
 
     def _install_about(self) -> None:
         """The packaging work's About button (QWizard's Help button) and window icon; here rather
@@ -159,7 +183,8 @@ class PhoneWizard(ProfileActions, QWizard):
             page.edited.connect(lambda p=page: self.on_page_edited(p))
             page.set_sandbox_mode(self.sandbox_active)
             page.set_notices(self.notices)
-            page.apply_report(self.report)
+            if self.report is not None:
+                page.apply_report(self.report)
 
     def set_notices(self, notices: list[str]) -> None:
         """Show file-level notices (not field problems) on every page."""
@@ -171,11 +196,15 @@ class PhoneWizard(ProfileActions, QWizard):
         return [p for p in (self.page(i) for i in self.pageIds()) if isinstance(p, DraftPage)]
 
     def on_page_edited(self, page: DraftPage) -> None:
+        if not self.startup_done:
+            self._finish_startup_keeping_edit(page)
         page.store(self.draft)
         self.revalidate()
 
     def revalidate(self) -> Report:
         """Run the one validation over the whole draft and give every page the result."""
+        from phonewizard.domain.report import check_config  # loaded by finish_startup already
+
         self.report = check_config(self.draft)
         for page in self.draft_pages():
             page.apply_report(self.report)
@@ -222,6 +251,7 @@ class PhoneWizard(ProfileActions, QWizard):
     def set_sandbox_active(self, active: bool) -> None:
         """Start the local LiveKit SIP server and point the draft at it, or stop it and clear
         the fields it filled. Raises OSError-like exceptions from the server start to the caller."""
+        self.finish_startup()  # a click before start-up finished: the draft must exist first
         if active == self.sandbox_active:
             return
         livekit = self.draft.setdefault("livekit", {})

@@ -15,9 +15,10 @@ from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 
 from phonewizard.domain.navigation import PageId, is_shown
-from phonewizard.services.config_files import ConfigFileError
-from phonewizard.services.secret_store import SecretStoreUnavailable
 from phonewizard.ui import draft_io
+
+# config_files and secret_store (pydantic, keyring) are imported inside the methods: this module
+# is imported before the wizard's first page paints, the methods run after (ui/startup.py).
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ class ProfileActions:
     """Mixin for PhoneWizard (a QWizard); not usable on its own."""
 
     def _prefill(self, environ: Mapping[str, str]) -> None:
+        from phonewizard.services.config_files import ConfigFileError
+
         draft = draft_io.new_draft()
         if self.profile_path.exists():
             try:
@@ -50,6 +53,9 @@ class ProfileActions:
 
     def open_configuration(self) -> bool:
         """Ask for a file and load it into every page. False when cancelled or unusable."""
+        from phonewizard.services.config_files import ConfigFileError
+
+        self.finish_startup()  # the draft to replace must exist (a no-op once start-up is done)
         start = str(self.settings.value("profile/last_path", "") or self.profile_path.parent)
         path, _ = QFileDialog.getOpenFileName(self, "Open configuration", start, CONFIG_FILTER)
         if not path:
@@ -78,6 +84,9 @@ class ProfileActions:
     def save_profile(self) -> Path | None:
         """Save the LiveKit secret (and SIP password) to the keyring and the draft, without
         secrets, to the profile file. Returns the path, or None after telling the user why not."""
+        from phonewizard.services.secret_store import SecretStoreUnavailable
+
+        self.finish_startup()  # never save the empty pre-start-up draft over the profile
         try:
             draft_io.remember_secrets(self.draft, self.secrets)
         except SecretStoreUnavailable as exc:

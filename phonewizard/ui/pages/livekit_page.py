@@ -12,7 +12,7 @@ from typing import Any, MutableMapping
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton
 
-from phonewizard.domain.config_document import insecure_url_findings
+from phonewizard.domain.url_safety import insecure_url_findings
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
@@ -28,13 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from phonewizard.domain.navigation import PageId
-from phonewizard.domain.plan import RegistrationPlan, plan
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.export_action import export_configuration, export_status_label, show_export_outcome
 from phonewizard.ui.pages.registration_progress import RegistrationChecklist
 from phonewizard.ui.pages.review_summary import groups_html, plan_json_text, settings_groups
 from phonewizard.ui.registration_runner import RegistrationRunner, steps_for
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+
+if TYPE_CHECKING:
+    # domain/plan imports livekit-protocol and protobuf; the page builds a plan only when it is
+    # shown or Register is pressed, so the wizard starts without them (benchmarks/RESULTS.md).
+    from phonewizard.domain.plan import RegistrationPlan
 
 logger = logging.getLogger(__name__)
 
@@ -130,19 +134,34 @@ class ReviewPage(DraftPage):
 
     # ---- report / plan ----------------------------------------------------------------------
     def report_applied(self, report: Any) -> None:
+        self._plan = None
         if report.ok and report.config is not None:
-            self._plan = plan(report.config)
             self.settings_label.setText(groups_html(settings_groups(report.config)))
-            self.describe_label.setText("".join(f"• {_esc(line)}<br>" for line in self._plan.describe()))
-            self.plan_view.setPlainText(plan_json_text(self._plan))
+            if self.isVisible():
+                self._current_plan()
+            # else: made when the page is shown (showEvent) or Register is pressed
         else:
-            self._plan = None
             first = report.errors[0] if report.errors else None
             self.settings_label.setText(
                 _esc(f"Fix this first: {first.field}: {first.message}") if first else ""
             )
             self.describe_label.setText("")
             self.plan_view.setPlainText("")
+
+    def _current_plan(self) -> RegistrationPlan | None:
+        """The plan for the last report, made (and shown) on first need."""
+        report = self._report
+        if self._plan is None and report is not None and report.ok and report.config is not None:
+            from phonewizard.domain.plan import plan
+
+            self._plan = plan(report.config)
+            self.describe_label.setText("".join(f"• {_esc(line)}<br>" for line in self._plan.describe()))
+            self.plan_view.setPlainText(plan_json_text(self._plan))
+        return self._plan
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self._current_plan()
+        super().showEvent(event)
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         report = self._report
@@ -160,7 +179,7 @@ class ReviewPage(DraftPage):
     def start_registration(self, *, take_over: bool = False) -> bool:
         wizard = self.wizard()
         report = self._report
-        if wizard is None or report is None or not report.ok or self._plan is None or self.busy:
+        if wizard is None or report is None or not report.ok or self._current_plan() is None or self.busy:
             return False
         self.result = self.last_error = None
         self.run_box.show()
