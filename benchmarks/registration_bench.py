@@ -1,12 +1,19 @@
 """Child process: registration wall time against the sandbox (50 ms per request), two ways.
 
 Usage: python benchmarks/registration_bench.py direct|gui RUNS
-- direct: `Registrar(Connection(...)).apply(plan)` on a plain asyncio loop; reports each run's wall
-  time, the sandbox's request log (methods) and its highest number of requests in flight.
+- direct: per run, a fresh in-memory sandbox with 50 ms injected per request, and on it, timed
+  the same way (`asyncio.run` of a coroutine that builds its own LiveKitAPI and closes it):
+  1. the unit, ONE round trip: a single ListSIPInboundTrunk, so the client's and the server's real
+     per-request work (connection, token, protobuf, HTTP, the sandbox's handling) is in the unit
+     and not counted as a fraction of an extra round trip;
+  2. a full registration, `Registrar(Connection(...)).apply(plan)`.
+  Reports both walls, also a request on an already open connection (information), and from the
+  sandbox's request log (server-side start/end of each request) the number of sequential rounds,
+  the requests and the highest number in flight.
 - gui: the same registration submitted through the wizard's AsyncWorker while a 10 ms QTimer
   ticks in the GUI thread; reports the longest gap between two ticks (how long the window would
   have been frozen) besides the wall time.
-Each run gets a fresh in-memory sandbox, so the conflict check always finds a clean project.
+Each run gets a fresh sandbox, so the conflict check always finds a clean project.
 Prints one line `BENCH <json>`.
 """
 
@@ -29,30 +36,65 @@ def start_sandbox():
     return server
 
 
+def connection(server):
+    from phonewizard.services.livekit_client import Connection
+
+    return Connection(server.url, server.api_key, server.api_secret)
+
+
 def registration(server):
     """A coroutine factory: builds Registrar (and so LiveKitAPI) inside the coroutine."""
-    from phonewizard.services.livekit_client import Connection
     from phonewizard.services.registrar import Registrar
 
     plan = sample_plan(server.url, server.api_key)
-    conn = Connection(server.url, server.api_key, server.api_secret)
+    conn = connection(server)
     return lambda: Registrar(conn).apply(plan)
 
 
+def one_request(server, warm: bool = False):
+    """A coroutine factory: one ListSIPInboundTrunk, opened and closed like a registration's client
+    (`open_api(conn, sip_admin=True)`). `warm`: a first request opens the connection, then only a
+    second one is timed; the coroutine returns that request's seconds."""
+    from livekit.protocol.sip import ListSIPInboundTrunkRequest
+
+    from phonewizard.services.livekit_client import open_api
+
+    conn = connection(server)
+
+    async def once() -> float:
+        async with open_api(conn, sip_admin=True) as api:
+            if warm:
+                await api.sip.list_inbound_trunk(ListSIPInboundTrunkRequest())
+            started = time.perf_counter()
+            await api.sip.list_inbound_trunk(ListSIPInboundTrunkRequest())
+            return time.perf_counter() - started
+    return once
+
+
+def timed(factory) -> float:
+    started = time.perf_counter()
+    asyncio.run(factory())
+    return time.perf_counter() - started
+
+
 def run_direct(runs: int) -> dict:
-    walls, concurrency, methods = [], [], []
+    out: dict = {"wall": [], "one_rt": [], "warm_rt": [], "rounds": [], "max_concurrency": [],
+                 "methods": [], "latency": LATENCY}
     for _ in range(runs):
         server = start_sandbox()
-        factory = registration(server)
         server.faults.latency = LATENCY
+        # The unit and the registration alternate within each run, so a load change on the shared
+        # machine hits both alike.
+        out["one_rt"].append(timed(one_request(server)))
+        out["warm_rt"].append(asyncio.run(one_request(server, warm=True)()))
+        factory = registration(server)
         server.log.clear()
-        started = time.perf_counter()
-        asyncio.run(factory())
-        walls.append(time.perf_counter() - started)
-        concurrency.append(server.log.max_concurrency)
-        methods = server.log.methods
+        out["wall"].append(timed(factory))
+        out["rounds"].append(server.log.sequential_rounds())
+        out["max_concurrency"].append(server.log.max_concurrency)
+        out["methods"] = server.log.methods
         server.stop_thread()
-    return {"wall": walls, "max_concurrency": concurrency, "methods": methods, "latency": LATENCY}
+    return out
 
 
 def run_gui(runs: int) -> dict:

@@ -2,11 +2,14 @@
 
 `apply()` is all-or-nothing. It checks for conflicts first (one concurrent round trip), creates
 the trunks concurrently, then the dispatch rule (it needs the inbound trunk's ID), then attaches a
-LiveKit number — three round trips for a full registration. Objects phonewizard made earlier for
-the same number and agent are updated in place instead of duplicated. On any failure, including
-cancellation, everything this run created is deleted and everything it changed is restored,
-shielded from further cancellation; the original error is then raised (or `PartialRollback`
-listing what is left if the undo itself failed). See docs/readme/registrar.md.
+LiveKit number — three round trips for a full registration (the minimum while the conflict check
+comes before any creation). Local work stays off that path: one SIP-admin token is signed up
+front, and the result's instructions are built while the conflict check is in flight. Objects
+phonewizard made earlier for the same number and agent are updated in place instead of
+duplicated. On any failure, including cancellation, everything this run created is deleted and
+everything it changed is restored, shielded from further cancellation; the original error is then
+raised (or `PartialRollback` listing what is left if the undo itself failed). See
+docs/readme/registrar.md.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ class Registrar:
         return await self._mapped(self._apply(plan, progress, take_over))
 
     async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool) -> RegistrationResult:
-        async with open_api(self.conn) as api:
+        async with open_api(self.conn, sip_admin=True) as api:
             numbers = PhoneNumberClient(self.conn) if plan.attach_number else None
             try:
                 run = Run(api, self.conn, plan, numbers, progress, take_over)
@@ -135,7 +138,7 @@ class Registrar:
 
     async def list_registrations(self) -> list[RegisteredNumber]:
         async def work() -> list[RegisteredNumber]:
-            async with open_api(self.conn) as api:
+            async with open_api(self.conn, sip_admin=True) as api:
                 inbound, outbound, rules = await list_all(api, self.conn)
             found: dict[str, RegisteredNumber] = {}
             for attr, id_attr, items in (("inbound_trunk_ids", "sip_trunk_id", inbound),
@@ -159,7 +162,7 @@ class Registrar:
 
     async def _unregister(self, phone_number: str) -> list[str]:
         wanted = normalize_number(phone_number)
-        async with open_api(self.conn) as api:
+        async with open_api(self.conn, sip_admin=True) as api:
             inbound, outbound, rules = await list_all(api, self.conn)
 
             def ours(items: list) -> list:
@@ -190,7 +193,7 @@ class Registrar:
     async def test_connection(self) -> dict[str, int]:
         """Counts of what the project holds; raises the mapped errors when it cannot be read."""
         async def work() -> dict[str, int]:
-            async with open_api(self.conn) as api:
+            async with open_api(self.conn, sip_admin=True) as api:
                 inbound, outbound, rules = await list_all(api, self.conn)
             numbers = {m.phone_number for o in (*inbound, *outbound, *rules)
                        if (m := parse_marker(o.metadata)) is not None}

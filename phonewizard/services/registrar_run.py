@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, TypeVar
 
 from livekit.api import LiveKitAPI
 from livekit.protocol.sip import (
@@ -32,13 +32,15 @@ from livekit.protocol.sip import (
 )
 
 from phonewizard.domain.plan import RegistrationPlan
-from phonewizard.domain.result import RegistrationResult, build_result
+from phonewizard.domain.result import RegistrationResult, complete_result, result_template
 from phonewizard.services.livekit_client import Connection, LiveKitRefused, is_definite_refusal, within
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.registrar_inventory import Inventory, RegistrationConflict, classify
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, str], None]
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass
@@ -125,7 +127,10 @@ class Run:
 
     async def forward(self) -> RegistrationResult:
         p = self.plan
-        inv = await self.in_step("conflict_check", self._check())
+        # The result's plan-only part (instructions, providers) is computed while the conflict
+        # check's requests are in flight, so only the IDs are left for after the last answer.
+        inv, template = await while_waiting(self.in_step("conflict_check", self._check()),
+                                            lambda: result_template(p))
         self.inventory = inv
         jobs = []
         if p.inbound is not None:
@@ -139,8 +144,8 @@ class Run:
         if p.attach_number:
             await self.in_step("attach_number", self._attach(inv, rule_id))
         await self._remove_leftovers(inv)
-        return build_result(p, inbound_trunk_id=inbound_id, outbound_trunk_id=outbound_id,
-                            dispatch_rule_id=rule_id, updated=self.updated)
+        return complete_result(template, inbound_trunk_id=inbound_id, outbound_trunk_id=outbound_id,
+                               dispatch_rule_id=rule_id, updated=self.updated)
 
     async def _check(self) -> Inventory:
         p = self.plan
@@ -241,6 +246,28 @@ class Run:
         def record(info: Any) -> None:
             self.journal.append(Entry(step, kind, "created", get_id(info)))
         return record
+
+
+async def while_waiting(work: Awaitable[T], compute: Callable[[], U], settle: float = 0.005) -> tuple[T, U]:
+    """Await `work` and run `compute` (plain CPU work, no I/O) while `work` waits for the network.
+
+    `compute` runs once `work` has had `settle` seconds to put its requests on the wire, or as soon
+    as `work` finishes if that is sooner: so it never delays a request going out, overlaps the
+    wait for the answer when that wait is longer than `settle` + `compute`, and is never slower
+    than computing afterwards. Cancelling the caller (or `compute` failing) cancels `work` and
+    returns once it has stopped, as awaiting `work` directly would.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.wait({task}, timeout=settle)
+        computed = compute()
+    except BaseException:
+        task.cancel()
+        await asyncio.wait({task})  # its own cleanup (progress "failed") happens before we raise
+        if not task.cancelled():
+            task.exception()  # retrieved, not reported as lost: the error raised here is ours
+        raise
+    return await task, computed
 
 
 async def gather_all(jobs: list[Awaitable[Any]]) -> list[Any]:

@@ -7,15 +7,17 @@ one per request. Kinds:
 - ``"5xx"``: twirp ``internal`` with HTTP 500;
 - ``"drop"``: the connection is closed without any response;
 - ``"timeout"``: the request hangs for ``seconds`` (default 30 s, longer than livekit-api's 10 s).
-``latency`` seconds are added to every request.
+``latency`` seconds are added to every request. ``RequestLog`` keeps each request's method and its
+start/end time, from which ``sequential_rounds`` counts the round trips that followed one another.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import HTTP_STATUS
 
@@ -97,12 +99,24 @@ class Faults:
             self._latency = 0.0
 
 
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the server saw it: `started` when its handler began, `ended` when it returned
+    its response (``time.perf_counter()`` seconds; `ended` is None while it is still running)."""
+
+    method: str
+    started: float
+    ended: float | None = None
+
+
 class RequestLog:
-    """Method names in arrival order and the highest number of requests in flight at once."""
+    """Method names in arrival order, their start/end times, and the highest number of requests
+    in flight at once."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._methods: list[str] = []
+        self._requests: list[LoggedRequest] = []
         self._in_flight = 0
         self._max = 0
 
@@ -112,21 +126,46 @@ class RequestLog:
             return list(self._methods)
 
     @property
+    def requests(self) -> list[LoggedRequest]:
+        """The requests in arrival order, with their times (benchmarks count sequential rounds)."""
+        with self._lock:
+            return list(self._requests)
+
+    def sequential_rounds(self) -> int:
+        """How many round trips had to follow one another: the longest chain of requests in which
+        each one started only after the one before it had ended (requests that overlap in time
+        went out together and count once). Unfinished requests are left out."""
+        done = sorted((r for r in self.requests if r.ended is not None), key=lambda r: r.started)
+        depth: list[int] = []
+        for i, r in enumerate(done):
+            depth.append(1 + max((depth[j] for j in range(i) if done[j].ended <= r.started), default=0))
+        return max(depth, default=0)
+
+    @property
     def max_concurrency(self) -> int:
         with self._lock:
             return self._max
 
-    def enter(self, method: str) -> None:
+    def enter(self, method: str) -> int:
+        """Log a request's start; returns the ticket to pass to `leave`."""
+        now = time.perf_counter()
         with self._lock:
             self._methods.append(method)
+            self._requests.append(LoggedRequest(method, now))
             self._in_flight += 1
             self._max = max(self._max, self._in_flight)
+            return len(self._requests) - 1
 
-    def leave(self) -> None:
+    def leave(self, ticket: int | None = None) -> None:
+        now = time.perf_counter()
         with self._lock:
             self._in_flight -= 1
+            # A ticket from before clear() no longer indexes this request: only its count drops.
+            if ticket is not None and 0 <= ticket < len(self._requests) and self._requests[ticket].ended is None:
+                self._requests[ticket] = replace(self._requests[ticket], ended=now)
 
     def clear(self) -> None:
         with self._lock:
             self._methods.clear()
+            self._requests.clear()
             self._max = self._in_flight

@@ -178,11 +178,11 @@ class SandboxServer:
         path = request.path
         service, _, method = path.rpartition("/")
         service = service.rpartition("/")[2]
-        self.log.enter(method if service in (SIP_SERVICE, PHONE_SERVICE) else path)
+        ticket = self.log.enter(method if service in (SIP_SERVICE, PHONE_SERVICE) else path)
         try:
             return await self._serve(request, service, method)
         finally:
-            self.log.leave()
+            self.log.leave(ticket)
 
     async def _serve(self, request: web.Request, service: str, method: str) -> web.StreamResponse:
         latency = self.faults.latency
