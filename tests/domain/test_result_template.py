@@ -4,7 +4,6 @@ IDs LiveKit answered; together they equal `build_result`."""
 from __future__ import annotations
 
 from phonewizard.domain.result import build_result, complete_result, result_template
-
 from tests.domain.test_plan_result import make
 
 IDS = {"inbound_trunk_id": "ST_in", "outbound_trunk_id": "ST_out", "dispatch_rule_id": "SDR_r"}

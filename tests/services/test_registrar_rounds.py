@@ -12,11 +12,20 @@ import pytest
 from livekit.protocol.sip import ListSIPInboundTrunkRequest
 
 from phonewizard.services.livekit_client import Connection, open_api, sip_admin_token
-from phonewizard.services.registrar import LiveKitAuthFailed, Registrar, RegistrationConflict
+from phonewizard.services.registrar import (
+    LiveKitAuthFailed,
+    Registrar,
+    RegistrationConflict,
+)
 from phonewizard.services.registrar_run import while_waiting
 from phonewizard.services.sandbox import RequestLog
-
-from tests.services.registrar_helpers import connect, foreign_inbound_trunk, make_plan, registrar, run
+from tests.services.registrar_helpers import (
+    connect,
+    foreign_inbound_trunk,
+    make_plan,
+    registrar,
+    run,
+)
 
 
 def test_request_log_times_each_request(sandbox):
