@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
@@ -32,6 +31,8 @@ def about_text() -> str:
 
 def make_about_box(parent: QWidget | None) -> QMessageBox:
     """The About box, not yet shown (separate so tests can inspect it without blocking)."""
+    from PySide6.QtCore import Qt  # here, not at import: see ui/widgets/enum_props.py
+
     box = QMessageBox(parent)
     box.setWindowTitle(f"About {APP_TITLE}")
     box.setWindowIcon(app_icon())

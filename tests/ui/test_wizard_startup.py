@@ -134,3 +134,39 @@ def test_page_one_paints_before_any_heavy_module_is_imported(tmp_path):
     assert "pydantic" in late and "phonenumbers" in late
     for module in ("aiohttp", "google.protobuf", "livekit", "keyring"):
         assert module not in late.split(","), f"{module} imported during start-up"
+
+
+def test_first_page_widgets_get_the_enum_properties_set_by_name(qtbot, tmp_path):
+    """enum_props sets them through Qt's property system; check they arrived as intended."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSizePolicy
+
+    wizard = deferred_wizard(qtbot, tmp_path)
+    page = wizard.page(PageId.LIVEKIT)
+    assert page.scroll_area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    problem = page.rows["livekit.url"].problem
+    assert problem.textFormat() == Qt.TextFormat.PlainText
+    assert problem.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+    assert page.test_status.textFormat() == Qt.TextFormat.PlainText
+    label = page.rows["livekit.url"].label
+    assert label.alignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+    # The check boxes are as wide as their text, at the left of the field column.
+    check = page.sandbox_check
+    assert check.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Maximum
+    assert check.width() == check.sizeHint().width()
+    assert check.x() == page.url_edit.x()
+    # Password echo mode carries the sensitive-data input hints (no prediction, no completion).
+    hints = page.secret_edit.line_edit.inputMethodHints()
+    assert hints & Qt.InputMethodHint.ImhSensitiveData and hints & Qt.InputMethodHint.ImhNoPredictiveText
+
+
+def test_set_enum_property_rejects_a_wrong_name(qtbot):
+    import pytest
+    from PySide6.QtWidgets import QLabel
+
+    from phonewizard.ui.widgets.enum_props import set_enum_property
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    with pytest.raises(ValueError, match="textFormat"):
+        set_enum_property(label, "textFormat", "NoSuchFormat")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any, MutableMapping
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy
 
 from phonewizard.domain.url_safety import insecure_url_findings
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
@@ -98,7 +99,7 @@ class LiveKitPage(DraftPage):
         self.sip_uri_edit.setPlaceholderText("sip:abc123.sip.livekit.cloud")
 
         grid = FieldGrid()
-        grid.addWidget(self.sandbox_check, 0, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(self.sandbox_check, 0, 1)
         grid.addWidget(self.sandbox_problem, 1, 1)
         grid.add_spacer_row(8)
         # Only offered when it matters: a plain ws:// or http:// URL to another machine.
@@ -108,12 +109,16 @@ class LiveKitPage(DraftPage):
             "network path can read and replay them. Use wss:// or https:// when you can."
         )
         self.insecure_check.hide()
+        # Both check boxes only as wide as their text (the click area is the text, not the whole
+        # row) and so at the left of their cell: what AlignLeft would do, without Qt.* (enum_props).
+        for check in (self.sandbox_check, self.insecure_check):
+            check.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.rows = {}
         self.rows["livekit.url"] = grid.add_field(
             "livekit.url", "LiveKit &URL:", self.url_edit,
             tooltip="Your project's URL, as in LIVEKIT_URL (wss://….livekit.cloud)",
         )
-        grid.addWidget(self.insecure_check, grid.rowCount(), 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(self.insecure_check, grid.rowCount(), 1)
         self.rows["livekit.api_key"] = grid.add_field(
             "livekit.api_key", "API &key:", self.key_edit,
             tooltip="An API key of the project (LIVEKIT_API_KEY); it needs SIP admin rights",
@@ -138,7 +143,7 @@ class LiveKitPage(DraftPage):
         self.test_button.setToolTip("Lists the project's SIP trunks and rules, changing nothing")
         self.test_button.clicked.connect(self.test_connection)
         self.test_status = hint_label("")
-        self.test_status.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum_property(self.test_status, "textFormat", "PlainText")
         self.test_status.setAccessibleName("Connection test result")
         test_row = QHBoxLayout()
         test_row.setSpacing(10)

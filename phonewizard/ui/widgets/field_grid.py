@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
 
@@ -61,7 +62,7 @@ class FieldGrid(QGridLayout):
         row = self.rowCount()
         label = QLabel(text)
         label.setBuddy(editor)
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        set_enum_property(label, "alignment", "AlignRight|AlignTop")
         # Line up the label's text with the editor's text, not the editor's frame.
         label.setContentsMargins(0, 4, 0, 0)
         self.addWidget(label, row, 0)

@@ -6,8 +6,9 @@ screen readers via the accessible description, and the visible text is the messa
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
+
+from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 
 ERROR_COLOR = "#b3261e"
 WARNING_COLOR = "#8a5a00"
@@ -20,8 +21,8 @@ class ProblemLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum_property(self, "textFormat", "PlainText")
+        set_enum_property(self, "textInteractionFlags", "TextSelectableByMouse")
         self.kind = ""
         self.hide()
 
@@ -69,6 +70,6 @@ def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {HINT_COLOR};")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    set_enum_property(label, "textInteractionFlags", "TextBrowserInteraction")
     label.setOpenExternalLinks(True)
     return label

@@ -24,8 +24,9 @@ class SecretLineEdit(QWidget):
         super().__init__(parent)
         self.line_edit = QLineEdit(self)
         self.line_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        # No autocompletion or undo history of a secret in other widgets.
-        self.line_edit.setInputMethodHints(self.line_edit.inputMethodHints())
+        # Password echo mode also sets the input-method hints for sensitive data (hidden text, no
+        # prediction or auto-completion); a test checks it. (Reading inputMethodHints() here would
+        # cost ~22 ms before the first paint: ui/widgets/enum_props.py.)
         self.reveal_button = QToolButton(self)
         self.reveal_button.setText("Show")
         self.reveal_button.setCheckable(True)
