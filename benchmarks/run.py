@@ -9,8 +9,10 @@ when any target is missed or a benchmark could not run, so it can serve as a che
   2 peak RSS     at that first paint, same baseline                          target ratio ≤ 1.3
   3 typing       per-keystroke cost of live validation, 1,000 QTest.keyClicks on the phone number
                  and on the outbound address field                           target p99 ≤ 2 ms
-  4 registration wall time against the sandbox with 50 ms per request, in round trips
-                 (wall / 0.05), conflict check included; floor 2              target ≤ 3
+  4 registration wall time against the sandbox with 50 ms per request, in round trips: wall /
+                 the wall of ONE request (a single ListSIPInboundTrunk, opened and timed the same
+                 way, same sandbox, same run), conflict check included; floor 2  target ≤ 3
+                 Also: sequential rounds counted from the sandbox's request log, and wall / 50 ms
   5 GUI gaps     longest gap between 10 ms QTimer ticks while 4 runs through the AsyncWorker
                                                                              target ≤ 50 ms
   6 bundle       size of dist/phonewizard/ and its `--selftest` wall time against the source
@@ -113,13 +115,19 @@ def bench_typing(keystrokes: int) -> list[Row]:
 def bench_registration(runs: int) -> list[Row]:
     direct = child([str(HERE / "registration_bench.py"), "direct", str(runs)])
     gui = child([str(HERE / "registration_bench.py"), "gui", str(runs)])
-    wall = median(direct["wall"])
-    trips = wall / LATENCY
+    wall, one_rt, warm_rt = median(direct["wall"]), median(direct["one_rt"]), median(direct["warm_rt"])
+    # Each run's registration over the same run's single request; the median of those ratios.
+    trips = median([w / u for w, u in zip(direct["wall"], direct["one_rt"])])
+    rounds = max(direct["rounds"])
     return [
-        Row("4", "registration, 50 ms/request", f"{wall * 1000:.0f} ms = {trips:.2f} round trips",
-            "2 round trips", f"{trips / 2:.2f}", "≤ 3 round trips", "ok" if trips <= 3.0 else "MISSED"),
-        Row("4", "  requests / max in flight",
-            f"{len(direct['methods'])} / {max(direct['max_concurrency'])}", "—", "—", "—", "info"),
+        Row("4", "registration, 50 ms/request, in round trips (1 RT = one request, same run)",
+            f"{wall * 1000:.1f} ms = {trips:.2f} RT (1 RT = {one_rt * 1000:.1f} ms)",
+            "2 RT", f"{trips / 2:.2f}", "≤ 3 RT", "ok" if trips <= 3.0 else "MISSED"),
+        Row("4", "  sequential rounds (sandbox log) / requests / max in flight",
+            f"{rounds} / {len(direct['methods'])} / {max(direct['max_concurrency'])}",
+            "2 rounds", f"{rounds / 2:.2f}", "—", "info"),
+        Row("4", "  wall / 50 ms injected; wall / one request on an open connection",
+            f"{wall / LATENCY:.2f}; {wall / warm_rt:.2f} ({warm_rt * 1000:.1f} ms)", "—", "—", "—", "info"),
         Row("5", "longest GUI gap during registration", f"{median(gui['max_gap']) * 1000:.1f} ms",
             "10 ms (timer)", f"{median(gui['max_gap']) / 0.010:.2f}", "≤ 50 ms",
             "ok" if median(gui["max_gap"]) <= 0.050 else "MISSED"),
@@ -162,8 +170,34 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",)}
+
+
+def merged_rows(old: str, rows: list[Row], only: list[str]) -> list[Row]:
+    """`--only X --record`: the rows of the benchmarks that ran replace theirs; every other row is
+    kept as the previous recording wrote it (so re-recording one benchmark keeps the rest)."""
+    replaced = {n for name in only for n in BENCH_ROWS[name]}
+    kept = []
+    for line in old.split(NOTES_MARKER)[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("| ") or len(cells) != 7 or cells[0] == "#":
+            continue
+        if cells[0] in replaced or (cells[0] == "-" and cells[1] in only):
+            continue
+        kept.append(Row(*cells))
+    order = {n: i for i, n in enumerate(n for names in BENCH_ROWS.values() for n in names)}
+    return sorted(kept + rows, key=lambda r: order.get(r.number, len(order)))
+
+
 def record(rows: list[Row], args: argparse.Namespace) -> None:
     facts = machine()
+    path = HERE / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    partial = ""
+    if args.only:
+        rows = merged_rows(old, rows, args.only)
+        partial = (f" (only {', '.join(args.only)} re-measured; the other rows are kept from the "
+                   "previous recording)")
     text = [
         "# Benchmark results",
         "",
@@ -171,7 +205,7 @@ def record(rows: list[Row], args: argparse.Namespace) -> None:
         f"{args.runs} runs per start-up/registration figure, {args.keys} keystrokes per field. "
         "Offscreen Qt (`QT_QPA_PLATFORM=offscreen`).",
         "",
-        f"Recorded {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on:",
+        f"Recorded {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}{partial} on:",
         "",
         *[f"- {k}: {v}" for k, v in facts.items()],
         f"- load average when recording: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
@@ -181,8 +215,6 @@ def record(rows: list[Row], args: argparse.Namespace) -> None:
         "",
     ]
     # Hand-written analysis below the marker survives a re-record.
-    path = HERE / "RESULTS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
     notes = old[old.index(NOTES_MARKER):] if NOTES_MARKER in old else NOTES_MARKER + "\n"
     path.write_text("\n".join(text) + "\n" + notes, encoding="utf-8")
 
