@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QWidget, QWizard
 
 from phonewizard import __version__
 from phonewizard.resources import ICON_PNG_SIZES, icon_png
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 APP_TITLE = "Phone Wizard"
 
@@ -31,7 +36,10 @@ def about_text() -> str:
 
 def make_about_box(parent: QWidget | None) -> QMessageBox:
     """The About box, not yet shown (separate so tests can inspect it without blocking)."""
-    from PySide6.QtCore import Qt  # here, not at import: see ui/widgets/enum_props.py
+    # Here, not at import: the About button is installed before the first paint, and PySide6
+    # builds all enums of Qt / QMessageBox on first touch (ui/widgets/enum_props.py).
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(parent)
     box.setWindowTitle(f"About {APP_TITLE}")

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Mapping
 
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
+from PySide6.QtWidgets import QWizard
 
 from phonewizard.domain.navigation import PageId, is_shown
 from phonewizard.ui import draft_io
 
-# config_files and secret_store (pydantic, keyring) are imported inside the methods: this module
-# is imported before the wizard's first page paints, the methods run after (ui/startup.py).
+# config_files and secret_store (pydantic, keyring), QFileDialog and QMessageBox (PySide6 builds
+# their enums on first touch, ~2 ms) are imported inside the methods: this module is imported
+# before the wizard's first page paints, the methods run after (ui/startup.py).
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class ProfileActions:
 
     def open_configuration(self) -> bool:
         """Ask for a file and load it into every page. False when cancelled or unusable."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from phonewizard.services.config_files import ConfigFileError
 
         self.finish_startup()  # the draft to replace must exist (a no-op once start-up is done)
@@ -84,6 +87,8 @@ class ProfileActions:
     def save_profile(self) -> Path | None:
         """Save the LiveKit secret (and SIP password) to the keyring and the draft, without
         secrets, to the profile file. Returns the path, or None after telling the user why not."""
+        from PySide6.QtWidgets import QMessageBox
+
         from phonewizard.services.secret_store import SecretStoreUnavailable
 
         self.finish_startup()  # never save the empty pre-start-up draft over the profile
