@@ -132,15 +132,21 @@ class Run:
         inv, template = await while_waiting(self.in_step("conflict_check", self._check()),
                                             lambda: result_template(p))
         self.inventory = inv
-        jobs = []
-        if p.inbound is not None:
-            jobs.append(self.in_step("inbound_trunk", self._put_inbound(inv)))
+
+        async def inbound_then_rule() -> tuple[str | None, str]:
+            # The rule depends on the inbound trunk only (it names its ID), not on the outbound
+            # trunk: it goes out as soon as the inbound trunk exists, while outbound may still run.
+            inbound = None
+            if p.inbound is not None:
+                inbound = await self.in_step("inbound_trunk", self._put_inbound(inv))
+            return inbound, await self.in_step("dispatch_rule", self._put_rule(inv, inbound))
+
+        jobs = [inbound_then_rule()]
         if p.outbound is not None:
             jobs.append(self.in_step("outbound_trunk", self._put_outbound(inv)))
-        ids = await gather_all(jobs)
-        inbound_id = ids[0] if p.inbound is not None else None
-        outbound_id = ids[-1] if p.outbound is not None else None
-        rule_id = await self.in_step("dispatch_rule", self._put_rule(inv, inbound_id))
+        results = await gather_all(jobs)
+        inbound_id, rule_id = results[0]
+        outbound_id = results[1] if p.outbound is not None else None
         if p.attach_number:
             await self.in_step("attach_number", self._attach(inv, rule_id))
         await self._remove_leftovers(inv)

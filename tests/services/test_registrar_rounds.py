@@ -68,8 +68,19 @@ def test_full_registration_is_three_sequential_rounds_in_dependency_order(sandbo
     assert min(t.started for t in trunks) >= max(r.ended for r in lists)
     # Round 2: both trunks together; round 3: the rule, which names the new inbound trunk.
     assert max(t.started for t in trunks) < min(t.ended for t in trunks)
-    assert rule.started >= max(t.ended for t in trunks)
+    assert rule.started >= by_method["CreateSIPInboundTrunk"].ended
     assert sandbox.log.sequential_rounds() == 3 and len(sandbox.log.requests) == 6
+
+
+def test_the_rule_does_not_wait_for_a_slow_outbound_trunk(sandbox):
+    # The rule depends on the inbound trunk only: a slow outbound create must not delay it.
+    sandbox.faults.fail("CreateSIPOutboundTrunk", "timeout", seconds=0.6)
+    result = run(registrar(sandbox).apply(make_plan()))
+    by_method = {r.method: r for r in sandbox.log.requests}
+    outbound, rule = by_method["CreateSIPOutboundTrunk"], by_method["CreateSIPDispatchRule"]
+    assert rule.ended < outbound.ended
+    assert result.outbound_trunk_id and result.dispatch_rule_id
+    assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
 
 
 def test_a_conflict_costs_one_round_and_creates_nothing(sandbox):
