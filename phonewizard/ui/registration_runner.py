@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from phonewizard.ui.async_worker import AsyncWorker
+if TYPE_CHECKING:
+    # Only a type here: asyncio (~20 ms) loads with the worker, on the first registration or
+    # connection test, not while the wizard builds its pages (benchmarks/RESULTS.md, start-up).
+    from phonewizard.ui.async_worker import AsyncWorker
 
 logger = logging.getLogger(__name__)
 

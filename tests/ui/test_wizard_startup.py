@@ -15,7 +15,7 @@ from phonewizard.ui.wizard import PhoneWizard
 from tests.ui.wizard_helpers import LIVEKIT_ENV, next_button
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("pydantic", "keyring", "phonenumbers", "aiohttp", "google.protobuf", "livekit", "jwt")
+HEAVY = ("pydantic", "keyring", "phonenumbers", "aiohttp", "google.protobuf", "livekit", "jwt", "asyncio")
 
 
 def deferred_wizard(qtbot, tmp_path, environ=None, show=True) -> PhoneWizard:
@@ -132,7 +132,7 @@ def test_page_one_paints_before_any_heavy_module_is_imported(tmp_path):
     # After start-up: validation needs pydantic, page 3 phonenumbers; the LiveKit/network
     # stack is still not loaded (it comes with the review page's plan or a connection test).
     assert "pydantic" in late and "phonenumbers" in late
-    for module in ("aiohttp", "google.protobuf", "livekit", "keyring"):
+    for module in ("aiohttp", "google.protobuf", "livekit", "keyring", "asyncio"):
         assert module not in late.split(","), f"{module} imported during start-up"
 
 
