@@ -114,6 +114,11 @@ class DeferredStartup:
         self._prefill(self._environ)
         self.startup_finished.emit()
 
+    def _finish_startup_unless_shut_down(self) -> None:
+        """The after-first-paint trigger: a window closed (shut down) before it fired stays so."""
+        if not self._shut_down:
+            self.finish_startup()
+
     def _show_environment_early(self) -> None:
         """Show LIVEKIT_* values on page 1 in its first paint; finish_startup loads the full draft
         (profile, then these variables on top: the same values) a moment later."""

@@ -108,6 +108,7 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         self.draft: dict[str, Any] = None  # type: ignore[assignment]
         self.report: Report | None = None
         self.startup_done = False
+        self._shut_down = False
 
         self.setWindowTitle("Phone Wizard — connect a phone number to your LiveKit agent")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -143,7 +144,7 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         self._restore_window_state()
         if defer_startup:
             self._show_environment_early()
-            after_first_paint(self, self.finish_startup)
+            after_first_paint(self, self._finish_startup_unless_shut_down)
         else:
             self.finish_startup()
 
@@ -299,6 +300,7 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
 
     def shutdown(self) -> None:
         """Stop the sandbox server and the worker thread (idempotent; tests call it too)."""
+        self._shut_down = True  # a deferred start-up still pending must not start a sandbox now
         if self.sandbox is not None:
             server, self.sandbox = self.sandbox, None
             server.stop_thread()

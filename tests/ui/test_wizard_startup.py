@@ -90,6 +90,13 @@ def test_an_edit_before_start_up_finished_is_kept(qtbot, tmp_path):
     assert wizard.report is not None and page.isComplete()
 
 
+def test_a_wizard_shut_down_before_its_first_paint_does_not_start_later(qtbot, tmp_path):
+    wizard = deferred_wizard(qtbot, tmp_path, environ={})  # would start the sandbox
+    wizard.shutdown()
+    qtbot.wait(700)  # past the first paint and the no-paint fallback
+    assert not wizard.startup_done and not wizard.sandbox_active
+
+
 def test_finish_startup_is_idempotent(qtbot, tmp_path):
     wizard = deferred_wizard(qtbot, tmp_path, show=False)
     wizard.finish_startup()
