@@ -206,6 +206,7 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         """Run the one validation over the whole draft and give every page the result."""
         from phonewizard.domain.report import check_config  # loaded by finish_startup already
 
+        self.finish_startup()  # no-op once done; before that there is no draft to check
         self.report = check_config(self.draft)
         for page in self.draft_pages():
             page.apply_report(self.report)
@@ -236,6 +237,7 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         message for the user) when the URL, key or secret is unusable."""
         from phonewizard.services.livekit_client import Connection
 
+        self.finish_startup()  # "Test connection" pressed before start-up finished
         livekit = self.draft.get("livekit") or {}
         return Connection(
             url=str(livekit.get("url") or "").strip(),

@@ -97,6 +97,15 @@ def test_a_wizard_shut_down_before_its_first_paint_does_not_start_later(qtbot, t
     assert not wizard.startup_done and not wizard.sandbox_active
 
 
+def test_test_connection_before_start_up_finished_uses_the_loaded_draft(qtbot, tmp_path):
+    wizard = deferred_wizard(qtbot, tmp_path, show=False)
+    connection = wizard.connection()
+    assert wizard.startup_done
+    assert connection.url == LIVEKIT_ENV["LIVEKIT_URL"]
+    assert connection.api_key == LIVEKIT_ENV["LIVEKIT_API_KEY"]
+    assert connection.api_secret == LIVEKIT_ENV["LIVEKIT_API_SECRET"]
+
+
 def test_finish_startup_is_idempotent(qtbot, tmp_path):
     wizard = deferred_wizard(qtbot, tmp_path, show=False)
     wizard.finish_startup()
