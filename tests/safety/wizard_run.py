@@ -1,9 +1,6 @@
 """Driving the whole wizard against a sandbox like a user: settings loaded as from a file, the API
 secret from LIVEKIT_API_SECRET or typed, the SIP password typed into its field, export from the
 review page, Register, result.
-
-Pages 5-9 are registered here if `PhoneWizard` does not register them itself yet (the UI work is
-in progress in parallel), exactly as ui/wizard.py's comment says they will be.
 """
 
 from __future__ import annotations
@@ -29,20 +26,6 @@ def registration(**changes: Any) -> dict[str, Any]:
     return reg
 
 
-def ensure_all_pages(wizard) -> None:
-    from phonewizard.ui.pages.behaviour_page import BehaviourPage
-    from phonewizard.ui.pages.call_handling_page import CallHandlingPage
-    from phonewizard.ui.pages.outbound_page import OutboundPage
-    from phonewizard.ui.pages.result_page import ResultPage
-    from phonewizard.ui.pages.review_page import ReviewPage
-
-    for page_id, cls in ((PageId.OUTBOUND, OutboundPage), (PageId.CALL_HANDLING, CallHandlingPage),
-                         (PageId.BEHAVIOUR, BehaviourPage), (PageId.REVIEW, ReviewPage),
-                         (PageId.RESULT, ResultPage)):
-        if int(page_id) not in wizard.pageIds():
-            wizard.setPage(page_id, cls())
-
-
 def open_wizard(qtbot, tmp_path: Path, sandbox, secret_from_env: bool = True, **kwargs):
     """A wizard connected to `sandbox` as a real project (not sandbox mode): secrets are saved.
     The API secret comes from LIVEKIT_API_SECRET (the wizard's prefill), or is typed by `fill`."""
@@ -51,7 +34,6 @@ def open_wizard(qtbot, tmp_path: Path, sandbox, secret_from_env: bool = True, **
         environ["LIVEKIT_API_SECRET"] = sandbox.api_secret
     wizard = make_wizard(qtbot, tmp_path, environ=environ, **kwargs)
     assert not wizard.sandbox_active
-    ensure_all_pages(wizard)
     return wizard
 
 
