@@ -173,33 +173,34 @@ class Run:
         return inv
 
     async def _put_inbound(self, inv: Inventory) -> str:
-        trunk = SIPInboundTrunkInfo()
-        trunk.CopyFrom(self.plan.inbound.trunk)  # type: ignore[union-attr]
-        if inv.inbound:
-            prev = inv.inbound[0]
-            trunk.sip_trunk_id = prev.sip_trunk_id
-            self.updated = True
-            await self.mutate(Entry("inbound_trunk", "inbound", "updated", prev.sip_trunk_id, prev),
-                              self.api.sip.update_inbound_trunk(prev.sip_trunk_id, trunk))
-            return prev.sip_trunk_id
-        info = await self.mutate(Entry("inbound_trunk", "inbound", "created", ""),
-                                 self.api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=trunk)),
-                                 self._created("inbound_trunk", "inbound", lambda i: i.sip_trunk_id))
-        return info.sip_trunk_id
+        sip = self.api.sip
+        return await self._put_trunk(
+            "inbound", SIPInboundTrunkInfo(), self.plan.inbound.trunk, inv.inbound,  # type: ignore[union-attr]
+            sip.update_inbound_trunk,
+            lambda trunk: sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=trunk)))
 
     async def _put_outbound(self, inv: Inventory) -> str:
-        trunk = SIPOutboundTrunkInfo()
-        trunk.CopyFrom(self.plan.outbound.trunk)  # type: ignore[union-attr]
-        if inv.outbound:
-            prev = inv.outbound[0]
+        sip = self.api.sip
+        return await self._put_trunk(
+            "outbound", SIPOutboundTrunkInfo(), self.plan.outbound.trunk, inv.outbound,  # type: ignore[union-attr]
+            sip.update_outbound_trunk,
+            lambda trunk: sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=trunk)))
+
+    async def _put_trunk(self, role: str, trunk: Any, planned: Any, existing: list,
+                         update: Callable[[str, Any], Awaitable[Any]],
+                         create: Callable[[Any], Awaitable[Any]]) -> str:
+        """Update our existing trunk of this role in place, or create it; journaled for rollback."""
+        step = f"{role}_trunk"
+        trunk.CopyFrom(planned)
+        if existing:
+            prev = existing[0]
             trunk.sip_trunk_id = prev.sip_trunk_id
             self.updated = True
-            await self.mutate(Entry("outbound_trunk", "outbound", "updated", prev.sip_trunk_id, prev),
-                              self.api.sip.update_outbound_trunk(prev.sip_trunk_id, trunk))
+            await self.mutate(Entry(step, role, "updated", prev.sip_trunk_id, prev),
+                              update(prev.sip_trunk_id, trunk))
             return prev.sip_trunk_id
-        info = await self.mutate(Entry("outbound_trunk", "outbound", "created", ""),
-                                 self.api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=trunk)),
-                                 self._created("outbound_trunk", "outbound", lambda i: i.sip_trunk_id))
+        info = await self.mutate(Entry(step, role, "created", ""), create(trunk),
+                                 self._created(step, role, lambda i: i.sip_trunk_id))
         return info.sip_trunk_id
 
     async def _put_rule(self, inv: Inventory, inbound_id: str | None) -> str:
