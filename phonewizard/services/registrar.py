@@ -15,7 +15,7 @@ the README section "What phonewizard creates in LiveKit".
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, Callable
 
 from livekit.protocol.sip import DeleteSIPDispatchRuleRequest, DeleteSIPTrunkRequest
 from pydantic import BaseModel, Field
@@ -29,6 +29,7 @@ from phonewizard.services.livekit_client import (
     LiveKitError,
     LiveKitRefused,
     LiveKitUnreachable,
+    guard,
     map_error,
     open_api,
     within,
@@ -47,7 +48,6 @@ __all__ = [
     "Registrar", "RegisteredNumber", "Conflict", "RegistrationConflict", "PartialRollback",
     "LiveKitError", "LiveKitRefused", "LiveKitUnreachable", "LiveKitAuthFailed",
 ]
-T = TypeVar("T")
 
 
 class RegisteredNumber(BaseModel):
@@ -69,18 +69,9 @@ class Registrar:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    async def _mapped(self, work: Awaitable[T]) -> T:
-        try:
-            return await work
-        except Exception as exc:
-            mapped = map_error(exc, self.conn)
-            if mapped is None or mapped is exc:
-                raise
-            raise mapped from exc
-
     async def apply(self, plan: RegistrationPlan, *, progress: Callable[[str, str], None] | None = None,
                     take_over: bool = False) -> RegistrationResult:
-        return await self._mapped(self._apply(plan, progress, take_over))
+        return await guard(self.conn, self._apply(plan, progress, take_over))
 
     async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool) -> RegistrationResult:
         async with open_api(self.conn, sip_admin=True) as api:
@@ -153,12 +144,12 @@ class Registrar:
                     entry.provider = entry.provider or m.provider
                     getattr(entry, attr).append(getattr(obj, id_attr))
             return sorted(found.values(), key=lambda r: r.phone_number)
-        return await self._mapped(work())
+        return await guard(self.conn, work())
 
     async def unregister(self, phone_number: str) -> list[str]:
         """Delete everything marked for this number (rules first, then trunks) and detach a
         LiveKit number from our rule. Returns the removed IDs; [] when there was nothing."""
-        return await self._mapped(self._unregister(phone_number))
+        return await guard(self.conn, self._unregister(phone_number))
 
     async def _unregister(self, phone_number: str) -> list[str]:
         wanted = normalize_number(phone_number)
@@ -199,7 +190,7 @@ class Registrar:
                        if (m := parse_marker(o.metadata)) is not None}
             return {"inbound_trunks": len(inbound), "outbound_trunks": len(outbound),
                     "dispatch_rules": len(rules), "phonewizard_numbers": len(numbers)}
-        return await self._mapped(work())
+        return await guard(self.conn, work())
 
 
 async def _delete_rule(api: Any, rule_id: str) -> None:
