@@ -43,15 +43,9 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def print_problems(errors: Iterable[Problem]) -> None:
-    for problem in errors:
-        err(f"{problem.field}: {problem.message}")
-
-
 def print_warnings(warnings: Iterable[Problem | str]) -> None:
     for warning in warnings:
-        text = f"{warning.field}: {warning.message}" if isinstance(warning, Problem) else warning
-        err(f"warning: {text}")
+        err(f"warning: {warning}")  # str(Problem) is "field.path: message"
 
 
 # Secrets the command has read. Anything printed by the top-level handler is scrubbed of them,
