@@ -1,5 +1,5 @@
-"""What the user does next, at the carrier: the `instructions`, `inbound_addresses` and
-`supported_providers` parts of a RegistrationResult. Pure.
+"""What the user does next, at the carrier: the `instructions` and `inbound_addresses` parts of a
+RegistrationResult. Pure.
 
 Shape: `{"summary": str, "steps": [{"text": str, "value": str | None}], "if_it_does_not_ring":
 [str]}`. `value` is the exact thing to paste (the result page puts a copy button next to it). The
@@ -67,7 +67,3 @@ def _troubleshooting(p: RegistrationPlan) -> list[str]:
     tips.append("Look for the call in LiveKit Cloud → Telephony → Calls: no entry means it "
                 "never reached LiveKit (carrier side); an entry means the trunk or rule refused it.")
     return tips
-
-
-def supported_providers() -> list[dict[str, Any]]:
-    return providers.supported_providers()

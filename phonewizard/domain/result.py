@@ -13,7 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from phonewizard.domain.instructions import build_instructions, inbound_host
 from phonewizard.domain.plan import MASK, RegistrationPlan
+from phonewizard.domain.providers import supported_providers
 
 _SECRETISH = re.compile(r"pass|secret|token|credential|api_?key|auth_?key", re.IGNORECASE)
 
@@ -66,28 +68,10 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def build_result(
-    p: RegistrationPlan,
-    *,
-    inbound_trunk_id: str | None,
-    outbound_trunk_id: str | None,
-    dispatch_rule_id: str,
-    updated: bool,
-    created_at: str | None = None,
-) -> RegistrationResult:
-    return complete_result(result_template(p), inbound_trunk_id=inbound_trunk_id,
-                           outbound_trunk_id=outbound_trunk_id, dispatch_rule_id=dispatch_rule_id,
-                           updated=updated, created_at=created_at)
-
-
 def result_template(p: RegistrationPlan) -> RegistrationResult:
     """Everything of the result that the plan alone decides (instructions, providers, addresses):
     the costly part. The registrar builds it while its first requests are in flight, so it costs
     no wall time; `complete_result` then only fills in what LiveKit answered."""
-    # Imported here: instructions imports the provider catalog, which imports this package's
-    # models; a top-level import would make the result model depend on the whole catalog.
-    from phonewizard.domain.instructions import build_instructions, inbound_host, supported_providers
-
     host = inbound_host(p)
     return RegistrationResult(
         agent_id=p.agent_name,

@@ -6,13 +6,17 @@ import re
 
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.plan import MASK, plan
-from phonewizard.domain.result import build_result, mask_secrets, sip_domain
+from phonewizard.domain.result import complete_result, mask_secrets, result_template, sip_domain
 
 PASSWORD = "Sup3r-Secret-Pa55"
 SEED_FIELDS = {"agent_id", "phone_number", "provider", "sip_uri", "dispatch_rule_id", "outbound_enabled",
                "status", "created_at", "instructions", "outbound_trunk_id", "outbound_address",
                "provider_config", "room_pattern", "livekit_sip_domain", "inbound_addresses",
                "supported_providers"}
+
+
+def build_result(p, **ids):
+    return complete_result(result_template(p), **ids)
 
 
 def make(phone="+14155550101", sip_uri="sip:abc123.sip.livekit.cloud", **reg):

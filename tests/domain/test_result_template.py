@@ -1,22 +1,20 @@
 """The result in two parts: the plan-only template (built while requests are in flight) and the
-IDs LiveKit answered; together they equal `build_result`."""
+IDs LiveKit answered, filled in by `complete_result`."""
 
 from __future__ import annotations
 
-from phonewizard.domain.result import build_result, complete_result, result_template
+from phonewizard.domain.result import complete_result, result_template
 from tests.domain.test_plan_result import make
 
 IDS = {"inbound_trunk_id": "ST_in", "outbound_trunk_id": "ST_out", "dispatch_rule_id": "SDR_r"}
 
 
-def test_template_completed_equals_build_result():
+def test_status_follows_updated():
     p = make()
     when = "2026-11-24T03:00:00Z"
     for updated in (False, True):
-        built = build_result(p, updated=updated, created_at=when, **IDS)
         completed = complete_result(result_template(p), updated=updated, created_at=when, **IDS)
-        assert completed == built
-        assert completed.status == ("updated" if updated else "active")
+        assert completed.status == ("updated" if updated else "active") and completed.created_at == when
 
 
 def test_completing_leaves_the_template_as_it_was():
