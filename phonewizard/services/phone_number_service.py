@@ -3,7 +3,8 @@
 livekit-api 1.2.2 does not wrap this service (reference/livekit-sip.md §5), so the two calls the
 wizard needs — GetPhoneNumber and UpdatePhoneNumber{phone_number, sip_dispatch_rule_id} — are
 sent here as JSON (protojson), which Twirp servers accept beside protobuf. Authentication is the
-same SIP-admin JWT the SIP calls use, and failures map to the same `LiveKitError`s.
+same SIP-admin JWT the SIP calls use (`sip_admin_token`), and failures map to the same
+`LiveKitError`s.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 from urllib.parse import urlparse
 
 import aiohttp
-from livekit.api import AccessToken, SIPGrants, TwirpError, VideoGrants
+from livekit.api import TwirpError
 
-from phonewizard.services.livekit_client import Connection, LiveKitRefused, guard
+from phonewizard.services.livekit_client import Connection, LiveKitRefused, guard, sip_admin_token
 
 SERVICE_PATH = "twirp/livekit.PhoneNumberService"
 
@@ -34,15 +35,6 @@ def _base_url(url: str) -> str:
     parsed = urlparse(url)
     scheme = parsed.scheme.replace("ws", "http", 1) if parsed.scheme.startswith("ws") else parsed.scheme
     return f"{scheme}://{parsed.netloc}{parsed.path}".rstrip("/")
-
-
-def _token(conn: Connection) -> str:
-    return (
-        AccessToken(conn.api_key, conn.api_secret)
-        .with_grants(VideoGrants())
-        .with_sip_grants(SIPGrants(admin=True))
-        .to_jwt()
-    )
 
 
 def _pick(data: dict[str, Any], snake: str, camel: str, default: Any = None) -> Any:
@@ -70,6 +62,8 @@ class PhoneNumberClient:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # Signed once for the client's few requests (it lives for one registration or unregister).
+        self._authorization = f"Bearer {sip_admin_token(conn)}"
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=conn.timeout))
 
     async def aclose(self) -> None:
@@ -117,7 +111,7 @@ class PhoneNumberClient:
 
     async def _post(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
         url = f"{_base_url(self._conn.url)}/{SERVICE_PATH}/{method}"
-        headers = {"Authorization": f"Bearer {_token(self._conn)}", "Content-Type": "application/json"}
+        headers = {"Authorization": self._authorization, "Content-Type": "application/json"}
         async with self._session.post(url, data=json.dumps(payload), headers=headers) as resp:
             raw = await resp.read()
             try:
