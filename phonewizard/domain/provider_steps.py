@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from phonewizard.domain.registration_rules import indian_numbers
+from phonewizard.domain.sip_addresses import sip_domain
 
 _NO_URI = "<your-project>.sip.livekit.cloud"
 
@@ -23,10 +24,7 @@ class CarrierStep:
 
 def livekit_host(sip_uri: str | None, registration: Any) -> str:
     """Host of the LiveKit SIP URI, switched to the India region when India's rules require it."""
-    host = _NO_URI
-    if sip_uri:
-        host = sip_uri.split(":", 1)[1] if sip_uri.lower().startswith(("sip:", "sips:")) else sip_uri
-        host = host.split(";", 1)[0]
+    host = sip_domain(sip_uri) or _NO_URI
     labels = host.split(".")
     if _needs_india(registration) and host.endswith(".sip.livekit.cloud") and len(labels) == 4:
         host = f"{labels[0]}.india.sip.livekit.cloud"

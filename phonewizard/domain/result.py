@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from phonewizard.domain.instructions import build_instructions, inbound_host
 from phonewizard.domain.plan import MASK, RegistrationPlan
 from phonewizard.domain.providers import supported_providers
+from phonewizard.domain.sip_addresses import sip_domain
 
 _SECRETISH = re.compile(r"pass|secret|token|credential|api_?key|auth_?key", re.IGNORECASE)
 
@@ -50,18 +51,6 @@ def mask_secrets(value: Any) -> Any:
     if isinstance(value, list):
         return [mask_secrets(v) for v in value]
     return value
-
-
-def sip_domain(sip_uri: str | None) -> str | None:
-    """'sip:abc.sip.livekit.cloud;transport=tcp' → 'abc.sip.livekit.cloud'."""
-    if not sip_uri:
-        return None
-    host = sip_uri.strip()
-    for scheme in ("sips:", "sip:"):
-        if host.lower().startswith(scheme):
-            host = host[len(scheme):]
-    host = host.split(";", 1)[0].split("@")[-1].strip("/")
-    return host or None
 
 
 def now_iso() -> str:

@@ -181,6 +181,18 @@ def normalise_outbound_address(text: str) -> OutboundAddress:
     return OutboundAddress(address=address, transport=transport, was_uri=address != raw)
 
 
+def sip_domain(sip_uri: str | None) -> str | None:
+    """'sip:abc.sip.livekit.cloud;transport=tcp' → 'abc.sip.livekit.cloud'."""
+    if not sip_uri:
+        return None
+    host = sip_uri.strip()
+    for scheme in ("sips:", "sip:"):
+        if host.lower().startswith(scheme):
+            host = host[len(scheme):]
+    host = host.split(";", 1)[0].split("@")[-1].strip("/")
+    return host or None
+
+
 def host_of(address: str) -> str:
     """Host part of a normalised `host[:port]`."""
     try:

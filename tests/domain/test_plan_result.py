@@ -6,7 +6,8 @@ import re
 
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.plan import MASK, plan
-from phonewizard.domain.result import complete_result, mask_secrets, result_template, sip_domain
+from phonewizard.domain.result import complete_result, mask_secrets, result_template
+from phonewizard.domain.sip_addresses import sip_domain
 
 PASSWORD = "Sup3r-Secret-Pa55"
 SEED_FIELDS = {"agent_id", "phone_number", "provider", "sip_uri", "dispatch_rule_id", "outbound_enabled",
