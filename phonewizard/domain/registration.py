@@ -9,7 +9,8 @@ the field the user must change (cross_field.py). Every message says how to fix t
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from functools import partial
+from typing import Annotated, Any, Callable, Literal
 
 import phonenumbers
 from pydantic import (
@@ -119,32 +120,16 @@ def _json_shape(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def _header_name(value: str) -> str:
-    problem = header_name_problem(value, require_x=True)
-    if problem:
-        raise ValueError(problem)
-    return value
+def _rejecting(problem_of: Callable[[str], str | None]) -> AfterValidator:
+    """A validator from one of sip_headers' `*_problem` checks: its message becomes the error."""
 
+    def check(value: str) -> str:
+        problem = problem_of(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
-def _header_token(value: str) -> str:
-    problem = header_token_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-def _header_value(value: str) -> str:
-    problem = header_value_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-def _attribute(value: str) -> str:
-    problem = attribute_name_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
+    return AfterValidator(check)
 
 
 def _no_blank_secret(value: Any) -> Any:
@@ -165,10 +150,10 @@ def _password(value: SecretStr | None) -> SecretStr | None:
 PhoneNumber = Annotated[str, AfterValidator(_phone)]
 AllowedAddress = Annotated[str, AfterValidator(parse_allowed_address)]
 TransferTarget = Annotated[str, AfterValidator(_transfer_target)]
-HeaderName = Annotated[str, AfterValidator(_header_name)]
-HeaderToken = Annotated[str, AfterValidator(_header_token)]
-HeaderValue = Annotated[str, AfterValidator(_header_value)]
-AttributeName = Annotated[str, AfterValidator(_attribute)]
+HeaderName = Annotated[str, _rejecting(partial(header_name_problem, require_x=True))]
+HeaderToken = Annotated[str, _rejecting(header_token_problem)]
+HeaderValue = Annotated[str, _rejecting(header_value_problem)]
+AttributeName = Annotated[str, _rejecting(attribute_name_problem)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_json_shape)]
 WholeNumber = BeforeValidator(_whole_number)
 
