@@ -15,8 +15,7 @@ from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_va
 from phonewizard.domain.cross_field import raise_or_collect
 from phonewizard.domain.registration import Registration, StrictModel
 from phonewizard.domain.sip_addresses import AddressError, check_host, split_host_port
-# Re-exported: defined in a pydantic-free module so the wizard's first page can use it cheaply.
-from phonewizard.domain.url_safety import LOCAL_HOSTS as _LOCAL_HOSTS, insecure_url_findings  # noqa: F401
+from phonewizard.domain.url_safety import insecure_url_findings
 
 CONFIG_FORMAT = "phonewizard/1"
 
@@ -101,9 +100,6 @@ class LiveKitProfile(StrictModel):
         if isinstance(url, str) and not allow:
             raise_or_collect(info, "livekit", insecure_url_findings(url))
         return allow
-
-    def is_local(self) -> bool:
-        return (urlsplit(self.url).hostname or "").lower() in _LOCAL_HOSTS
 
 
 class PhoneWizardConfig(StrictModel):

@@ -60,13 +60,3 @@ def next_page(current: PageId | int, draft: Mapping[str, Any]) -> PageId | None:
         if candidate not in skipped:
             return candidate
     return None
-
-
-def path(draft: Mapping[str, Any], start: PageId = PageId.LIVEKIT) -> list[PageId]:
-    """Every page the user will visit from `start` to the end, in order."""
-    pages: list[PageId] = [PageId(start)]
-    following = next_page(start, draft)
-    while following is not None:
-        pages.append(following)
-        following = next_page(following, draft)
-    return pages

@@ -35,21 +35,6 @@ class Report:
     def ok(self) -> bool:
         return self.config is not None and not self.errors
 
-    def errors_under(self, prefix: str) -> list[Problem]:
-        """Errors for one field or one subtree (a wizard page shows only its own)."""
-        return [p for p in self.errors if p.field == prefix or p.field.startswith(prefix + ".")]
-
-    def warnings_under(self, prefix: str) -> list[Problem]:
-        """Warnings for one field or subtree."""
-        return [p for p in self.warnings if p.field == prefix or p.field.startswith(prefix + ".")]
-
-    def first_error(self, field_path: str) -> str | None:
-        """The message to show inline next to one field, or None."""
-        for problem in self.errors:
-            if problem.field == field_path:
-                return problem.message
-        return None
-
 
 def check_config(data: Mapping[str, Any], *, secrets_elsewhere: bool = False) -> Report:
     """Validate a whole config dict; never raises.

@@ -2,7 +2,7 @@
 
 Kept apart from config_document.py (which builds pydantic models when imported) so the wizard's
 first page can show or hide its "allow unencrypted" option without loading pydantic before the
-window first paints (benchmarks/RESULTS.md, start-up). config_document re-exports both names.
+window first paints (benchmarks/RESULTS.md, start-up); config_document's URL check uses it too.
 """
 
 from __future__ import annotations

@@ -83,4 +83,4 @@ def test_direct_profile_validation_refuses_insecure_url():
 
     with pytest.raises(ValidationError, match="livekit.url"):
         LiveKitProfile.model_validate({"url": "ws://lk.example.com", "api_key": "k"})
-    assert LiveKitProfile.model_validate({"url": "ws://localhost:7880", "api_key": "k"}).is_local()
+    assert LiveKitProfile.model_validate({"url": "ws://localhost:7880", "api_key": "k"}).url == "ws://localhost:7880"

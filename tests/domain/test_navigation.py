@@ -2,7 +2,15 @@
 
 import pytest
 
-from phonewizard.domain.navigation import PageId, is_shown, next_page, path, provider_of
+from phonewizard.domain.navigation import PageId, is_shown, next_page, provider_of
+
+
+def path(draft):
+    """Every page the user visits, by following next_page from the first page."""
+    pages = [PageId.LIVEKIT]
+    while (following := next_page(pages[-1], draft)) is not None:
+        pages.append(following)
+    return pages
 
 
 def draft(provider=None):

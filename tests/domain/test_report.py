@@ -66,10 +66,7 @@ def test_errors_mean_no_config():
     assert report.config is None and not report.ok
 
 
-def test_report_helpers():
-    report = Report(None, [Problem("registration.a", "x"), Problem("registration.ab", "y"), Problem("livekit.url", "z")])
-    assert [p.message for p in report.errors_under("registration.a")] == ["x"]
-    assert report.first_error("livekit.url") == "z" and report.first_error("agent_name") is None
+def test_problem_prints_as_path_and_message():
     assert str(Problem("a.b", "msg")) == "a.b: msg"
 
 
