@@ -60,10 +60,6 @@ class RegisteredNumber(BaseModel):
     outbound_trunk_ids: list[str] = Field(default_factory=list)
     dispatch_rule_ids: list[str] = Field(default_factory=list)
 
-    @property
-    def ids(self) -> list[str]:
-        return self.inbound_trunk_ids + self.outbound_trunk_ids + self.dispatch_rule_ids
-
 
 class Registrar:
     def __init__(self, conn: Connection) -> None:

@@ -35,7 +35,6 @@ class Outcome:
     def __init__(self) -> None:
         self.remaining: list[str] = []  # "ID (what)" that this run leaves behind
         self.unknown = False  # requests without an answer, and no listing to check them
-        self.undone_steps: set[str] = set()
         self.failed_steps: set[str] = set()
 
 
@@ -58,14 +57,10 @@ async def rollback(run: Run) -> Outcome:
             await within(run.conn, call)
         except Exception as exc:
             if getattr(exc, "code", None) == "not_found" and entry and entry.action == "created":
-                pass  # already gone: that is the goal
-            else:
-                out.remaining.append(label)
-                if entry and entry.step:
-                    out.failed_steps.add(entry.step)
-                return
-        if entry and entry.step:
-            out.undone_steps.add(entry.step)
+                return  # already gone: that is the goal
+            out.remaining.append(label)
+            if entry and entry.step:
+                out.failed_steps.add(entry.step)
 
     def label(e: Entry) -> str:
         return f"{e.object_id} ({KIND_WORDS[e.kind]})"
