@@ -10,8 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path, PurePosixPath
 
-# Icon file names inside resources/ (made by scripts/make_icons.py from the SVG).
-ICON_SVG = "icons/phonewizard.svg"
+# Sizes of the icons/phonewizard-<size>.png files (made by scripts/make_icons.py from the SVG).
 ICON_PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 

@@ -62,17 +62,12 @@ def check_imports() -> Check:
 
 
 def check_keyring() -> Check:
-    try:
-        from phonewizard.services.secret_store import SecretStore
+    # A bundle without secret_store or keyring fails here with ImportError (run_checks → FAIL).
+    from phonewizard.services.secret_store import SecretStore
 
-        store = SecretStore()
-        name, secure = store.backend_name(), store.available()
-    except ImportError:
-        import keyring
-
-        backend = keyring.get_keyring()
-        name, secure = f"{type(backend).__module__}.{type(backend).__qualname__}", None
-    if secure is False:
+    store = SecretStore()
+    name = store.backend_name()
+    if not store.available():
         return Check("keyring", "warn", f"{name} is insecure or absent; secrets cannot be saved")
     return Check("keyring", "ok", name)
 
