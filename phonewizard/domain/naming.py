@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 MANAGED_BY = "phonewizard"
 Role = Literal["inbound", "outbound", "dispatch"]
-ROLES: tuple[str, ...] = ("inbound", "outbound", "dispatch")
+ROLES: tuple[str, ...] = get_args(Role)
 
 # LiveKit room names allow most characters, but a prefix that is also safe in URLs, log lines and
 # shell commands avoids quoting surprises; 32 characters keeps the whole room name readable.
