@@ -16,9 +16,14 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.services.config_files import load_config
 from phonewizard.services.secret_store import SecretStore
 from tests.ui.test_pages_5_9_harness import save_screenshot
-from tests.ui.wizard_helpers import go_to, make_wizard
+from tests.ui.wizard_helpers import go_to, make_wizard, screenshot_sandbox
 
 SIP_PASSWORD = "Tr0ub4dor-Horse-42"
+EXAMPLE_IDS = {
+    "inbound_trunk_id": "ST_4mXk9PqR2vZb",
+    "outbound_trunk_id": "ST_7hNc3WtY8eKd",
+    "dispatch_rule_id": "SDR_Vb5sJ2gQ6pLa",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -51,10 +56,9 @@ def fill_first_pages(qtbot, wizard, sandbox, provider="twilio", number="+1415555
 
 @pytest.fixture
 def cloud_like_sandbox():
-    """A sandbox announcing a LiveKit-Cloud-shaped SIP URI, for realistic screenshots."""
-    from phonewizard.services.sandbox import SandboxServer
-
-    server = SandboxServer(sip_uri="sip:3kd8xq1vz2p.sip.livekit.cloud").start_in_thread()
+    """A sandbox announcing a LiveKit-Cloud-shaped SIP URI, for realistic screenshots (on the
+    fixed screenshot port: the review page shows its URL)."""
+    server = screenshot_sandbox(sip_uri="sip:3kd8xq1vz2p.sip.livekit.cloud")
     try:
         yield server
     finally:
@@ -149,6 +153,11 @@ def test_full_registration_through_the_wizard(qtbot, tmp_path, cloud_like_sandbo
     assert QGuiApplication.clipboard().text() == sandbox.sip_uri == "sip:3kd8xq1vz2p.sip.livekit.cloud"
     assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled()  # committed
     qtbot.waitUntil(lambda: result_page.copy_uri_button.text() == "&Copy", timeout=3000)
+    # LiveKit's IDs are random (the sandbox's too): the picture shows fixed example IDs, so it
+    # does not change on every run. Everything else on the page is this registration's.
+    result_page.show_result(
+        result.model_copy(update=EXAMPLE_IDS), secrets=[sandbox.api_secret, SIP_PASSWORD]
+    )
     save_screenshot(wizard, "09-result")
 
 

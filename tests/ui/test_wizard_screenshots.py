@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QImage
 
 from phonewizard.domain.navigation import PageId
-from tests.ui.wizard_helpers import make_wizard, next_button, save_screenshot
+from tests.ui.wizard_helpers import make_wizard, next_button, save_screenshot, screenshot_sandbox
 
 
 def check_png(path, wizard):
@@ -58,7 +58,7 @@ def test_screenshots_of_pages_1_to_4(qtbot, tmp_path):
 
 
 def test_screenshot_of_sandbox_mode(qtbot, tmp_path):
-    wizard = make_wizard(qtbot, tmp_path, environ={})
+    wizard = make_wizard(qtbot, tmp_path, environ={}, sandbox_factory=screenshot_sandbox)
     wizard.resize(940, 720)
     assert wizard.sandbox_active
     check_png(save_screenshot(wizard, "01-livekit-sandbox"), wizard)

@@ -15,6 +15,9 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The screenshots show the sandbox's URL. On a port picked at random every run rewrote the PNGs
+# (and dirtied git); a fixed port keeps them byte-identical. Below Linux's ephemeral range.
+SCREENSHOT_SANDBOX_PORT = 17880
 
 # ≥32-byte secret: shorter HMAC keys make PyJWT warn (reference/ecosystem.md §1).
 LIVEKIT_ENV = {
@@ -22,6 +25,17 @@ LIVEKIT_ENV = {
     "LIVEKIT_API_KEY": "APIm3Hq8ZtVbW2xK",
     "LIVEKIT_API_SECRET": "f3Jq9LxT7vR2mW8pZ4cN6bY1hK5sD0aGeU",
 }
+
+
+def screenshot_sandbox(**kwargs):
+    """A started SandboxServer on SCREENSHOT_SANDBOX_PORT, or on any free port when that one is
+    taken (another run at the same time): then only this run's pictures differ."""
+    from phonewizard.services.sandbox import SandboxServer, SandboxStartError
+
+    try:
+        return SandboxServer(port=SCREENSHOT_SANDBOX_PORT, **kwargs).start_in_thread()
+    except SandboxStartError:
+        return SandboxServer(**kwargs).start_in_thread()
 
 
 def make_wizard(qtbot, tmp_path: Path, environ=None, **kwargs) -> PhoneWizard:
