@@ -34,13 +34,9 @@ from phonewizard.services.livekit_client import (
     open_api,
     within,
 )
+from phonewizard.services.livekit_numbers import normalize_number
 from phonewizard.services.phone_number_service import PhoneNumberClient
-from phonewizard.services.registrar_inventory import (
-    Conflict,
-    PartialRollback,
-    RegistrationConflict,
-    normalize_number,
-)
+from phonewizard.services.registrar_inventory import Conflict, PartialRollback, RegistrationConflict
 from phonewizard.services.registrar_rollback import rollback
 from phonewizard.services.registrar_run import Run, list_all
 

@@ -10,7 +10,6 @@ when anything is in the way, so the user decides (delete it, or take it over).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -19,16 +18,8 @@ from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo, SIPOu
 from phonewizard.domain.naming import Marker, parse_marker
 from phonewizard.domain.plan import RegistrationPlan
 from phonewizard.services.livekit_client import LiveKitError, LiveKitRefused
+from phonewizard.services.livekit_numbers import normalize_number
 from phonewizard.services.phone_number_service import PhoneNumberInfo
-
-_DIALLABLE = re.compile(r"^\+?[\d\- ()]+$")
-
-
-def normalize_number(number: str) -> str:
-    """LiveKit's NormalizeNumber (reference §1.6): '+1 (415) 555-0101' ≡ '14155550101'."""
-    if _DIALLABLE.match(number):
-        return "+" + re.sub(r"[\s\-()+]", "", number)
-    return number
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from livekit.protocol.sip import (
 
 from phonewizard.domain.naming import parse_marker
 from phonewizard.services.livekit_client import within
-from phonewizard.services.registrar_inventory import normalize_number
+from phonewizard.services.livekit_numbers import normalize_number
 from phonewizard.services.registrar_run import Entry, Run, list_all
 
 KIND_WORDS = {"inbound": "inbound trunk", "outbound": "outbound trunk", "dispatch": "dispatch rule",
