@@ -7,8 +7,9 @@ __main__.py); run_gui only hands `--selftest` over so every entry path behaves t
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from phonewizard import APP_NAME, __version__
 
@@ -33,11 +34,28 @@ def _set_icon(app) -> None:
         logger.info("no application icon: %s", exc)
 
 
+def missing_display(environ: Mapping[str, str], platform: str) -> str | None:
+    """Why the window cannot open, or None. On Linux without DISPLAY or WAYLAND_DISPLAY (an SSH
+    session, a container) Qt would abort with a plugin error that points at reinstalling; say
+    what is really missing and what works instead."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("phonewizard: no display to open the wizard on (DISPLAY and WAYLAND_DISPLAY are unset). "
+            "Run it in a desktop session, or use the headless commands: "
+            "phonewizard register|validate|list|unregister|sandbox (phonewizard --help).")
+
+
 def run_gui(args: Sequence[str]) -> int:
     """Open the wizard and run the event loop; returns the process exit code."""
     delegated = _delegate_selftest(args)
     if delegated is not None:
         return delegated
+    missing = missing_display(os.environ, sys.platform)
+    if missing:
+        print(missing, file=sys.stderr)
+        return 1
 
     from PySide6.QtWidgets import QApplication
 
