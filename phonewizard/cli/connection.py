@@ -13,12 +13,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from phonewizard.cli.errors import EXIT_INVALID, CliError, remember_secret
 from phonewizard.domain.config_document import LiveKitProfile
-from phonewizard.domain.cross_field import COLLECTOR_KEY
-from phonewizard.domain.error_messages import dotted, translate
+from phonewizard.domain.report import check_profile
 from phonewizard.services.config_files import default_config_path, read_document
 from phonewizard.services.livekit_client import Connection
 from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailable, livekit_secret_key
@@ -94,12 +91,7 @@ def default_profile(allow_insecure: bool = False) -> LiveKitProfile:
             f"livekit.url: no LiveKit project configured: export {ENV_URL}, {ENV_KEY} and "
             f"{ENV_SECRET}, or save a profile with the wizard (it is read from {path})",
         )
-    collector: list = []
-    try:
-        profile = LiveKitProfile.model_validate(merged, context={COLLECTOR_KEY: collector})
-    except ValidationError as exc:
-        problems = [translate(e, ("livekit",)) for e in exc.errors(include_url=False)]
-        raise CliError(EXIT_INVALID, *(str(p) for p in problems)) from None
-    if collector:
-        raise CliError(EXIT_INVALID, *(f"{dotted(loc)}: {message}" for loc, message in collector))
+    profile, problems = check_profile(merged)
+    if profile is None:
+        raise CliError(EXIT_INVALID, *(str(p) for p in problems))
     return profile

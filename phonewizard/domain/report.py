@@ -12,17 +12,19 @@ so a call costs only the validation itself (well under the 2 ms the GUI needs pe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 
 from pydantic import ValidationError
 
 from phonewizard.domain import advice
-from phonewizard.domain.config_document import PhoneWizardConfig
+from phonewizard.domain.config_document import LiveKitProfile, PhoneWizardConfig
 from phonewizard.domain.cross_field import COLLECTOR_KEY, SECRETS_ELSEWHERE_KEY
 from phonewizard.domain.error_messages import dotted, translate
 from phonewizard.domain.problems import Problem
 
-__all__ = ["Problem", "Report", "check_config"]
+__all__ = ["Problem", "Report", "check_config", "check_profile"]
+
+_Model = TypeVar("_Model", PhoneWizardConfig, LiveKitProfile)
 
 
 @dataclass
@@ -56,22 +58,32 @@ def _check(data: Any, secrets_elsewhere: bool) -> Report:
         )])
     if not isinstance(data, dict):
         data = dict(data)
-    collector: list[tuple[tuple[Any, ...], str]] = []
-    try:
-        context = {COLLECTOR_KEY: collector, SECRETS_ELSEWHERE_KEY: secrets_elsewhere}
-        config = PhoneWizardConfig.model_validate(data, context=context)
-        errors: list[Problem] = []
-    except ValidationError as exc:
-        config = None
-        errors = [translate(error) for error in exc.errors(include_url=False, include_input=True)]
-    errors.extend(Problem(dotted(loc), message) for loc, message in collector)
-    errors = _unique(errors)
-    if errors:
+    config, errors = _validate(PhoneWizardConfig, data, (), {SECRETS_ELSEWHERE_KEY: secrets_elsewhere})
+    if config is None:
         return Report(None, errors)
-    assert config is not None
     return Report(config, [], advice.warnings(config, data))
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
+def check_profile(data: Mapping[str, Any]) -> tuple[LiveKitProfile | None, list[Problem]]:
+    """Validate a `livekit` profile on its own (the CLI's `list`/`unregister` have no registration):
+    the profile, or None and every problem under `livekit.…`."""
+    return _validate(LiveKitProfile, data, ("livekit",), {})
+
+
+def _validate(
+    model: type[_Model], data: Any, prefix: tuple[str, ...], context: dict[str, Any]
+) -> tuple[_Model | None, list[Problem]]:
+    """`model.model_validate` with the cross-field findings collected (cross_field.py), every
+    failure turned into a Problem. The instance only when there is no problem at all."""
+    collector: list[tuple[tuple[Any, ...], str]] = []
+    try:
+        instance = model.model_validate(data, context={**context, COLLECTOR_KEY: collector})
+        errors: list[Problem] = []
+    except ValidationError as exc:
+        instance = None
+        errors = [translate(error, prefix) for error in exc.errors(include_url=False, include_input=True)]
+    # Findings carry their full path already (raise_or_collect prefixes them).
+    errors.extend(Problem(dotted(loc), message) for loc, message in collector)
     # A value can fail at two layers (e.g. a type check and a union branch); say it once.
-    return list(dict.fromkeys(problems))
+    errors = list(dict.fromkeys(errors))
+    return (None if errors else instance), errors

@@ -6,7 +6,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phonewizard.domain.report import Problem, Report, check_config
+from phonewizard.domain.report import Problem, Report, check_config, check_profile
 from tests.domain.validation_samples import BASE, config, errors
 
 
@@ -130,3 +130,13 @@ def test_hostile_inputs():
 def test_huge_unknown_key_gives_a_bounded_path():
     report = check_config(config(**{"k" * 100_000: 1}))
     assert len(report.errors[0].field) < 300 and "unknown field" in report.errors[0].message
+
+
+def test_profile_alone_reports_every_problem_under_livekit():
+    profile, problems = check_profile({"url": "ws://lk.example.com", "api_key": "a b"})
+    assert profile is None
+    assert {p.field for p in problems} == {"livekit.url", "livekit.api_key"}  # cross-field one included
+    profile, problems = check_profile({"url": "wss://lk.example.com/", "api_key": "k", "api_secret": "s3cret-value"})
+    assert problems == [] and profile.url == "wss://lk.example.com"
+    _, problems = check_profile({"url": "wss://lk.example.com", "api_key": "k", "api_secret": ["s3cret-value"]})
+    assert problems == [Problem("livekit.api_secret", "must be text")]
