@@ -14,7 +14,6 @@ import copy
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -25,6 +24,7 @@ from phonewizard import APP_NAME
 from phonewizard.domain.config_document import CONFIG_FORMAT, PhoneWizardConfig
 from phonewizard.domain.phone_numbers import parse_e164
 from phonewizard.domain.report import Problem, Report, check_config
+from phonewizard.services.private_files import write_private_text
 from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailable, sip_password_key
 
 MAX_FILE_BYTES = 1024 * 1024  # a real config is a few KiB; anything bigger is not one
@@ -84,29 +84,6 @@ def save_config(path: str | os.PathLike[str], config: PhoneWizardConfig) -> Path
     """Write `config` to `path` atomically with mode 0600; returns the path written."""
     text = json.dumps(config_to_document(config), indent=2, ensure_ascii=False) + "\n"
     return write_private_text(Path(path), text)
-
-
-def write_private_text(path: Path, text: str) -> Path:
-    """Atomically replace `path` with `text` (UTF-8), mode 0600. Readers never see half a file
-    and an error leaves the old file untouched and no temp file behind."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o600)  # mkstemp already uses 0600; this makes it explicit on all OSes
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
 
 
 def load_config(

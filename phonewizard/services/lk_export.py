@@ -21,7 +21,7 @@ from pathlib import Path
 from google.protobuf.json_format import MessageToJson
 
 from phonewizard.domain.plan import RegistrationPlan
-from phonewizard.services.config_files import write_private_text
+from phonewizard.services.private_files import write_private_text
 
 INBOUND_FILE = "inbound.json"
 OUTBOUND_FILE = "outbound.json"

@@ -61,7 +61,7 @@ def test_state_survives_restart_without_the_sip_password(tmp_path):
 
     text = path.read_text()
     assert "top-secret-pw" not in text and SECRET not in text
-    assert not list(path.parent.glob(".sandbox-*"))  # no temp file left behind
+    assert [p.name for p in path.parent.iterdir()] == ["state.json"]  # no temp file left behind
 
     second = SandboxServer(api_secret=SECRET, state_path=path).start_in_thread()
     try:

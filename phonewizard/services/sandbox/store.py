@@ -1,8 +1,8 @@
 """The sandbox's state: trunks, dispatch rules and "purchased" phone numbers.
 
 Objects live in memory as livekit-protocol messages. When a path is given every change is written
-to a JSON file (write to a temp file in the same folder, fsync, rename: a crash never leaves a torn
-file) and the file is read back on start. SIP ``auth_password`` values are deliberately NOT written
+to a JSON file (atomically and owner-only, `write_private_text`: a crash never leaves a torn file)
+and the file is read back on start. SIP ``auth_password`` values are deliberately NOT written
 (team rule: secrets never reach a file); after a restart those trunks keep their username only.
 A ``threading.Lock`` guards everything because tests read ``snapshot()`` from another thread.
 """
@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 from google.protobuf import json_format
 from livekit.protocol import sip as sip_pb
+
+from phonewizard.services.private_files import write_private_text
 
 from .ids import PHONE_NUMBER_PREFIX, new_id, normalize_number
 
@@ -165,21 +165,7 @@ class Store:
                     d.pop("auth_password", None)  # never persist SIP secrets
                     data[kind][obj_id] = d
             data["phone_numbers"] = [self.phone_numbers[k] for k in sorted(self.phone_numbers)]
-            text = json.dumps(data, indent=2, sort_keys=True)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".sandbox-", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(text)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_private_text(self.path, json.dumps(data, indent=2, sort_keys=True))
 
 
 def _refresh_status(pn: dict) -> None:
