@@ -9,6 +9,7 @@ returned as plain-words descriptions ("ST_abc (inbound trunk)") for `PartialRoll
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Awaitable
 
 from livekit.protocol.sip import (
@@ -27,6 +28,7 @@ from phonewizard.services.livekit_client import within
 from phonewizard.services.livekit_numbers import normalize_number
 from phonewizard.services.registrar_run import Entry, Run, list_all
 
+log = logging.getLogger(__name__)
 KIND_WORDS = {"inbound": "inbound trunk", "outbound": "outbound trunk", "dispatch": "dispatch rule",
               "number": "phone number attachment"}
 
@@ -48,7 +50,10 @@ async def rollback(run: Run) -> Outcome:
     if run.uncertain or deleted:
         try:
             current = await list_all(api, run.conn)
-        except Exception:
+        except Exception:  # the undo goes on from the journal alone; `unknown` tells the user
+            # debug, not warning: with logging not set up, Python prints warnings (with the
+            # traceback) on the user's terminal.
+            log.debug("rollback: could not list LiveKit's objects", exc_info=True)
             out.unknown = run.uncertain
     created_ids = {e.object_id for e in journal if e.action == "created"}
 
