@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
@@ -20,8 +19,6 @@ if TYPE_CHECKING:
 # The domain/services imports are inside the functions: the wizard reads the environment before
 # its first page paints, and config_document/config_files load pydantic, secret_store keyring
 # (benchmarks/RESULTS.md, start-up).
-
-logger = logging.getLogger(__name__)
 
 ENV_FIELDS = {"LIVEKIT_URL": "url", "LIVEKIT_API_KEY": "api_key", "LIVEKIT_API_SECRET": "api_secret"}
 

@@ -35,7 +35,6 @@ SANDBOX_TEXT = (
     "Sandbox mode — nothing is sent to LiveKit. The wizard is talking to the built-in local "
     "LiveKit SIP server, so you can try the whole flow offline."
 )
-_MISSING = object()
 
 
 # --- dotted paths into the draft ---------------------------------------------------------

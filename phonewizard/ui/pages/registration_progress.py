@@ -54,7 +54,7 @@ class RegistrationChecklist(QWidget):
     def set_state(self, step: str, state: str) -> None:
         if step not in self._rows:
             # A step the plan did not predict (e.g. attach_number): add it at the end.
-            self.set_steps_keep(step)
+            self._add_step(step)
         symbol_label, text_label, state_label = self._rows[step]
         symbol, word, color = STATE_LOOK.get(state, STATE_LOOK["pending"])
         symbol_label.setText(symbol)
@@ -64,7 +64,8 @@ class RegistrationChecklist(QWidget):
         text_label.setAccessibleDescription(f"{text_label.text()}: {word}")
         self.states[step] = state
 
-    def set_steps_keep(self, extra: str) -> None:
+    def _add_step(self, extra: str) -> None:
+        """Rebuild the rows with `extra` at the end, keeping every step's state."""
         states = dict(self.states)
         self.set_steps([*states, extra])
         for step, state in states.items():

@@ -29,10 +29,6 @@ class CopyableValue(QWidget):
     def value(self) -> str:
         return self.value_edit.text()
 
-    def set_value(self, value: str) -> None:
-        self.value_edit.setText(value)
-        self.value_edit.setCursorPosition(0)
-
     @Slot()
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.value())

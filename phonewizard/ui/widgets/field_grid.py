@@ -35,13 +35,6 @@ class FieldRow:
     def __repr__(self) -> str:
         return f"FieldRow({self.path!r})"
 
-    def set_visible(self, visible: bool) -> None:
-        for widget in (self.label, self.editor, self.hint):
-            if widget is not None:
-                widget.setVisible(visible)
-        if not visible:
-            self.problem.clear_problem()
-
 
 class FieldGrid(QGridLayout):
     """QGridLayout with `add_field(...)`; column 1 stretches, labels align with the editor top."""

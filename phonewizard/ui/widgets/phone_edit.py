@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
-from PySide6.QtCore import QLocale, Signal, Slot
+from PySide6.QtCore import QLocale, Slot
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 # Characters the formatter consumes; anything else (letters, ';', 'x') is left as typed so the
@@ -50,20 +50,13 @@ def country_label(e164: str) -> str:
 
 
 class PhoneLineEdit(QLineEdit):
-    """Formats on textEdited; `e164()` is what pages store.
-
-    Signals:
-        e164Changed(str): the stored value changed (E.164 when parseable, else the raw text).
-    """
-
-    e164Changed = Signal(str)
+    """Formats on textEdited; `e164()` is what pages store."""
 
     def __init__(self, parent: QWidget | None = None, region: str | None = None) -> None:
         super().__init__(parent)
         self.region = region or default_region()
         self.setPlaceholderText("+1 415 555 0101")
         self.textEdited.connect(self._on_text_edited)
-        self.textChanged.connect(lambda _text: self.e164Changed.emit(self.e164()))
 
     def e164(self) -> str:
         """+E.164 when the text parses (with `region` for numbers without '+'); else the text as

@@ -14,11 +14,9 @@ class SecretLineEdit(QWidget):
 
     Signals:
         textChanged(str): forwarded from the line edit (any change, including setText).
-        textEdited(str): forwarded; user edits only.
     """
 
     textChanged = Signal(str)
-    textEdited = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,16 +39,12 @@ class SecretLineEdit(QWidget):
         # Label buddies and Tab land in the line edit, not on the container.
         self.setFocusProxy(self.line_edit)
         self.line_edit.textChanged.connect(self.textChanged)
-        self.line_edit.textEdited.connect(self.textEdited)
 
     def text(self) -> str:
         return self.line_edit.text()
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt naming, so it drops in for QLineEdit
         self.line_edit.setText(text)
-
-    def setPlaceholderText(self, text: str) -> None:  # noqa: N802
-        self.line_edit.setPlaceholderText(text)
 
     def is_revealed(self) -> bool:
         return self.line_edit.echoMode() == QLineEdit.EchoMode.Normal
