@@ -25,12 +25,7 @@ def inbound_host(p: RegistrationPlan) -> str | None:
 
 
 def _steps(p: RegistrationPlan) -> list[dict[str, Any]]:
-    raw = providers.carrier_steps(p.sip_uri, p.registration) if p.registration is not None else []
-    steps = [{"text": s.text, "value": s.value} for s in raw]
-    if not steps and p.provider != "livekit":  # a plan built without its registration
-        host = inbound_host(p)
-        steps.append({"text": "Point inbound calls for the number at LiveKit:",
-                      "value": f"sip:{host};transport=tcp" if host else None})
+    steps = [{"text": s.text, "value": s.value} for s in providers.carrier_steps(p.sip_uri, p.registration)]
     steps.append({"text": "Your agent must register with this agent_name:", "value": p.agent_name})
     return steps
 

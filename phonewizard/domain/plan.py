@@ -64,10 +64,10 @@ class RegistrationPlan:
     dispatch: CreateSIPDispatchRuleRequest = field(repr=False)
     attach_number: str | None
     room_prefix: str
+    # The validated input, for the carrier steps of the result (its password is a SecretStr).
+    registration: Registration = field(repr=False, compare=False)
     sip_uri: str | None = None
     provider_config: dict[str, Any] = field(default_factory=dict, repr=False)
-    # The validated input, for the carrier steps of the result (its password is a SecretStr).
-    registration: Registration | None = field(default=None, repr=False, compare=False)
 
     @property
     def room_pattern(self) -> str:

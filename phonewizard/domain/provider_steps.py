@@ -8,10 +8,13 @@ user chose it, LiveKit's India host when an Indian number is involved (providers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from phonewizard.domain.registration_rules import indian_numbers
 from phonewizard.domain.sip_addresses import sip_domain
+
+if TYPE_CHECKING:  # registration.py imports the validators; only the type is needed here
+    from phonewizard.domain.registration import Registration
 
 _NO_URI = "<your-project>.sip.livekit.cloud"
 
@@ -22,28 +25,22 @@ class CarrierStep:
     value: str | None = None  # the exact string to paste, shown with a copy button
 
 
-def livekit_host(sip_uri: str | None, registration: Any) -> str:
+def livekit_host(sip_uri: str | None, registration: Registration) -> str:
     """Host of the LiveKit SIP URI, switched to the India region when India's rules require it."""
     host = sip_domain(sip_uri) or _NO_URI
     labels = host.split(".")
-    if _needs_india(registration) and host.endswith(".sip.livekit.cloud") and len(labels) == 4:
+    needs_india = bool(indian_numbers(registration)) or registration.destination_country == "IN"
+    if needs_india and host.endswith(".sip.livekit.cloud") and len(labels) == 4:
         host = f"{labels[0]}.india.sip.livekit.cloud"
     return host
 
 
-def _needs_india(registration: Any) -> bool:
-    try:
-        return bool(indian_numbers(registration)) or registration.destination_country == "IN"
-    except AttributeError:
-        return False
+def _transport(registration: Registration) -> str:
+    return "tls" if registration.outbound_transport == "TLS" else "tcp"
 
 
-def _transport(registration: Any) -> str:
-    return "tls" if getattr(registration, "outbound_transport", "") == "TLS" else "tcp"
-
-
-def steps_for(registration: Any, sip_uri: str | None) -> list[CarrierStep]:
-    provider = getattr(registration, "provider", "custom")
+def steps_for(registration: Registration, sip_uri: str | None) -> list[CarrierStep]:
+    provider = registration.provider
     host = livekit_host(sip_uri, registration)
     builder = _BUILDERS.get(provider, _custom)
     steps = builder(registration, host)
@@ -60,14 +57,14 @@ def steps_for(registration: Any, sip_uri: str | None) -> list[CarrierStep]:
     return steps
 
 
-def _livekit(reg: Any, host: str) -> list[CarrierStep]:
+def _livekit(reg: Registration, host: str) -> list[CarrierStep]:
     return [
         CarrierStep(f"Check that {reg.phone_number} is listed in LiveKit Cloud → Telephony → Phone numbers."),
         CarrierStep("Nothing to set up at a carrier: phonewizard attached the number to the dispatch rule."),
     ]
 
 
-def _twilio(reg: Any, host: str) -> list[CarrierStep]:
+def _twilio(reg: Registration, host: str) -> list[CarrierStep]:
     steps = [
         CarrierStep("In the Twilio Console open Elastic SIP Trunking → Manage → Trunks and open your trunk (or create one)."),
         CarrierStep("Origination tab → Add new Origination URI, and paste:", f"sip:{host};transport={_transport(reg)}"),
@@ -86,7 +83,7 @@ def _twilio(reg: Any, host: str) -> list[CarrierStep]:
     return steps
 
 
-def _vonage(reg: Any, host: str) -> list[CarrierStep]:
+def _vonage(reg: Registration, host: str) -> list[CarrierStep]:
     steps = [CarrierStep("In the Vonage Dashboard open SIP Trunks and open your trunk (or create one and choose its domain name).")]
     if reg.enable_outbound:
         steps.append(CarrierStep("Outbound Calling → Add Authentication → User Key and Secret; the User Key is:", reg.auth_username))
@@ -100,7 +97,7 @@ def _vonage(reg: Any, host: str) -> list[CarrierStep]:
     return steps
 
 
-def _telnyx(reg: Any, host: str) -> list[CarrierStep]:
+def _telnyx(reg: Registration, host: str) -> list[CarrierStep]:
     tls = _transport(reg) == "tls"
     steps = [
         CarrierStep("In the Telnyx Portal open Real-Time Communications → Voice → SIP Trunking → Create SIP connection → FQDN."),
@@ -116,7 +113,7 @@ def _telnyx(reg: Any, host: str) -> list[CarrierStep]:
     return steps
 
 
-def _bandwidth(reg: Any, host: str) -> list[CarrierStep]:
+def _bandwidth(reg: Registration, host: str) -> list[CarrierStep]:
     steps = [
         CarrierStep("In the Bandwidth App open Service Management → Voice Configuration → Create New, then Add Route → Route to Domain Name:", host),
         CarrierStep("Assign your number to that Voice Configuration Package:", reg.phone_number),
@@ -129,12 +126,12 @@ def _bandwidth(reg: Any, host: str) -> list[CarrierStep]:
     return steps
 
 
-def _custom(reg: Any, host: str) -> list[CarrierStep]:
+def _custom(reg: Registration, host: str) -> list[CarrierStep]:
     steps = [
         CarrierStep("In your provider's portal, point inbound calls for the number at LiveKit:", f"sip:{host};transport={_transport(reg)}"),
-        CarrierStep("Put the dialled number in the request URI's user part, formatted +E.164:", getattr(reg, "phone_number", None)),
+        CarrierStep("Put the dialled number in the request URI's user part, formatted +E.164:", reg.phone_number),
     ]
-    if getattr(reg, "enable_outbound", False):
+    if reg.enable_outbound:
         if reg.auth_username:
             steps.append(CarrierStep("Create SIP credentials for outbound calls with this username:", reg.auth_username))
         steps.append(CarrierStep("Outbound calls go to this host; check it is your provider's termination host:", reg.outbound_address))
