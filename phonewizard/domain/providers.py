@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from phonewizard.domain.provider_addresses import (  # noqa: F401  (re-exported for the UI)
+from phonewizard.domain.provider_addresses import (  # the address builders are re-exported for the UI
     TELNYX_HOSTS,
     TWILIO_EDGES,
     VONAGE_HINT,
@@ -149,6 +149,7 @@ def carrier_steps(sip_uri: str | None, config: Any) -> list[CarrierStep]:
 
 
 __all__ = [
-    "CarrierStep", "PROVIDERS", "ProviderInfo", "VONAGE_HINT", "carrier_steps", "provider_info",
-    "supported_providers", "telnyx_address", "twilio_address", "vonage_address",
+    "PROVIDERS", "TELNYX_HOSTS", "TWILIO_EDGES", "VONAGE_HINT", "CarrierStep", "ProviderInfo",
+    "carrier_steps", "provider_info", "supported_providers", "telnyx_address", "twilio_address",
+    "vonage_address",
 ]
