@@ -1,7 +1,7 @@
 """`run_gui(args)`: the QApplication, the application icon and the wizard window.
 
-`--selftest` and `--version` belong to the packaging work (phonewizard/selftest.py,
-__main__.py); run_gui only hands `--selftest` over so every entry path behaves the same.
+`--selftest` and `--version` are handled by phonewizard/selftest.py and __main__.py; run_gui
+only hands `--selftest` over so every entry path behaves the same.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def _delegate_selftest(args: Sequence[str]) -> int | None:
-    """Hook for the packaging engineer's self-test; None when the args do not ask for it."""
+    """Run phonewizard.selftest for `--selftest`; None when the args do not ask for it."""
     if "--selftest" not in args:
         return None
     from phonewizard.selftest import main as selftest_main

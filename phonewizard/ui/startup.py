@@ -6,8 +6,9 @@ before anything is on screen (benchmarks/RESULTS.md). So `PhoneWizard(defer_star
 `run_gui` builds) shows page 1 with only Qt and the page's own widgets, and `after_first_paint`
 runs the rest — `PhoneWizard.finish_startup` — in the event-loop turn right after that paint.
 
-`DeferredStartup` is PhoneWizard's mixin holding `finish_startup`. `later_pages()` builds pages 2-9; their modules are imported here, not at wizard import, so a
-process that has not finished start-up has not loaded them.
+`DeferredStartup` is PhoneWizard's mixin holding `finish_startup`. `later_pages()` builds pages
+2-9; their modules are imported there, not at wizard import, so a process that has not finished
+start-up has not loaded them.
 """
 
 from __future__ import annotations
@@ -72,7 +73,6 @@ def later_pages() -> list[tuple[PageId, QWizardPage]]:
         (PageId.AGENT, AgentPage()),
         (PageId.NUMBER, NumberPage()),
         (PageId.INBOUND, InboundPage()),
-        # Pages 5-9 (ui-flow).
         (PageId.OUTBOUND, OutboundPage()),
         (PageId.CALL_HANDLING, CallHandlingPage()),
         (PageId.BEHAVIOUR, BehaviourPage()),

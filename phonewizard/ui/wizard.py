@@ -166,8 +166,8 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         return self._profile_path
 
     def _install_about(self) -> None:
-        """The packaging work's About button (QWizard's Help button) and window icon; here rather
-        than in run_gui so every wizard, including the tests' and screenshots', has it."""
+        """The About button (QWizard's Help button) and window icon; here rather than in run_gui
+        so every wizard, including the tests' and screenshots', has it."""
         from phonewizard.ui.about import install_about
 
         try:

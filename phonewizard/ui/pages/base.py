@@ -5,7 +5,7 @@ A page never validates by itself. It writes its widgets into the wizard's one dr
 the first problem of each of its fields inline and is complete when no error lies under its
 `owned_fields`. Errors of fields on later pages ("required" while not reached) never block it.
 
-Subclass contract (ui-flow's pages rely on it):
+Subclass contract (every page relies on it):
 - class attributes `page_id: PageId`, `owned_fields: tuple[str, ...]` (dotted prefixes);
 - build widgets into `self.body` (a QVBoxLayout inside a scroll area), never `setLayout`;
 - `load(draft)` fills widgets, `store(draft)` writes them back; both called by the wizard;
