@@ -67,7 +67,6 @@ class RegistrationPlan:
     # The validated input, for the carrier steps of the result (its password is a SecretStr).
     registration: Registration = field(repr=False, compare=False)
     sip_uri: str | None = None
-    provider_config: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def room_pattern(self) -> str:
@@ -166,7 +165,6 @@ def plan(config: PhoneWizardConfig) -> RegistrationPlan:
         attach_number=None if external else phone,
         room_prefix=prefix,
         sip_uri=config.livekit.sip_uri,
-        provider_config=dict(reg.provider_config),
         registration=reg,
     )
 

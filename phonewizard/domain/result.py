@@ -73,7 +73,7 @@ def result_template(p: RegistrationPlan) -> RegistrationResult:
         created_at="",
         instructions=build_instructions(p),
         outbound_address=p.outbound_address,
-        provider_config=mask_secrets(p.provider_config),
+        provider_config=mask_secrets(p.registration.provider_config),
         room_pattern=p.room_pattern,
         livekit_sip_domain=sip_domain(p.sip_uri),
         inbound_addresses=[host] if host else [],
