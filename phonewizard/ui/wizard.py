@@ -257,17 +257,12 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         self.finish_startup()  # a click before start-up finished: the draft must exist first
         if active == self.sandbox_active:
             return
-        livekit = self.draft.setdefault("livekit", {})
         if active:
             self.sandbox = self._sandbox_factory()
-            livekit.update(
-                url=self.sandbox.url,
-                api_key=self.sandbox.api_key,
-                api_secret=self.sandbox.api_secret,
-                sip_uri=self.sandbox.sip_uri,
-            )
+            self.point_at_sandbox(self.draft)
         else:
             server, self.sandbox = self.sandbox, None
+            livekit = self.draft.setdefault("livekit", {})
             if livekit.get("url") == server.url:
                 livekit.update(url="", api_key="", api_secret="")
                 livekit.pop("sip_uri", None)
@@ -283,6 +278,18 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         )
         self.revalidate()
         self.sandbox_changed.emit(active)
+
+    def point_at_sandbox(self, draft: dict[str, Any]) -> None:
+        """Put the running sandbox's URL, key, secret and SIP URI into `draft` (sandbox mode on)."""
+        livekit = draft.get("livekit")
+        if not isinstance(livekit, dict):  # a hand-written file's "livekit": "…"
+            livekit = draft["livekit"] = {}
+        livekit.update(
+            url=self.sandbox.url,
+            api_key=self.sandbox.api_key,
+            api_secret=self.sandbox.api_secret,
+            sip_uri=self.sandbox.sip_uri,
+        )
 
     # --- window state -----------------------------------------------------------------------
 

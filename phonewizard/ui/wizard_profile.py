@@ -70,12 +70,9 @@ class ProfileActions:
             return False
         if draft_io.has_livekit_project(draft) and self.sandbox_active:
             self.set_sandbox_active(False)
-        elif self.sandbox_active and self.sandbox is not None:
+        elif self.sandbox_active:
             # The file names no project: keep using the sandbox for this draft.
-            draft["livekit"].update(
-                url=self.sandbox.url, api_key=self.sandbox.api_key,
-                api_secret=self.sandbox.api_secret, sip_uri=self.sandbox.sip_uri,
-            )
+            self.point_at_sandbox(draft)
         self.set_notices(notices)
         self.settings.setValue("profile/last_path", str(path))
         self.load_draft(draft)

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.services.config_files import save_config
-
-FILE_FILTER = "phonewizard configuration (*.json);;All files (*)"
+from phonewizard.ui.wizard_profile import CONFIG_FILTER
 NO_SECRETS = (
     "The LiveKit API secret and the SIP password are not in the file; they stay in your system "
     "keyring (or must be supplied again, e.g. LIVEKIT_API_SECRET, when the file is used elsewhere)."
@@ -33,7 +32,7 @@ def export_configuration(parent: QWidget, config: PhoneWizardConfig | None) -> t
     if config is None:
         return "error", "Fix the problems shown on the earlier pages before exporting."
     start = str(Path.home() / suggested_name(config))
-    path, _selected = QFileDialog.getSaveFileName(parent, "Export configuration", start, FILE_FILTER)
+    path, _selected = QFileDialog.getSaveFileName(parent, "Export configuration", start, CONFIG_FILTER)
     if not path:
         return None
     if not Path(path).suffix:
