@@ -16,17 +16,12 @@ from livekit.protocol.sip import (
     CreateSIPDispatchRuleRequest,
     CreateSIPInboundTrunkRequest,
     CreateSIPOutboundTrunkRequest,
-    DeleteSIPDispatchRuleRequest,
-    DeleteSIPTrunkRequest,
-    SIPDispatchRuleInfo,
-    SIPInboundTrunkInfo,
-    SIPOutboundTrunkInfo,
 )
 
 from phonewizard.domain.naming import parse_marker
 from phonewizard.services.livekit_client import within
 from phonewizard.services.livekit_numbers import normalize_number
-from phonewizard.services.registrar_run import Entry, Run, list_all
+from phonewizard.services.registrar_run import Entry, Run, delete_request, list_all, object_id
 
 log = logging.getLogger(__name__)
 KIND_WORDS = {"inbound": "inbound trunk", "outbound": "outbound trunk", "dispatch": "dispatch rule",
@@ -70,11 +65,6 @@ async def rollback(run: Run) -> Outcome:
     def label(e: Entry) -> str:
         return f"{e.object_id} ({KIND_WORDS[e.kind]})"
 
-    def delete(kind: str, oid: str) -> Awaitable[Any]:
-        if kind == "dispatch":
-            return api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=oid))
-        return api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=oid))
-
     def restore(e: Entry) -> Awaitable[Any]:
         if e.kind == "inbound":
             return api.sip.update_inbound_trunk(e.object_id, e.previous)
@@ -96,13 +86,13 @@ async def rollback(run: Run) -> Outcome:
             if e.kind not in kinds or e.state == "failed":
                 continue
             if e.action == "created":
-                phase.append(attempt(e, label(e), delete(e.kind, e.object_id)))
+                phase.append(attempt(e, label(e), delete_request(api, e.kind, e.object_id)))
             elif e.action == "updated":
                 phase.append(attempt(e, f"{e.object_id} ({KIND_WORDS[e.kind]}, changed and not restored)",
                                      restore(e)))
         for kind, oid in stray:
             if kind in kinds:
-                phase.append(attempt(None, f"{oid} ({KIND_WORDS[kind]})", delete(kind, oid)))
+                phase.append(attempt(None, f"{oid} ({KIND_WORDS[kind]})", delete_request(api, kind, oid)))
         await asyncio.gather(*phase)
 
     # Phase 4: leftovers deleted by this run are re-created (new IDs, same settings and marker).
@@ -130,7 +120,7 @@ def _strays(run: Run, current: tuple[list, list, list] | None, created_ids: set[
     found = []
     for kind, items in zip(("inbound", "outbound", "dispatch"), current):
         for obj in items:
-            oid = obj.sip_dispatch_rule_id if kind == "dispatch" else obj.sip_trunk_id
+            oid = object_id(kind, obj)
             m = parse_marker(obj.metadata)
             if oid not in known and m is not None and normalize_number(m.phone_number) == phone:
                 found.append((kind, oid))
@@ -143,17 +133,12 @@ def _ids(current: tuple[list, list, list]) -> set[str]:
 
 
 def _recreate(api: Any, e: Entry) -> Awaitable[Any]:
+    info = type(e.previous)()
+    info.CopyFrom(e.previous)
+    if e.kind == "dispatch":
+        info.ClearField("sip_dispatch_rule_id")
+        return api.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=info))
+    info.ClearField("sip_trunk_id")
     if e.kind == "inbound":
-        info = SIPInboundTrunkInfo()
-        info.CopyFrom(e.previous)
-        info.ClearField("sip_trunk_id")
         return api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=info))
-    if e.kind == "outbound":
-        info = SIPOutboundTrunkInfo()
-        info.CopyFrom(e.previous)
-        info.ClearField("sip_trunk_id")
-        return api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=info))
-    rule = SIPDispatchRuleInfo()
-    rule.CopyFrom(e.previous)
-    rule.ClearField("sip_dispatch_rule_id")
-    return api.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=rule))
+    return api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=info))

@@ -68,6 +68,18 @@ async def list_all(api: LiveKitAPI, conn: Connection) -> tuple[list, list, list]
     return list(a.items), list(b.items), list(c.items)
 
 
+def object_id(kind: str, obj: Any) -> str:
+    """The ID of a trunk (kind inbound/outbound) or dispatch rule (kind dispatch)."""
+    return obj.sip_dispatch_rule_id if kind == "dispatch" else obj.sip_trunk_id
+
+
+def delete_request(api: LiveKitAPI, kind: str, oid: str) -> Awaitable[Any]:
+    """The request that deletes one trunk (kind inbound/outbound) or dispatch rule (dispatch)."""
+    if kind == "dispatch":
+        return api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=oid))
+    return api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=oid))
+
+
 class Run:
     def __init__(self, api: LiveKitAPI, conn: Connection, plan: RegistrationPlan,
                  numbers: PhoneNumberClient | None, progress: Progress | None, take_over: bool) -> None:
@@ -236,15 +248,9 @@ class Run:
         doomed += [("inbound", t) for t in (inv.inbound[1:] if p.inbound else inv.inbound)]
         doomed += [("outbound", t) for t in (inv.outbound[1:] if p.outbound else inv.outbound)]
         doomed += [("dispatch", r) for r in inv.rules[1:]]
-        jobs = []
-        for kind, obj in doomed:
-            if kind == "dispatch":
-                oid = obj.sip_dispatch_rule_id
-                call = self.api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=oid))
-            else:
-                oid = obj.sip_trunk_id
-                call = self.api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=oid))
-            jobs.append(self.mutate(Entry(None, kind, "deleted", oid, obj), call))
+        jobs = [self.mutate(Entry(None, kind, "deleted", object_id(kind, obj), obj),
+                            delete_request(self.api, kind, object_id(kind, obj)))
+                for kind, obj in doomed]
         if jobs:
             self.updated = True
             await gather_all(jobs)
