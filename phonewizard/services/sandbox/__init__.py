@@ -6,7 +6,6 @@ Public API: ``SandboxServer`` (start/stop in a loop or its own thread, ``faults`
 """
 
 from .faults import Faults, RequestLog
-from .ids import normalize_number
 from .runner import run_forever
 from .server import DEFAULT_PHONE_NUMBERS, DEFAULT_SIP_URI, SandboxServer, SandboxStartError
 from .store import StateFileError
@@ -19,6 +18,5 @@ __all__ = [
     "SandboxServer",
     "SandboxStartError",
     "StateFileError",
-    "normalize_number",
     "run_forever",
 ]

@@ -57,7 +57,6 @@ def authenticate(header: str | None, keys: dict[str, str]) -> dict | None:
         raise AuthRejected(f"invalid authorization token: {e}") from None
 
 
-
 def require_sip_admin(claims: dict | None) -> None:
     sip = (claims or {}).get("sip")
     if not isinstance(sip, dict) or sip.get("admin") is not True:

@@ -67,6 +67,10 @@ def invalid(msg: str) -> TwirpError:
     return TwirpError("invalid_argument", msg)
 
 
+# LiveKit's message for an unknown dispatch rule ID, from the SIP and the phone-number service.
+RULE_NOT_FOUND = "requested sip dispatch rule does not exist"
+
+
 def not_found(msg: str) -> TwirpError:
     return TwirpError("not_found", msg)
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-from .errors import invalid, not_found
+from .errors import RULE_NOT_FOUND, invalid, not_found
 from .store import Store
 
 PHONE_NUMBER_NOT_FOUND = "phone number not found"
-RULE_NOT_FOUND = "requested sip dispatch rule does not exist"
 STATUS_VALUES = {
     "PHONE_NUMBER_STATUS_UNSPECIFIED": 0,
     "PHONE_NUMBER_STATUS_ACTIVE": 1,

@@ -12,13 +12,12 @@ from livekit.protocol import sip as sip_pb
 
 from . import updates
 from .conflicts import check_rules, check_trunks
-from .errors import invalid, not_found
+from .errors import RULE_NOT_FOUND, invalid, not_found
 from .ids import DISPATCH_RULE_PREFIX, TRUNK_PREFIX, new_id, normalize_number
 from .store import Store
 from .validation import ValidationFailure, check_dispatch_rule, check_inbound_trunk, check_outbound_trunk
 
 TRUNK_NOT_FOUND = "requested sip trunk does not exist"
-RULE_NOT_FOUND = "requested sip dispatch rule does not exist"
 
 
 def _validated(check, *args) -> None:

@@ -96,11 +96,11 @@ def check_header_tokens(names) -> None:
             raise ValidationFailure(f"invalid header name: {e.msg}") from None
 
 
-def check_media(msg, field: str = "media") -> None:
-    """SIPMediaConfig.Validate (a no-op when the optional field is unset)."""
-    if not msg.HasField(field):
+def check_media(msg) -> None:
+    """SIPMediaConfig.Validate of `msg.media` (a no-op when that optional field is unset)."""
+    if not msg.HasField("media"):
         return
-    media = getattr(msg, field)
+    media = msg.media
     for codec in media.codecs:
         if codec.name == "":
             raise ValidationFailure("missing codec name")
