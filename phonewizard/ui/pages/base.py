@@ -10,7 +10,8 @@ Subclass contract (every page relies on it):
 - build widgets into `self.body` (a QVBoxLayout inside a scroll area), never `setLayout`;
 - `load(draft)` fills widgets, `store(draft)` writes them back; both called by the wizard;
 - connect every edit signal to `self.notify_edited` (or use `watch(*signals)`);
-- route problems with `bind_field(path, problem_label)` or `bind_custom(path, sink)`.
+- route problems with `bind_field(path, problem_label)`, `bind_editor(path, editor, label)` (list
+  and key/value editors) or `bind_custom(path, sink)`.
 """
 
 from __future__ import annotations
@@ -183,6 +184,17 @@ class DraftPage(QWizardPage):
         self._sinks[path] = sink
 
     def bind_custom(self, path: str, sink: ProblemSink) -> None:
+        self._sinks[path] = sink
+
+    def bind_editor(self, path: str, editor: Any, label: ProblemLabel) -> None:
+        """For a ListEditor or KeyValueEditor: each entry's problems under that entry, the first
+        error about the whole list or map in `label` (the row's own problem label)."""
+
+        def sink(errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
+            whole = editor.show_problems(path, errors, warnings)
+            label.show_problem(whole[0].message if whole else None)
+            return ()
+
         self._sinks[path] = sink
 
     def apply_report(self, report: "Report") -> None:

@@ -128,7 +128,9 @@ class BehaviourPage(DraftPage):
             (f"{_TRANSFER}.supervisor_phone", self.supervisor_row),
         ):
             self.bind_field(path, row.problem)
-        self.bind_custom(f"{_TRANSFER}.allowed_destinations", self._destinations_problems)
+        self.bind_editor(
+            f"{_TRANSFER}.allowed_destinations", self.destinations_editor, self.destinations_row.problem
+        )
         self.bind_custom(_METADATA, self._metadata_problems)
         self.watch(
             self.auto_navigate_check.toggled, self.ivr_detection_check.toggled, self.dtmf_edit.textChanged,
@@ -184,12 +186,6 @@ class BehaviourPage(DraftPage):
         set_path(draft, _METADATA, value if value is not None else self.metadata_edit.toPlainText())
 
     # ---- problems ---------------------------------------------------------------------------
-    def _destinations_problems(self, errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
-        path = f"{_TRANSFER}.allowed_destinations"
-        whole = self.destinations_editor.show_problems(path, errors, warnings)
-        self.destinations_row.problem.show_problem(whole[0].message if whole else None)
-        return ()
-
     def _metadata_problems(self, errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
         _value, local = parse_metadata(self.metadata_edit.toPlainText())
         message = local or (errors[0].message if errors else None)

@@ -8,13 +8,12 @@ only the header editors can hold invalid input; their problems appear on the row
 
 from __future__ import annotations
 
-from typing import Any, MutableMapping, Sequence
+from typing import Any, MutableMapping
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from phonewizard.domain.navigation import PageId
-from phonewizard.domain.report import Problem
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.pages.review_summary import duration_words
 from phonewizard.ui.widgets import FieldGrid, KeyValueEditor
@@ -119,8 +118,8 @@ class CallHandlingPage(DraftPage):
             ("registration.hide_phone_number", self.hide_row),
         ):
             self.bind_field(path, row.problem)
-        self.bind_custom("registration.custom_headers", self._sink(self.headers_editor, self.headers_row))
-        self.bind_custom("registration.headers_to_attributes", self._sink(self.mapping_editor, self.mapping_row))
+        self.bind_editor("registration.custom_headers", self.headers_editor, self.headers_row.problem)
+        self.bind_editor("registration.headers_to_attributes", self.mapping_editor, self.mapping_row.problem)
         self.watch(
             self.encryption_combo.currentIndexChanged, self.krisp_check.toggled,
             self.ringing_spin.valueChanged, self.duration_spin.valueChanged, self.hide_check.toggled,
@@ -129,16 +128,6 @@ class CallHandlingPage(DraftPage):
         self.encryption_combo.currentIndexChanged.connect(self._update_hints)
         self.duration_spin.valueChanged.connect(self._update_hints)
         self._update_hints()
-
-    def _sink(self, editor: KeyValueEditor, row: Any):
-        path = row.path
-
-        def sink(errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
-            whole = editor.show_problems(path, errors, warnings)
-            row.problem.show_problem(whole[0].message if whole else None)
-            return ()
-
-        return sink
 
     def load(self, draft: MutableMapping[str, Any]) -> None:
         reg = lambda name, default: get_path(draft, f"registration.{name}", default)  # noqa: E731

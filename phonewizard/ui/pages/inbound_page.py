@@ -7,7 +7,7 @@ with the reason next to it, when the carrier publishes none.
 
 from __future__ import annotations
 
-from typing import Any, MutableMapping, Sequence
+from typing import Any, MutableMapping
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.providers import provider_info
 from phonewizard.domain.registration_rules import DIGEST_KEY
-from phonewizard.domain.report import Problem
 from phonewizard.domain.sip_addresses import AddressError, parse_allowed_address
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid
@@ -97,7 +96,7 @@ class InboundPage(DraftPage):
         self.body.addLayout(grid)
         self.body.addStretch(1)
 
-        self.bind_custom("registration.allowed_addresses", self._show_address_problems)
+        self.bind_editor("registration.allowed_addresses", self.addresses, self.addresses_row.problem)
         self.bind_field("registration.provider_config", self.digest_problem)
         self.watch(self.addresses.changed, self.digest_check.toggled)
         self.digest_check.toggled.connect(self._update_caveat)
@@ -155,11 +154,6 @@ class InboundPage(DraftPage):
         if not self._provider:
             return 0
         return self.addresses.add_values(list(provider_info(self._provider).signalling_ranges))
-
-    def _show_address_problems(self, errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
-        whole = self.addresses.show_problems("registration.allowed_addresses", errors, warnings)
-        self.addresses_row.problem.show_problem(whole[0].message if whole else None)
-        return ()
 
 
 def _short_label(provider: str | None) -> str:

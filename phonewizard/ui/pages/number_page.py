@@ -82,7 +82,7 @@ class NumberPage(DraftPage):
 
         self.bind_field("registration.phone_number", self.phone_row.problem)
         self.bind_custom("registration.trunk_numbers", self._show_trunk_problems)
-        self.bind_custom("registration.allowed_numbers", self._show_caller_problems)
+        self.bind_editor("registration.allowed_numbers", self.callers_list, self.callers_row.problem)
         self.watch(self.phone_edit.textChanged, self.trunk_list.changed, self.callers_list.changed)
         self.phone_edit.textChanged.connect(self._update_country)
 
@@ -125,11 +125,6 @@ class NumberPage(DraftPage):
         shifted_warnings = _shift(warnings, prefix, offset)
         whole = self.trunk_list.show_problems(prefix, shifted_errors, shifted_warnings)
         self.trunk_row.problem.show_problem(whole[0].message if whole else None)
-        return ()
-
-    def _show_caller_problems(self, errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
-        whole = self.callers_list.show_problems("registration.allowed_numbers", errors, warnings)
-        self.callers_row.problem.show_problem(whole[0].message if whole else None)
         return ()
 
     def report_applied(self, report) -> None:

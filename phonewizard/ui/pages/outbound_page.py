@@ -139,7 +139,7 @@ class OutboundPage(DraftPage):
         ):
             self.bind_field(path, row.problem)
         self.bind_custom("registration.outbound_address", self._address_problems)
-        self.bind_custom("registration.outbound_numbers", self._numbers_problems)
+        self.bind_editor("registration.outbound_numbers", self.numbers_editor, self.numbers_row.problem)
         self.watch(
             self.enable_check.toggled, self.address_editor.changed, self.transport_combo.currentIndexChanged,
             self.numbers_editor.changed, self.username_edit.textChanged, self.password_edit.textChanged,
@@ -216,11 +216,6 @@ class OutboundPage(DraftPage):
             label.show_pending(errors[0].message)
         else:
             label.show_problem(errors[0].message if errors else None, warnings[0].message if warnings else None)
-        return ()
-
-    def _numbers_problems(self, errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
-        whole = self.numbers_editor.show_problems("registration.outbound_numbers", errors, warnings)
-        self.numbers_row.problem.show_problem(whole[0].message if whole else None)
         return ()
 
     def report_applied(self, report: Any) -> None:
