@@ -75,6 +75,21 @@ def test_headless_commands_never_load_qt():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("name", ["vonage.json", "absent.json"])
+def test_validate_never_loads_the_livekit_client(name):
+    # validate talks to nobody, valid file or not: livekit.api and aiohttp (~0.2 s) stay unloaded.
+    code = (
+        "import sys\n"
+        "from phonewizard.cli import main\n"
+        f"main(['validate', {str(EXAMPLES / name)!r}])\n"
+        "loaded = [m for m in sys.modules if m.startswith(('aiohttp', 'livekit.api'))]\n"
+        "assert not loaded, loaded[:5]\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env=_env(), timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 def test_register_json_and_secrets_stay_out_of_output(sandbox):
     result = phonewizard("register", EXAMPLES / "twilio.json", "--json", env=sandbox_env(sandbox))
     assert result.returncode == 0, result.stderr

@@ -114,30 +114,29 @@ def main(argv: list[str] | None = None) -> int:
         forget_secrets()
 
 
+def _classes(module: str, *names: str) -> tuple[type[BaseException], ...]:
+    """The named exception classes of `module` if it has been imported, else none: an exception
+    whose class was never loaded cannot have been raised, and importing livekit_client (livekit,
+    aiohttp, protobuf) only to print why `validate` refused a file would cost more than the check."""
+    loaded = sys.modules.get(module)
+    return tuple(getattr(loaded, name) for name in names) if loaded is not None else ()
+
+
 def explain(exc: BaseException) -> tuple[int, list[str]]:
     """Exit code and message lines for any failure (DESIGN.md exit codes)."""
-    # Imported here so `--help` and `validate` stay light.
-    from phonewizard.services.config_files import ConfigFileError
-    from phonewizard.services.livekit_client import (
-        LiveKitAuthFailed,
-        LiveKitRefused,
-        LiveKitUnreachable,
-    )
-    from phonewizard.services.registrar_inventory import PartialRollback
-    from phonewizard.services.secret_store import SecretStoreUnavailable
-
+    services = "phonewizard.services."
     if isinstance(exc, CliError):
         return exc.code, exc.lines
-    if isinstance(exc, ConfigFileError):
+    if isinstance(exc, _classes(services + "config_files", "ConfigFileError")):
         return EXIT_INVALID, [str(exc)]
-    if isinstance(exc, PartialRollback):  # before LiveKitRefused/LiveKitError: objects remain
+    # PartialRollback (a LiveKitError) before the LiveKit errors: objects remain, so never exit 3.
+    if isinstance(exc, _classes(services + "registrar_inventory", "PartialRollback")
+                  + _classes(services + "secret_store", "SecretStoreUnavailable")):
         return EXIT_FAILED, [f"error: {exc}"]
-    if isinstance(exc, LiveKitRefused):
+    if isinstance(exc, _classes(services + "livekit_client", "LiveKitRefused")):
         return EXIT_REFUSED, [f"LiveKit refused: {exc}"]
-    if isinstance(exc, (LiveKitUnreachable, LiveKitAuthFailed)):
+    if isinstance(exc, _classes(services + "livekit_client", "LiveKitUnreachable", "LiveKitAuthFailed")):
         return EXIT_UNREACHABLE, [f"error: {exc}"]
-    if isinstance(exc, SecretStoreUnavailable):
-        return EXIT_FAILED, [f"error: {exc}"]
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_FAILED, ["interrupted"]
     if isinstance(exc, SystemExit):

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phonewizard.cli.errors import EXIT_INVALID, CliError, remember_secret
 from phonewizard.domain.config_document import LiveKitProfile
 from phonewizard.domain.report import check_profile
 from phonewizard.services.config_files import default_config_path, read_document
-from phonewizard.services.livekit_client import Connection
 from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailable, livekit_secret_key
+
+if TYPE_CHECKING:  # livekit_client loads livekit.api and aiohttp (~0.2 s): only commands that connect pay
+    from phonewizard.services.livekit_client import Connection
 
 ENV_URL = "LIVEKIT_URL"
 ENV_KEY = "LIVEKIT_API_KEY"
@@ -70,6 +72,8 @@ def api_secret_for(profile: LiveKitProfile, store: SecretStore) -> tuple[str, st
 
 
 def connect(profile: LiveKitProfile, secret: str) -> Connection:
+    from phonewizard.services.livekit_client import Connection
+
     return Connection(profile.url, profile.api_key, secret)
 
 
