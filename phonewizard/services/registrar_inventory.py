@@ -83,8 +83,9 @@ class PartialRollback(LiveKitError):
 
 @dataclass
 class Inventory:
-    inbound: list[SIPInboundTrunkInfo] = field(default_factory=list)  # ours; [0] is updated
-    outbound: list[SIPOutboundTrunkInfo] = field(default_factory=list)
+    # Ours; [0] is updated. Trunks as LiveKit lists them may hold their SIP password: no repr.
+    inbound: list[SIPInboundTrunkInfo] = field(default_factory=list, repr=False)
+    outbound: list[SIPOutboundTrunkInfo] = field(default_factory=list, repr=False)
     rules: list[SIPDispatchRuleInfo] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     known_ids: set[str] = field(default_factory=set)  # everything that existed before this run

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, TypeVar
 
 from livekit.api import LiveKitAPI
@@ -47,14 +47,14 @@ U = TypeVar("U")
 class Entry:
     """One change to undo. kind: inbound|outbound|dispatch|number; action: created|updated|
     deleted|attached. `previous` is the object as it was (updated/deleted) or the number's
-    previous rule ID (attached). state: done | failed (LiveKit said no: nothing changed) |
-    unknown (no clear answer)."""
+    previous rule ID (attached); a trunk may hold its SIP password, so it is not in the repr.
+    state: done | failed (LiveKit said no: nothing changed) | unknown (no clear answer)."""
 
     step: str | None
     kind: str
     action: str
     object_id: str
-    previous: Any = None
+    previous: Any = field(default=None, repr=False)
     state: str = "done"
 
 

@@ -10,6 +10,8 @@ from livekit.protocol.sip import SIPInboundTrunkInfo
 
 from phonewizard.services.livekit_client import LiveKitRefused, LiveKitUnreachable
 from phonewizard.services.registrar import PartialRollback
+from phonewizard.services.registrar_inventory import Inventory
+from phonewizard.services.registrar_run import Entry
 
 from tests.services.registrar_helpers import LK_PHONE, PHONE, make_plan, registrar, run
 
@@ -180,3 +182,12 @@ def test_an_unanswered_create_is_found_by_its_marker_and_removed(sandbox):
     with pytest.raises(LiveKitRefused):
         run(registrar(sandbox).apply(p, progress=progress))
     assert sandbox.counts() == EMPTY
+
+
+def test_journal_and_inventory_reprs_hold_no_sip_password():
+    # Trunks as LiveKit lists them carry their SIP password; the run keeps them to restore.
+    trunk = SIPInboundTrunkInfo(sip_trunk_id="ST_1", auth_username="u", auth_password="pw-Secret-4711")
+    entry = Entry("inbound_trunk", "inbound", "updated", "ST_1", trunk)
+    inventory = Inventory(inbound=[trunk], known_ids={"ST_1"})
+    assert "ST_1" in repr(entry) and "pw-Secret-4711" not in repr(entry)
+    assert "ST_1" in repr(inventory) and "pw-Secret-4711" not in repr(inventory)
