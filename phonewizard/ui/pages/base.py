@@ -69,6 +69,12 @@ def set_path(draft: MutableMapping[str, Any], path: str, value: Any) -> None:
         node[parts[-1]] = value
 
 
+def int_or(value: Any, default: int) -> int:
+    """`value` if it is an int (not a bool), else `default`: a spin box needs an int, and a
+    hand-edited file's "30" or true (already reported by the file loader) must not raise."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
 def problems_under(problems: Sequence["Problem"], prefix: str) -> list["Problem"]:
     return [p for p in problems if p.field == prefix or p.field.startswith(prefix + ".")]
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLineEdit, QPla
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import Problem
-from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.pages.base import DraftPage, get_path, int_or, set_path
 from phonewizard.ui.widgets import FieldGrid, ListEditor
 
 DTMF_HINT = "Keys 0-9, *, #, A-D; a lower-case w pauses 0.5 s. Example: *123#ww456"
@@ -147,8 +147,7 @@ class BehaviourPage(DraftPage):
         self.auto_navigate_check.setChecked(bool(get(f"{_DTMF}.auto_navigate_ivr", False)))
         self.ivr_detection_check.setChecked(bool(get(f"{_DTMF}.ivr_detection", False)))
         self.dtmf_edit.setText(str(get(f"{_DTMF}.dtmf_sequence", "") or ""))
-        timeout = get(f"{_DTMF}.dtmf_timeout", 30)
-        self.dtmf_timeout_spin.setValue(timeout if isinstance(timeout, int) and not isinstance(timeout, bool) else 30)
+        self.dtmf_timeout_spin.setValue(int_or(get(f"{_DTMF}.dtmf_timeout", 30), 30))
         self.destinations_editor.set_values([str(v) for v in get(f"{_TRANSFER}.allowed_destinations", []) or []])
         self.cold_check.setChecked(bool(get(f"{_TRANSFER}.cold_transfer_enabled", False)))
         self.warm_check.setChecked(bool(get(f"{_TRANSFER}.warm_transfer_enabled", False)))

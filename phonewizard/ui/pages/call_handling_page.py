@@ -14,7 +14,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from phonewizard.domain.navigation import PageId
-from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.pages.base import DraftPage, get_path, int_or, set_path
 from phonewizard.ui.pages.review_summary import duration_words
 from phonewizard.ui.widgets import FieldGrid, KeyValueEditor
 from phonewizard.ui.widgets.problem_label import HINT_COLOR
@@ -134,8 +134,8 @@ class CallHandlingPage(DraftPage):
         index = self.encryption_combo.findData(str(reg("media_encryption", "ALLOW")).upper())
         self.encryption_combo.setCurrentIndex(max(index, 0))
         self.krisp_check.setChecked(bool(reg("krisp_enabled", True)))
-        self.ringing_spin.setValue(_int(reg("ringing_timeout_seconds", 30), 30))
-        self.duration_spin.setValue(_int(reg("max_call_duration_seconds", 3600), 3600))
+        self.ringing_spin.setValue(int_or(reg("ringing_timeout_seconds", 30), 30))
+        self.duration_spin.setValue(int_or(reg("max_call_duration_seconds", 3600), 3600))
         self.hide_check.setChecked(bool(reg("hide_phone_number", False)))
         self.headers_editor.set_values(reg("custom_headers", {}) or {})
         self.mapping_editor.set_values(reg("headers_to_attributes", {}) or {})
@@ -159,9 +159,3 @@ class CallHandlingPage(DraftPage):
         if self.encryption_row.hint is not None:
             self.encryption_row.hint.setText(ENCRYPTION_WHY[value])
         self.duration_words.setText(f"= {duration_words(self.duration_spin.value())}")
-
-
-def _int(value: Any, default: int) -> int:
-    # QSpinBox.setValue needs an int; a hand-edited file's "30" or true falls back to the default
-    # (the file loader has already reported it) instead of raising in the GUI.
-    return value if isinstance(value, int) and not isinstance(value, bool) else default

@@ -15,24 +15,12 @@ from phonewizard.domain.report import Problem
 from phonewizard.domain.providers import provider_info
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid
-from phonewizard.ui.widgets.list_editor import ListEditor
-from phonewizard.ui.widgets.phone_edit import PhoneLineEdit
+from phonewizard.ui.widgets.phone_edit import PhoneLineEdit, phone_list_editor
 from phonewizard.ui.widgets.problem_label import HINT_COLOR
 
 
-def _phone_entry() -> PhoneLineEdit:
-    return PhoneLineEdit()
-
-
-def _phone_list(add_text: str, item_name: str) -> ListEditor:
-    return ListEditor(
-        add_text=add_text,
-        placeholder="+1 415 555 0102",
-        entry_factory=_phone_entry,
-        value_of=lambda edit: edit.e164(),
-        show_value=lambda edit, value: edit.set_e164(value),
-        item_name=item_name,
-    )
+def _phone_list(add_text: str, item_name: str):
+    return phone_list_editor(add_text=add_text, placeholder="+1 415 555 0102", item_name=item_name)
 
 
 class NumberPage(DraftPage):

@@ -29,7 +29,8 @@ from phonewizard.domain.report import Problem
 from phonewizard.domain.registration_rules import DIGEST_KEY
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.pages.outbound_address_editor import OutboundAddressEditor
-from phonewizard.ui.widgets import FieldGrid, ListEditor, PhoneLineEdit, SecretLineEdit
+from phonewizard.ui.widgets import FieldGrid, SecretLineEdit
+from phonewizard.ui.widgets.phone_edit import phone_list_editor
 from phonewizard.ui.widgets.problem_label import hint_label
 
 TRANSPORTS = (
@@ -80,13 +81,8 @@ class OutboundPage(DraftPage):
             "registration.outbound_transport", "&Transport:", self.transport_combo,
             hint="Must match what the carrier's termination side accepts.",
         )
-        self.numbers_editor = ListEditor(
-            add_text="Add caller &ID number",
-            placeholder="+1 415 555 0101",
-            entry_factory=PhoneLineEdit,
-            value_of=lambda edit: edit.e164(),
-            show_value=lambda edit, value: edit.set_e164(value),
-            item_name="caller ID number",
+        self.numbers_editor = phone_list_editor(
+            add_text="Add caller &ID number", placeholder="+1 415 555 0101", item_name="caller ID number"
         )
         self.numbers_row = grid.add_field(
             "registration.outbound_numbers", "Caller ID numbers:", self.numbers_editor,

@@ -12,6 +12,8 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 from PySide6.QtCore import QLocale, Slot
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from phonewizard.ui.widgets.list_editor import ListEditor
+
 # Characters the formatter consumes; anything else (letters, ';', 'x') is left as typed so the
 # domain validation can say exactly what is wrong with it.
 _FORMATTABLE = set("+0123456789 ()-.")
@@ -119,3 +121,15 @@ def _position_after(text: str, significant: int) -> int:
             if seen == significant:
                 return index + 1
     return len(text)
+
+
+def phone_list_editor(*, add_text: str, placeholder: str, item_name: str) -> ListEditor:
+    """A ListEditor of PhoneLineEdits: each entry formats as typed; values are +E.164."""
+    return ListEditor(
+        add_text=add_text,
+        placeholder=placeholder,
+        entry_factory=PhoneLineEdit,
+        value_of=lambda edit: edit.e164(),
+        show_value=lambda edit, value: edit.set_e164(value),
+        item_name=item_name,
+    )
