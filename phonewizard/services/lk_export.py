@@ -35,16 +35,12 @@ def _to_json(request) -> str:
 def export_requests(plan: RegistrationPlan) -> dict[str, str]:
     """File name → JSON text, without secrets and without trunk IDs (pure; no I/O)."""
     files: dict[str, str] = {}
-    if plan.inbound is not None:
-        inbound = type(plan.inbound)()
-        inbound.CopyFrom(plan.inbound)  # the plan's messages are shared; never edit them
-        inbound.trunk.ClearField("auth_password")
-        files[INBOUND_FILE] = _to_json(inbound)
-    if plan.outbound is not None:
-        outbound = type(plan.outbound)()
-        outbound.CopyFrom(plan.outbound)
-        outbound.trunk.ClearField("auth_password")
-        files[OUTBOUND_FILE] = _to_json(outbound)
+    for name, request in ((INBOUND_FILE, plan.inbound), (OUTBOUND_FILE, plan.outbound)):
+        if request is not None:
+            cleaned = type(request)()
+            cleaned.CopyFrom(request)  # the plan's messages are shared; never edit them
+            cleaned.trunk.ClearField("auth_password")
+            files[name] = _to_json(cleaned)
     dispatch = type(plan.dispatch)()
     dispatch.CopyFrom(plan.dispatch)
     del dispatch.dispatch_rule.trunk_ids[:]
