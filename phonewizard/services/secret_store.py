@@ -78,7 +78,7 @@ def _insecure_reason(backend: keyring.backend.KeyringBackend) -> str | None:
         return "no keyring backend is available"
     if module.startswith("keyring.backends.null"):
         return "the null backend discards secrets"
-    # Imported lazily: the chainer module exists in every keyring >= 25 but keep this tolerant.
+    # Imported here, like keyring itself (see _keyring): not needed before a secret is touched.
     from keyring.backends.chainer import ChainerBackend
 
     if isinstance(backend, ChainerBackend):
