@@ -174,7 +174,7 @@ def _inbound(config: PhoneWizardConfig) -> CreateSIPInboundTrunkRequest:
     trunk = SIPInboundTrunkInfo(
         name=object_name("inbound", reg.phone_number, config.agent_name),
         metadata=marker_metadata(reg.phone_number, config.agent_name, "inbound", reg.provider),
-        numbers=list(reg.trunk_numbers) or [reg.phone_number],
+        numbers=list(reg.trunk_numbers),  # never empty: registration_rules.apply_defaults
         allowed_addresses=list(reg.allowed_addresses),
         allowed_numbers=list(reg.allowed_numbers),
         headers=dict(reg.custom_headers),
@@ -210,7 +210,7 @@ def _outbound(config: PhoneWizardConfig) -> CreateSIPOutboundTrunkRequest:
         metadata=marker_metadata(reg.phone_number, config.agent_name, "outbound", reg.provider),
         address=reg.outbound_address or "",
         transport=_TRANSPORT[reg.outbound_transport],
-        numbers=list(reg.outbound_numbers) or [reg.phone_number],
+        numbers=list(reg.outbound_numbers),  # never empty, as above
         headers=headers,
         headers_to_attributes=dict(reg.headers_to_attributes),
         media=_media(reg.media_encryption),
