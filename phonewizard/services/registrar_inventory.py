@@ -54,10 +54,6 @@ class RegistrationConflict(LiveKitRefused):
         )
 
     @property
-    def ids(self) -> list[str]:
-        return [c.id for c in self.conflicts]
-
-    @property
     def can_take_over(self) -> bool:
         """True when every conflict is phonewizard's own registration for another agent."""
         return bool(self.conflicts) and all(c.other_agent for c in self.conflicts)

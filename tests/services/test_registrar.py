@@ -83,7 +83,7 @@ def test_foreign_trunk_with_the_number_is_a_conflict_and_nothing_is_created(sand
     sandbox.log.clear()
     with pytest.raises(RegistrationConflict) as info:
         run(registrar(sandbox).apply(make_plan()))
-    assert set(info.value.ids) == {trunk_id, rule_id}
+    assert set([c.id for c in info.value.conflicts]) == {trunk_id, rule_id}
     assert trunk_id in str(info.value) and "hand-made" in str(info.value) and "Nothing was created" in str(info.value)
     assert info.value.code == "already_exists" and not info.value.can_take_over
     assert sandbox.snapshot() == before
@@ -96,7 +96,7 @@ def test_object_marked_for_another_number_is_a_conflict(sandbox):
     trunk_id = foreign_inbound_trunk(sandbox, numbers=[PHONE, "+14155550199"], metadata=other)
     with pytest.raises(RegistrationConflict) as info:
         run(registrar(sandbox).apply(make_plan()))
-    assert info.value.ids == [trunk_id]
+    assert [c.id for c in info.value.conflicts] == [trunk_id]
     assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 0}
 
 
@@ -106,7 +106,7 @@ def test_foreign_rule_routing_the_number_is_a_conflict(sandbox):
         run(registrar(sandbox).apply(make_plan(phone_number=LK_PHONE, provider="livekit",
                                                enable_outbound=False, auth_username=None,
                                                auth_password=None, outbound_address=None)))
-    assert info.value.ids == [rule_id]
+    assert [c.id for c in info.value.conflicts] == [rule_id]
 
 
 def test_another_agent_needs_take_over(sandbox):
@@ -117,7 +117,7 @@ def test_another_agent_needs_take_over(sandbox):
         run(reg.apply(make_plan("agent-b")))
     assert "agent-a" in str(info.value) and "take over" in str(info.value)
     assert info.value.can_take_over and {c.other_agent for c in info.value.conflicts} == {"agent-a"}
-    assert set(info.value.ids) == {first.inbound_trunk_id, first.outbound_trunk_id, first.dispatch_rule_id}
+    assert set([c.id for c in info.value.conflicts]) == {first.inbound_trunk_id, first.outbound_trunk_id, first.dispatch_rule_id}
     assert sandbox.snapshot() == before
     taken = run(reg.apply(make_plan("agent-b"), take_over=True))
     assert taken.dispatch_rule_id == first.dispatch_rule_id and taken.status == "updated"
