@@ -30,3 +30,11 @@ def test_no_qt_below_ui(path):
     assert not qt, f"{path.relative_to(ROOT)} imports {sorted(qt)}"
     upward = {name for name in names if name == "phonewizard.ui" or name.startswith("phonewizard.ui.")}
     assert not upward, f"{path.relative_to(ROOT)} imports the ui layer: {sorted(upward)}"
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.parent.name == "domain"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_domain_imports_nothing_above_it(path):
+    above = {name for name in imported_modules(path)
+             if name.split(".")[:2] in (["phonewizard", "services"], ["phonewizard", "cli"])}
+    assert not above, f"{path.relative_to(ROOT)} imports {sorted(above)}"
