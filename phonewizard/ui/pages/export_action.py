@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.services.config_files import save_config
+from phonewizard.ui.widgets.problem_label import ERROR_COLOR, OK_COLOR
 from phonewizard.ui.wizard_profile import CONFIG_FILTER
 NO_SECRETS = (
     "The LiveKit API secret and the SIP password are not in the file; they stay in your system "
@@ -57,6 +58,6 @@ def show_export_outcome(label: QLabel, outcome: tuple[str, str] | None) -> None:
     if outcome is None:  # dialog cancelled: leave the previous message alone
         return
     kind, message = outcome
-    label.setStyleSheet("color: #146c2e;" if kind == "ok" else "color: #b3261e;")
+    label.setStyleSheet(f"color: {OK_COLOR if kind == 'ok' else ERROR_COLOR};")
     label.setText(message)
     label.show()

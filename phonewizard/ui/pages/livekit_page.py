@@ -17,7 +17,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 from phonewizard.ui.widgets.field_grid import FieldGrid
-from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR, ProblemLabel, hint_label
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
 
 SIP_URI_HINT = (
@@ -290,6 +290,6 @@ class LiveKitPage(DraftPage):
             self._show_test_result("The connection test was cancelled.", ok=False)
 
     def _show_test_result(self, text: str, ok: bool | None) -> None:
-        color = {True: "#1e7b34", False: "#b3261e", None: "#5f6368"}[ok]
+        color = {True: OK_COLOR, False: ERROR_COLOR, None: HINT_COLOR}[ok]
         self.test_status.setStyleSheet(f"color: {color};")
         self.test_status.setText(text)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from phonewizard.ui.registration_runner import STEP_LABELS
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR
+from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR
 
 STATE_LOOK = {
     "pending": ("○", "waiting", HINT_COLOR),
     "running": ("◔", "working…", "#0b57d0"),
-    "done": ("✓", "done", "#146c2e"),
+    "done": ("✓", "done", OK_COLOR),
     "failed": ("✗", "failed", ERROR_COLOR),
     "cancelled": ("–", "cancelled, undone", HINT_COLOR),
     "rolled_back": ("↺", "undone", HINT_COLOR),

@@ -33,7 +33,7 @@ from phonewizard.ui.pages.export_action import export_configuration, export_stat
 from phonewizard.ui.pages.registration_progress import RegistrationChecklist
 from phonewizard.ui.pages.review_summary import groups_html, plan_json_text, settings_groups
 from phonewizard.ui.registration_runner import RegistrationRunner, steps_for
-from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ERROR_COLOR, ProblemLabel, hint_label
 
 if TYPE_CHECKING:
     # domain/plan imports livekit-protocol and protobuf; the page builds a plan only when it is
@@ -293,7 +293,7 @@ class ReviewPage(DraftPage):
         self.status_label.setText(NOTHING_LEFT)
 
     def _show_failure(self, message: str) -> None:
-        self.status_label.setStyleSheet("color: #b3261e;")
+        self.status_label.setStyleSheet(f"color: {ERROR_COLOR};")
         self.status_label.setText(message)
 
     # ---- buttons ----------------------------------------------------------------------------

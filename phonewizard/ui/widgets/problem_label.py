@@ -13,6 +13,7 @@ from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see
 ERROR_COLOR = "#b3261e"
 WARNING_COLOR = "#8a5a00"
 HINT_COLOR = "#5f6368"
+OK_COLOR = "#146c2e"  # success: a test that connected, an export written, a step done
 
 
 class ProblemLabel(QLabel):
