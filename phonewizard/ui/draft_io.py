@@ -118,8 +118,10 @@ def save_document(path: str | Path, draft: Mapping[str, Any], report: Report) ->
     if report.ok and report.config is not None:
         return save_config(path, report.config)
     document = copy.deepcopy(dict(draft))
-    document.get("livekit", {}).pop("api_secret", None)
-    document.get("registration", {}).pop("auth_password", None)
+    for section, secret in (("livekit", "api_secret"), ("registration", "auth_password")):
+        part = document.get(section)
+        if isinstance(part, dict):  # a hand-written file may hold anything here
+            part.pop(secret, None)
     document["format"] = CONFIG_FORMAT
     return write_private_text(Path(path), json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 

@@ -49,3 +49,16 @@ def test_save_document_of_an_unfinished_draft_has_no_secrets(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "y" * 40 not in text and "Pw-123456789" not in text
     assert draft["livekit"]["api_secret"] == "y" * 40  # the in-memory draft is untouched
+
+
+def test_unfinished_draft_with_a_malformed_section_is_saved_without_secrets(tmp_path):
+    from phonewizard.domain.report import check_config
+
+    draft = draft_io.draft_from_document({"livekit": "wss://typed-as-a-string", "agent_name": "a"})
+    draft["registration"]["auth_password"] = "pw-not-for-files"
+    report = check_config(draft)
+    assert not report.ok
+    written = draft_io.save_document(tmp_path / "profile.json", draft, report)
+    document = json.loads(written.read_text())
+    assert document["livekit"] == "wss://typed-as-a-string"  # kept as written, for the pages to flag
+    assert "auth_password" not in document["registration"]
