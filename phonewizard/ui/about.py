@@ -41,10 +41,11 @@ def make_about_box(parent: QWidget | None) -> QMessageBox:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
+    icon = app_icon()
     box = QMessageBox(parent)
     box.setWindowTitle(f"About {APP_TITLE}")
-    box.setWindowIcon(app_icon())
-    box.setIconPixmap(app_icon().pixmap(64, 64))
+    box.setWindowIcon(icon)
+    box.setIconPixmap(icon.pixmap(64, 64))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(about_text())
     box.setStandardButtons(QMessageBox.StandardButton.Ok)

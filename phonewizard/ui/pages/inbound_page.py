@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.providers import provider_info
 from phonewizard.domain.registration_rules import DIGEST_KEY
-from phonewizard.domain.sip_addresses import AddressError, parse_allowed_address
+from phonewizard.domain.sip_addresses import parse_allowed_address
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.list_editor import ListEditor
@@ -33,9 +33,7 @@ def check_address(text: str) -> str | None:
     """Instant per-entry feedback while typing (the whole-config check follows)."""
     try:
         parse_allowed_address(text)
-    except AddressError as exc:
-        return str(exc)
-    except ValueError as exc:
+    except ValueError as exc:  # AddressError is one; str() is the message for the user
         return str(exc)
     return None
 

@@ -8,6 +8,7 @@ carrier steps name the SIP password only as "as entered in the wizard".
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any, Iterable
 
@@ -147,8 +148,6 @@ class ResultPage(DraftPage):
             self.ids_grid.addWidget(self._copyable(str(value), label.lower()), n, 1)
 
         tips = [*instructions.get("if_it_does_not_ring", []), *EXTRA_TIPS]
-        import html
-
         self.tips_label.setText("".join(f"• {html.escape(self._guard(t))}<br>" for t in tips))
 
     def _copyable(self, value: str, name: str) -> CopyableValue:

@@ -67,6 +67,7 @@ class ReviewPage(DraftPage):
         self._plan: RegistrationPlan | None = None
         self.result: Any = None
         self.last_error: Any = None
+        self._locked_buttons: list[QPushButton] = []  # Open/Save, disabled while registering
 
         settings_box = QGroupBox("Your settings")
         self.settings_label = QLabel()
@@ -246,7 +247,7 @@ class ReviewPage(DraftPage):
             for button in self._locked_buttons:
                 button.setEnabled(False)
         else:
-            for button in getattr(self, "_locked_buttons", []):
+            for button in self._locked_buttons:
                 button.setEnabled(True)
             self._locked_buttons = []
 
