@@ -7,7 +7,7 @@ in plain words what happened. The secret stays in memory until Register or "Save
 
 from __future__ import annotations
 
-from typing import Any, MutableMapping
+from typing import Any, Mapping, MutableMapping
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy
@@ -34,23 +34,23 @@ NO_PROJECT_HINT = (
 SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
 
 
-def describe_connection(result: Any) -> str:
-    """'Connected: 2 inbound trunks, 1 outbound trunk, 1 dispatch rule' from whatever counts the
-    registrar's test_connection returned (a mapping, an object with attributes, or nothing)."""
-    parts = []
-    for attribute, singular in (
-        ("inbound_trunks", "inbound trunk"),
-        ("outbound_trunks", "outbound trunk"),
-        ("dispatch_rules", "dispatch rule"),
-        ("phone_numbers", "phone number"),
-        ("phonewizard_numbers", "number set up by phonewizard"),
-    ):
-        value = result.get(attribute) if isinstance(result, dict) else getattr(result, attribute, None)
-        if value is None:
-            continue
-        count = value if isinstance(value, int) else len(value)
-        plural = singular if count == 1 else singular.replace("number", "numbers", 1) if "number" in singular else singular + "s"
-        parts.append(f"{count} {plural}")
+# Registrar.test_connection's count keys, with the words for one and for several.
+COUNT_WORDS = (
+    ("inbound_trunks", "inbound trunk", "inbound trunks"),
+    ("outbound_trunks", "outbound trunk", "outbound trunks"),
+    ("dispatch_rules", "dispatch rule", "dispatch rules"),
+    ("phonewizard_numbers", "number set up by phonewizard", "numbers set up by phonewizard"),
+)
+
+
+def describe_connection(counts: Mapping[str, int] | None) -> str:
+    """'Connected: 2 inbound trunks, 1 outbound trunk, 1 dispatch rule' from the counts
+    Registrar.test_connection returns (keys it lacks are left out)."""
+    parts = [
+        f"{count} {one if count == 1 else several}"
+        for key, one, several in COUNT_WORDS
+        if (count := (counts or {}).get(key)) is not None
+    ]
     return "Connected: " + ", ".join(parts) if parts else "Connected."
 
 
