@@ -81,6 +81,9 @@ def delete_request(api: LiveKitAPI, kind: str, oid: str) -> Awaitable[Any]:
 
 
 class Run:
+    """One registration: its plan, what the conflict check found, the undo journal and the
+    request tasks still to be awaited before undoing."""
+
     def __init__(self, api: LiveKitAPI, conn: Connection, plan: RegistrationPlan,
                  numbers: PhoneNumberClient | None, progress: Progress | None, take_over: bool) -> None:
         self.api, self.conn, self.plan, self.numbers = api, conn, plan, numbers
@@ -90,7 +93,6 @@ class Run:
         self.uncertain = False  # some request may have changed LiveKit without telling us
         self.started: list[str] = []
         self.inventory = Inventory()
-        self.updated = False
 
     def step(self, name: str, state: str) -> None:
         if state == "started":
@@ -165,6 +167,11 @@ class Run:
         return complete_result(template, inbound_trunk_id=inbound_id, outbound_trunk_id=outbound_id,
                                dispatch_rule_id=rule_id, updated=self.updated)
 
+    @property
+    def updated(self) -> bool:
+        """True when this run changed or removed objects that existed before it."""
+        return any(e.action in ("updated", "deleted") for e in self.journal)
+
     async def _check(self) -> Inventory:
         p = self.plan
         lookups: list[Awaitable[Any]] = [list_all(self.api, self.conn)]
@@ -207,7 +214,6 @@ class Run:
         if existing:
             prev = existing[0]
             trunk.sip_trunk_id = prev.sip_trunk_id
-            self.updated = True
             await self.mutate(Entry(step, role, "updated", prev.sip_trunk_id, prev),
                               update(prev.sip_trunk_id, trunk))
             return prev.sip_trunk_id
@@ -223,7 +229,6 @@ class Run:
         if inv.rules:
             prev = inv.rules[0]
             rule.sip_dispatch_rule_id = prev.sip_dispatch_rule_id
-            self.updated = True
             await self.mutate(Entry("dispatch_rule", "dispatch", "updated", prev.sip_dispatch_rule_id, prev),
                               self.api.sip.update_dispatch_rule(prev.sip_dispatch_rule_id, rule))
             return prev.sip_dispatch_rule_id
@@ -252,7 +257,6 @@ class Run:
                             delete_request(self.api, kind, object_id(kind, obj)))
                 for kind, obj in doomed]
         if jobs:
-            self.updated = True
             await gather_all(jobs)
 
     def _created(self, step: str, kind: str, get_id: Callable[[Any], str]) -> Callable[[Any], None]:
