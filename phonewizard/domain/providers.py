@@ -8,7 +8,7 @@ string to paste (`CarrierStep.value`), which the result page shows with a copy b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phonewizard.domain.provider_addresses import (  # the address builders are re-exported for the UI
     TELNYX_HOSTS,
@@ -20,6 +20,10 @@ from phonewizard.domain.provider_addresses import (  # the address builders are 
     vonage_address,
 )
 from phonewizard.domain.provider_steps import CarrierStep, steps_for
+
+if TYPE_CHECKING:
+    from phonewizard.domain.config_document import PhoneWizardConfig
+    from phonewizard.domain.registration import Registration
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def supported_providers() -> list[dict[str, Any]]:
     ]
 
 
-def carrier_steps(sip_uri: str | None, config: Any) -> list[CarrierStep]:
+def carrier_steps(sip_uri: str | None, config: PhoneWizardConfig | Registration) -> list[CarrierStep]:
     """What the user does in the carrier's dashboard, with the values to paste.
 
     `config` is a PhoneWizardConfig or a Registration; `sip_uri` the project's SIP URI (None when
