@@ -11,17 +11,10 @@ import json
 from typing import Any
 
 from phonewizard.domain.config_document import PhoneWizardConfig
+from phonewizard.domain.providers import provider_info
 
 Group = tuple[str, list[tuple[str, str]]]
 
-PROVIDER_WORDS = {
-    "livekit": "LiveKit Phone Numbers",
-    "twilio": "Twilio Elastic SIP Trunking",
-    "vonage": "Vonage SIP Trunking",
-    "telnyx": "Telnyx",
-    "bandwidth": "Bandwidth",
-    "custom": "Another SIP carrier",
-}
 ENCRYPTION_WORDS = {
     "ALLOW": "used when the carrier offers it",
     "DISABLE": "off",
@@ -61,7 +54,7 @@ def settings_groups(config: PhoneWizardConfig) -> list[Group]:
         ("Agent and number", [
             ("Agent name", config.agent_name),
             ("Phone number", reg.phone_number),
-            ("Carrier", PROVIDER_WORDS.get(reg.provider, reg.provider)),
+            ("Carrier", provider_info(reg.provider).label),
         ]),
     ]
     if external:
