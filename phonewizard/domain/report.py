@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from phonewizard.domain import advice
 from phonewizard.domain.config_document import LiveKitProfile, PhoneWizardConfig
-from phonewizard.domain.cross_field import COLLECTOR_KEY, SECRETS_ELSEWHERE_KEY
+from phonewizard.domain.cross_field import COLLECTOR_KEY, SECRETS_ELSEWHERE_KEY, Finding
 from phonewizard.domain.error_messages import dotted, translate
 from phonewizard.domain.problems import Problem
 
@@ -75,7 +75,7 @@ def _validate(
 ) -> tuple[_Model | None, list[Problem]]:
     """`model.model_validate` with the cross-field findings collected (cross_field.py), every
     failure turned into a Problem. The instance only when there is no problem at all."""
-    collector: list[tuple[tuple[Any, ...], str]] = []
+    collector: list[Finding] = []
     try:
         instance = model.model_validate(data, context={**context, COLLECTOR_KEY: collector})
         errors: list[Problem] = []
