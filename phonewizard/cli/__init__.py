@@ -29,6 +29,8 @@ exit codes: 0 done, 2 invalid input, 3 LiveKit refused (nothing left behind),
 4 LiveKit unreachable or authentication failed, 1 anything else."""
 
 
+SANDBOX_PORT = 7880  # LiveKit's own default port, so examples/*.json work unchanged
+
 _INSECURE_HELP = ("allow an http:// or ws:// LiveKit URL to a host other than this machine (refused by "
                   "default: the API secret signs every request, and the signed token would travel unencrypted)")
 
@@ -77,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run="unregister")
 
     p = sub.add_parser("sandbox", help="run the local LiveKit SIP sandbox server")
-    p.add_argument("--port", type=int, default=7880, help="TCP port (default 7880)")
+    p.add_argument("--port", type=int, default=SANDBOX_PORT, help=f"TCP port (default {SANDBOX_PORT})")
     p.add_argument("--state", metavar="FILE", help="keep the sandbox's objects in this JSON file")
     p.set_defaults(run="sandbox")
     return parser

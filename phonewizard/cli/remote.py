@@ -12,6 +12,7 @@ import asyncio
 import json
 from pathlib import Path
 
+from phonewizard.cli import SANDBOX_PORT
 from phonewizard.cli.connection import api_secret_for, connect, default_profile
 from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, invalid
 from phonewizard.domain.naming import parse_marker
@@ -24,7 +25,6 @@ from phonewizard.services.registrar_inventory import normalize_number
 from phonewizard.services.registrar_run import list_all
 from phonewizard.services.secret_store import SecretStore
 
-SANDBOX_PORT = 7880  # LiveKit's own default port, so examples/*.json work unchanged
 SANDBOX_KEY = "devkey"
 
 
