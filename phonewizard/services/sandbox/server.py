@@ -149,6 +149,13 @@ class SandboxServer:
             ready.set()
             loop.run_forever()
             loop.run_until_complete(self.stop())
+            # Handlers still sleeping in a "timeout" fault: cancel and await them, or asyncio
+            # reports each one as "Task was destroyed but it is pending!" at exit.
+            pending = asyncio.all_tasks(loop)
+            if pending:
+                for task in pending:
+                    task.cancel()
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
         self._thread = threading.Thread(target=run, name="sandbox-server", daemon=True)
