@@ -73,10 +73,6 @@ def _case(method: str):
     return convert
 
 
-def _phone(value: str) -> str:
-    return parse_e164(value)
-
-
 def _transfer_target(value: str) -> str:
     """`tel:+E164` (a bare +number is accepted and written as tel:) or `sip:`/`sips:` user@host."""
     if value.startswith("+") or value[:1].isdigit():
@@ -147,7 +143,7 @@ def _password(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
-PhoneNumber = Annotated[str, AfterValidator(_phone)]
+PhoneNumber = Annotated[str, AfterValidator(parse_e164)]
 AllowedAddress = Annotated[str, AfterValidator(parse_allowed_address)]
 TransferTarget = Annotated[str, AfterValidator(_transfer_target)]
 HeaderName = Annotated[str, _rejecting(partial(header_name_problem, require_x=True))]
