@@ -237,6 +237,10 @@ class DraftPage(QWizardPage):
             self._known_complete = now
             self.completeChanged.emit()
 
+    def wizard_draft(self) -> MutableMapping[str, Any] | None:
+        """The wizard's draft; None outside a wizard or before its start-up has finished."""
+        return getattr(self.wizard(), "draft", None)
+
     def own_errors(self) -> list["Problem"]:
         """Errors under this page's owned fields in the last report."""
         if self._report is None:
@@ -260,14 +264,11 @@ class DraftPage(QWizardPage):
         return self._report is not None and not self._busy and not self.own_errors()
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
-        wizard = self.wizard()
-        draft = getattr(wizard, "draft", None)
-        following = next_page(self.page_id, draft if draft is not None else {})
+        following = next_page(self.page_id, self.wizard_draft() or {})
         return -1 if following is None else int(following)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        wizard = self.wizard()
-        draft = getattr(wizard, "draft", None)
+        draft = self.wizard_draft()
         if draft is not None:
             self.load_from(draft)
         if self._report is not None:

@@ -116,9 +116,9 @@ class InboundPage(DraftPage):
             set_path(draft, "registration.provider_config", None)
 
     def report_applied(self, report) -> None:
-        wizard = self.wizard()
-        if wizard is not None and getattr(wizard, "draft", None) is not None:
-            self._set_provider(get_path(wizard.draft, "registration.provider"))
+        draft = self.wizard_draft()
+        if draft is not None:
+            self._set_provider(get_path(draft, "registration.provider"))
 
     # --- provider-specific parts ------------------------------------------------------------
 

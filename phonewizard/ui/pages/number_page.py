@@ -116,9 +116,9 @@ class NumberPage(DraftPage):
         return ()
 
     def report_applied(self, report) -> None:
-        wizard = self.wizard()
-        if wizard is not None and getattr(wizard, "draft", None) is not None:
-            self._update_format_note(wizard.draft)
+        draft = self.wizard_draft()
+        if draft is not None:
+            self._update_format_note(draft)
 
     def _update_country(self) -> None:
         country = self.phone_edit.country()

@@ -108,7 +108,7 @@ class ResultPage(DraftPage):
         super().initializePage()
         wizard = self.wizard()
         review = wizard.page(int(PageId.REVIEW)) if wizard is not None else None
-        draft = getattr(wizard, "draft", None) or {}
+        draft = self.wizard_draft() or {}
         secrets = (get_path(draft, "livekit.api_secret"), get_path(draft, "registration.auth_password"))
         result = getattr(review, "result", None)
         if result is not None:
