@@ -8,6 +8,7 @@ and the SIP password; the message says so, because a user may expect them in the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
@@ -16,6 +17,9 @@ from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.services.config_files import save_config
 from phonewizard.ui.widgets.problem_label import ERROR_COLOR, OK_COLOR
 from phonewizard.ui.wizard_profile import CONFIG_FILTER
+
+if TYPE_CHECKING:
+    from phonewizard.domain.report import Report
 NO_SECRETS = (
     "The LiveKit API secret and the SIP password are not in the file; they stay in your system "
     "keyring (or must be supplied again, e.g. LIVEKIT_API_SECRET, when the file is used elsewhere)."
@@ -61,3 +65,9 @@ def show_export_outcome(label: QLabel, outcome: tuple[str, str] | None) -> None:
     label.setStyleSheet(f"color: {OK_COLOR if kind == 'ok' else ERROR_COLOR};")
     label.setText(message)
     label.show()
+
+
+def export_report(parent: QWidget, label: QLabel, report: Report | None) -> None:
+    """The review and result pages' "Export configuration…" button: the dialog, the file, and the
+    outcome in `label` (an unfinished configuration is refused with a message)."""
+    show_export_outcome(label, export_configuration(parent, report.config if report is not None else None))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path
-from phonewizard.ui.pages.export_action import export_configuration, export_status_label, show_export_outcome
+from phonewizard.ui.pages.export_action import export_report, export_status_label
 from phonewizard.ui.widgets import CopyableValue
 
 logger = logging.getLogger(__name__)
@@ -182,8 +182,7 @@ class ResultPage(DraftPage):
 
     @Slot()
     def _on_export_clicked(self) -> None:
-        report = self._report
-        show_export_outcome(self.export_status, export_configuration(self, report.config if report else None))
+        export_report(self, self.export_status, self._report)
 
 
 def _clear(grid: QGridLayout) -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
-from phonewizard.ui.pages.export_action import export_configuration, export_status_label, show_export_outcome
+from phonewizard.ui.pages.export_action import export_report, export_status_label
 from phonewizard.ui.pages.registration_progress import RegistrationChecklist
 from phonewizard.ui.pages.review_summary import groups_html, plan_json_text, settings_groups
 from phonewizard.ui.registration_runner import RegistrationRunner, steps_for
@@ -300,9 +300,7 @@ class ReviewPage(DraftPage):
     # ---- buttons ----------------------------------------------------------------------------
     @Slot()
     def _on_export_clicked(self) -> None:
-        show_export_outcome(
-            self.export_status, export_configuration(self, self._report.config if self._report else None)
-        )
+        export_report(self, self.export_status, self._report)
 
     @Slot()
     def _on_back_to_number_clicked(self) -> None:
