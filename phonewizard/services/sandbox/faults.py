@@ -71,9 +71,8 @@ class Faults:
             raise ValueError("seconds must be >= 0")
         if self._methods is not None and method != "*" and method not in self._methods:
             raise ValueError(f"unknown method {method!r}; one of: {', '.join(sorted(self._methods))} or '*'")
-        if kind == "error":
-            if code not in HTTP_STATUS:
-                raise ValueError(f"unknown twirp error code {code!r}")
+        if kind == "error" and code not in HTTP_STATUS:
+            raise ValueError(f"unknown twirp error code {code!r}")
         if msg is None:
             msg = "injected server failure" if kind == "5xx" else "injected fault"
         fault = Fault(kind=kind, code="internal" if kind == "5xx" else code, msg=msg, seconds=seconds)

@@ -61,11 +61,11 @@ class Store:
         if self.path is not None and self.path.exists():
             self._load()
         known = {normalize_number(p["e164_format"]) for p in self.phone_numbers.values()}
-        for e164 in phone_numbers:
-            if normalize_number(e164) not in known:
-                pn = _new_phone_number(normalize_number(e164))
+        for e164 in map(normalize_number, phone_numbers):
+            if e164 not in known:
+                pn = _new_phone_number(e164)
                 self.phone_numbers[pn["id"]] = pn
-                known.add(normalize_number(e164))
+                known.add(e164)
 
     # ---- objects -------------------------------------------------------------------------
     def list(self, kind: str) -> list:
