@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable
 
-from livekit.protocol.sip import DeleteSIPDispatchRuleRequest, DeleteSIPTrunkRequest
 from pydantic import BaseModel, Field
 
 from phonewizard.domain.naming import parse_marker
@@ -38,7 +37,7 @@ from phonewizard.services.livekit_numbers import normalize_number
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.registrar_inventory import Conflict, PartialRollback, RegistrationConflict
 from phonewizard.services.registrar_rollback import rollback
-from phonewizard.services.registrar_run import Run, list_all
+from phonewizard.services.registrar_run import Run, delete_request, list_all
 
 __all__ = [
     "Registrar", "RegisteredNumber", "Conflict", "RegistrationConflict", "PartialRollback",
@@ -158,7 +157,7 @@ class Registrar:
                 await self._detach(phone_number, set(rule_ids))
             await asyncio.gather(*(within(self.conn, _delete_rule(api, rid)) for rid in rule_ids))
             trunk_ids = [t.sip_trunk_id for t in my_trunks]
-            await asyncio.gather(*(within(self.conn, api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=tid)))
+            await asyncio.gather(*(within(self.conn, delete_request(api, "trunk", tid))
                                    for tid in trunk_ids))
         return rule_ids + trunk_ids
 
@@ -187,7 +186,7 @@ class Registrar:
 
 async def _delete_rule(api: Any, rule_id: str) -> None:
     try:
-        await api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=rule_id))
+        await delete_request(api, "dispatch", rule_id)
     except Exception as exc:
         if getattr(exc, "code", None) != "not_found":  # already gone is fine
             raise

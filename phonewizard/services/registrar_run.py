@@ -74,7 +74,7 @@ def object_id(kind: str, obj: Any) -> str:
 
 
 def delete_request(api: LiveKitAPI, kind: str, oid: str) -> Awaitable[Any]:
-    """The request that deletes one trunk (kind inbound/outbound) or dispatch rule (dispatch)."""
+    """The request that deletes one dispatch rule (kind "dispatch") or trunk (any other kind)."""
     if kind == "dispatch":
         return api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=oid))
     return api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=oid))
