@@ -126,8 +126,10 @@ class AsyncWorker(QObject):
         try:
             drained = asyncio.run_coroutine_threadsafe(self._drain(), self._loop)
             drained.result(timeout=self.SHUTDOWN_GRACE_SECONDS + 1)
-        except Exception:  # a stuck job must not keep the app from exiting
+        except TimeoutError:  # a stuck job must not keep the app from exiting
             logger.warning("background jobs did not finish unwinding before shutdown")
+        except Exception:  # nor may a broken loop; but the log says what broke
+            logger.exception("background jobs could not be unwound at shutdown")
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.quit()
         if not self._thread.wait(5000):

@@ -32,15 +32,14 @@ class ProfileActions:
     def _prefill(self, environ: Mapping[str, str]) -> None:
         from phonewizard.services.config_files import ConfigFileError
 
-        draft = draft_io.new_draft()
+        draft, notices = draft_io.new_draft(), []
         if self.profile_path.exists():
             try:
-                draft, self.notices = draft_io.open_document(self.profile_path, self.secrets)
+                draft, notices = draft_io.open_document(self.profile_path, self.secrets)
             except ConfigFileError as exc:
                 # A broken profile must not stop the wizard: start empty and say why.
-                self.notices = [f"The saved profile was not loaded: {exc}"]
-                draft = draft_io.new_draft()
-        self.set_notices(self.notices)
+                notices = [f"The saved profile was not loaded: {exc}"]
+        self.set_notices(notices)
         from_env = draft_io.apply_environment(draft, environ)
         configured = from_env or draft_io.has_livekit_project(draft)
         self.load_draft(draft)
@@ -49,7 +48,8 @@ class ProfileActions:
             try:
                 self.set_sandbox_active(True)
             except Exception as exc:  # noqa: BLE001 - the wizard must still open
-                logger.warning("sandbox did not start: %s", exc)
+                # Usually a taken port or a bad state file; the traceback is for anything else.
+                logger.warning("sandbox did not start: %s", exc, exc_info=True)
                 self.set_notices([*self.notices, f"The offline sandbox could not start: {exc}"])
 
     def open_configuration(self) -> bool:

@@ -7,6 +7,7 @@ in plain words what happened. The secret stays in memory until Register or "Save
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Mapping, MutableMapping
 
 from PySide6.QtCore import Slot
@@ -19,6 +20,8 @@ from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR, ProblemLabel, hint_label
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
+
+logger = logging.getLogger(__name__)
 
 SIP_URI_HINT = (
     "LiveKit Cloud → Project settings → SIP URI, or run <code>lk project list --json</code>: "
@@ -238,6 +241,7 @@ class LiveKitPage(DraftPage):
         try:
             wizard.set_sandbox_active(checked)
         except Exception as exc:  # noqa: BLE001 - a port or state-file problem, shown inline
+            logger.warning("sandbox did not start: %s", exc, exc_info=True)  # a bug shows here
             self.sandbox_problem.show_error(f"The sandbox could not start: {exc}")
             self.sandbox_check.blockSignals(True)
             self.sandbox_check.setChecked(False)

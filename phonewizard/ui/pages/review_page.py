@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+import traceback
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -320,8 +321,10 @@ def _plain_message(exc: Any) -> str:
 
     if isinstance(exc, LiveKitError):
         return str(exc)
-    # Not a LiveKit answer: a bug or an unexpected failure. Say what kind, never a traceback.
-    logger.error("registration failed unexpectedly: %s", type(exc).__name__)
+    # Not a LiveKit answer: a bug or an unexpected failure. Say what kind, never a traceback. The
+    # log gets where it happened (code lines only): the message itself could quote a request.
+    where = "".join(traceback.format_tb(getattr(exc, "__traceback__", None)))
+    logger.error("registration failed unexpectedly: %s\n%s", type(exc).__name__, where)
     return (f"The registration stopped unexpectedly ({type(exc).__name__}). phonewizard undid what "
             "it had created; try again, and report this if it repeats.")
 
