@@ -16,7 +16,7 @@ SEED_FIELDS = {"agent_id", "phone_number", "provider", "sip_uri", "dispatch_rule
                "supported_providers"}
 
 
-def build_result(p, **ids):
+def result_for(p, **ids):
     return complete_result(result_template(p), **ids)
 
 
@@ -30,7 +30,7 @@ def make(phone="+14155550101", sip_uri="sip:abc123.sip.livekit.cloud", **reg):
 
 
 def test_result_has_every_seed_field_and_the_inbound_trunk_id():
-    r = build_result(make(), inbound_trunk_id="ST_in", outbound_trunk_id="ST_out",
+    r = result_for(make(), inbound_trunk_id="ST_in", outbound_trunk_id="ST_out",
                      dispatch_rule_id="SDR_r", updated=False)
     data = r.model_dump()
     assert SEED_FIELDS | {"inbound_trunk_id"} == set(data)
@@ -44,7 +44,7 @@ def test_result_has_every_seed_field_and_the_inbound_trunk_id():
 
 
 def test_instructions_carry_the_carrier_steps_with_values_to_paste():
-    r = build_result(make(), inbound_trunk_id="ST_in", outbound_trunk_id=None, dispatch_rule_id="SDR_r",
+    r = result_for(make(), inbound_trunk_id="ST_in", outbound_trunk_id=None, dispatch_rule_id="SDR_r",
                      updated=True)
     ins = r.instructions
     assert r.status == "updated" and not r.outbound_enabled
@@ -57,7 +57,7 @@ def test_instructions_carry_the_carrier_steps_with_values_to_paste():
 
 
 def test_indian_number_points_the_carrier_at_the_india_region():
-    r = build_result(make(phone="+919876543210", destination_country="IN"), inbound_trunk_id="ST_in",
+    r = result_for(make(phone="+919876543210", destination_country="IN"), inbound_trunk_id="ST_in",
                      outbound_trunk_id="ST_out", dispatch_rule_id="SDR_r", updated=False)
     assert r.inbound_addresses == ["abc123.india.sip.livekit.cloud"]
 
@@ -66,7 +66,7 @@ def test_livekit_number_result():
     p = plan(PhoneWizardConfig.model_validate(
         {"agent_name": "bot", "livekit": {"url": "wss://x.livekit.cloud", "api_key": "k"},
          "registration": {"phone_number": "+14155550100", "provider": "livekit"}}))
-    r = build_result(p, inbound_trunk_id=None, outbound_trunk_id=None, dispatch_rule_id="SDR_r", updated=False)
+    r = result_for(p, inbound_trunk_id=None, outbound_trunk_id=None, dispatch_rule_id="SDR_r", updated=False)
     assert r.inbound_addresses == [] and r.sip_uri is None and r.outbound_trunk_id is None
     assert "Nothing needs to change at a carrier" in r.instructions["summary"]
 
