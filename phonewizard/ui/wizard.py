@@ -26,7 +26,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
 from phonewizard.ui.startup import DeferredStartup, after_first_paint
-from phonewizard.ui.wizard_profile import ProfileActions
+from phonewizard.ui.wizard_profile import SAVE_TEXT, ProfileActions
 
 if TYPE_CHECKING:
     from phonewizard.domain.report import Report
@@ -118,7 +118,7 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self.setOption(QWizard.WizardOption.HaveCustomButton2, True)
         self.setButtonText(QWizard.WizardButton.CustomButton1, "&Open configuration…")
-        self.setButtonText(QWizard.WizardButton.CustomButton2, "&Save profile")
+        self.setButtonText(QWizard.WizardButton.CustomButton2, SAVE_TEXT)
         self.button(QWizard.WizardButton.CustomButton1).setToolTip(
             "Load a configuration file exported earlier into every page"
         )

@@ -24,6 +24,7 @@ from phonewizard.ui import draft_io
 logger = logging.getLogger(__name__)
 
 CONFIG_FILTER = "phonewizard configuration (*.json);;All files (*)"
+SAVE_TEXT = "&Save profile"  # the Save button's label, put back after "Saved ✓"
 
 
 class ProfileActions:
@@ -109,7 +110,7 @@ class ProfileActions:
         button = self.button(QWizard.WizardButton.CustomButton2)
         button.setText("Saved ✓")
         button.setToolTip(f"Saved to {path}; the secret is in the system keyring")
-        QTimer.singleShot(2000, button, lambda: button.setText("&Save profile"))
+        QTimer.singleShot(2000, button, lambda: button.setText(SAVE_TEXT))
 
     @Slot(int)
     def _on_custom_button_clicked(self, which: int) -> None:

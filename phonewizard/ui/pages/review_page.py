@@ -145,7 +145,7 @@ class ReviewPage(DraftPage):
         else:
             first = report.errors[0] if report.errors else None
             self.settings_label.setText(
-                _esc(f"Fix this first: {first.field}: {first.message}") if first else ""
+                html.escape(f"Fix this first: {first.field}: {first.message}") if first else ""
             )
             self.describe_label.setText("")
             self.plan_view.setPlainText("")
@@ -157,7 +157,7 @@ class ReviewPage(DraftPage):
             from phonewizard.domain.plan import plan
 
             self._plan = plan(report.config)
-            self.describe_label.setText("".join(f"• {_esc(line)}<br>" for line in self._plan.describe()))
+            self.describe_label.setText("".join(f"• {html.escape(line)}<br>" for line in self._plan.describe()))
             self.plan_view.setPlainText(plan_json_text(self._plan))
         return self._plan
 
@@ -327,7 +327,3 @@ def _plain_message(exc: Any) -> str:
     logger.error("registration failed unexpectedly: %s\n%s", type(exc).__name__, where)
     return (f"The registration stopped unexpectedly ({type(exc).__name__}). phonewizard undid what "
             "it had created; try again, and report this if it repeats.")
-
-
-def _esc(text: str) -> str:
-    return html.escape(text)
