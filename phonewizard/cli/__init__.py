@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="unregister")
 
+    p = sub.add_parser("forget-profile",
+                       help="delete the saved profile and its secrets from the system keyring")
+    p.set_defaults(run="forget-profile")
+
     p = sub.add_parser("sandbox", help="run the local LiveKit SIP sandbox server")
     p.add_argument("--port", type=int, default=SANDBOX_PORT, help=f"TCP port (default {SANDBOX_PORT})")
     p.add_argument("--state", metavar="FILE", help="keep the sandbox's objects in this JSON file")
@@ -94,6 +98,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from phonewizard.cli.files import cmd_export_lk, cmd_validate
 
         return cmd_validate if name == "validate" else cmd_export_lk
+    if name == "forget-profile":
+        from phonewizard.cli.profile import cmd_forget_profile
+
+        return cmd_forget_profile
     from phonewizard.cli.remote import cmd_list, cmd_sandbox, cmd_unregister
 
     return {"list": cmd_list, "unregister": cmd_unregister, "sandbox": cmd_sandbox}[name]

@@ -223,3 +223,19 @@ def test_delete_profile_removes_the_file_and_its_secrets(tmp_path, memory_keyrin
     assert store.get(sip_password_key("+13125550199", "acme-sales")) == "other-number-pass"
     assert len(result.removed) == 3
     assert delete_profile(path, store).removed == []  # already gone: nothing to do, no error
+
+
+def test_forget_profile_command_removes_the_saved_profile_and_its_secrets(memory_keyring, capsys):
+    store = SecretStore()
+    document = trunk_document("wss://demo.livekit.cloud", password=SIP_PASSWORD)
+    path = default_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_config(path, PhoneWizardConfig.model_validate(document))
+    store.set(livekit_secret_key("wss://demo.livekit.cloud", "devkey"), "api-secret-123456")
+    store.set(sip_password_key("+13125550142", "acme-sales"), SIP_PASSWORD)
+    assert cli.main(["forget-profile"]) == 0
+    out = capsys.readouterr().out
+    assert f"removed {path}" in out and SIP_PASSWORD not in out
+    assert not path.exists() and memory_keyring.entries == {}
+    assert cli.main(["forget-profile"]) == 0
+    assert "nothing to forget" in capsys.readouterr().out
