@@ -1,5 +1,5 @@
-"""Shared helpers for the page 5-9 tests: a realistic draft, a small wizard with the same wiring
-as ui/wizard.py (store → check_config → apply_report on every edit), and screenshot saving.
+"""Shared helpers for the page 5-9 tests: a realistic draft and a small wizard with the same wiring
+as ui/wizard.py (store → check_config → apply_report on every edit).
 
 The tests in this module check the harness itself, so a wiring mistake here cannot make the page
 tests pass for the wrong reason.
@@ -8,18 +8,15 @@ tests pass for the wrong reason.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import check_config
 from phonewizard.services.secret_store import SecretStore
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SECRET = "Xk9vQ2mP7rT4wZ8bN3cF6hJ1yL5dS0aGe"  # ≥ 32 bytes: no PyJWT short-key warning
 SIP_PASSWORD = "Tr0ub4dor&3-Horse"
 
@@ -99,16 +96,6 @@ def open_wizard(qtbot, initial: dict[str, Any], pages: list[Any], **kwargs: Any)
 
 def next_enabled(wizard: QWizard) -> bool:
     return wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-
-
-def save_screenshot(widget: Any, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    # Rows added to a visible layout are shown by a queued call: let it run before grabbing.
-    # Then the layouts need a pass of their own to give the new rows their height.
-    QTest.qWait(100)
-    assert widget.grab().save(str(path)), f"could not write {path}"
-    return path
 
 
 def test_harness_runs_check_config_after_each_edit(qtbot):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
@@ -87,12 +88,13 @@ def go_to(wizard: PhoneWizard, qtbot, page_id) -> None:
     raise AssertionError(f"never reached page {page_id}")
 
 
-def save_screenshot(wizard: PhoneWizard, name: str) -> Path:
+def save_screenshot(wizard: QWizard, name: str) -> Path:
+    """docs/screenshots/<name>.png of the whole wizard window, as it looks once settled."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"
-    # Layout changes (scroll bars, word-wrapped heights) settle in posted events; a grab taken
-    # before them shows a transient state.
-    QApplication.processEvents()
-    QApplication.processEvents()
+    # Layout changes (scroll bars, word-wrapped heights) and rows added to a visible layout are
+    # applied by posted events, some of which post more; a grab taken before them shows a
+    # transient state.
+    QTest.qWait(100)
     assert wizard.grab().save(str(target)), f"could not write {target}"
     return target
