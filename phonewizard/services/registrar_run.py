@@ -101,8 +101,10 @@ class Run:
             return
         try:
             self._progress(name, state)
-        except Exception:  # a broken progress display must not break (or undo) a registration
-            log.exception("progress callback failed for %s/%s", name, state)
+        except Exception as exc:  # a broken progress display must not break (or undo) a registration
+            # One line, no traceback on the user's terminal; the traceback is there at DEBUG.
+            log.warning("progress display failed for %s/%s: %s", name, state, type(exc).__name__)
+            log.debug("progress display failure", exc_info=True)
 
     async def mutate(self, entry: Entry, request: Awaitable[Any],
                      on_success: Callable[[Any], None] | None = None) -> Any:

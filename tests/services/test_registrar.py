@@ -172,3 +172,15 @@ def test_livekit_number_not_in_the_project_is_refused_before_anything(sandbox):
     assert getattr(info.value, "code", None) == "not_found"
     assert "not a phone number of this LiveKit project" in str(info.value)
     assert sandbox.counts() == {"inbound": 0, "outbound": 0, "rules": 0}
+
+
+def test_a_broken_progress_display_neither_stops_the_registration_nor_prints_a_traceback(sandbox, caplog):
+    def broken(step: str, state: str) -> None:
+        raise RuntimeError("display bug")
+
+    with caplog.at_level("WARNING", logger="phonewizard"):
+        result = run(registrar(sandbox).apply(make_plan(), progress=broken))
+    assert result.dispatch_rule_id and sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings and all(r.exc_info is None for r in warnings)
+    assert "RuntimeError" in warnings[0].getMessage()
