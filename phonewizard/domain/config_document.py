@@ -75,6 +75,10 @@ class LiveKitProfile(StrictModel):
             raise ValueError(f"must start with wss://, ws://, https:// or http://; {example}")
         if not host:
             raise ValueError(f"is missing the host name; {example}")
+        if "@" in parts.netloc:
+            # LiveKit authenticates with the API key and secret; credentials in the URL would only
+            # end up in messages and files. Not echoed back: the part before @ may be a password.
+            raise ValueError(f"must not contain a user name or password (remove the part before @); {example}")
         return value.rstrip("/")
 
     @field_validator("api_key")

@@ -84,3 +84,8 @@ def test_direct_profile_validation_refuses_insecure_url():
     with pytest.raises(ValidationError, match="livekit.url"):
         LiveKitProfile.model_validate({"url": "ws://lk.example.com", "api_key": "k"})
     assert LiveKitProfile.model_validate({"url": "ws://localhost:7880", "api_key": "k"}).url == "ws://localhost:7880"
+
+
+def test_credentials_in_the_url_are_refused_without_being_echoed():
+    msg = errors(check_config(with_livekit(url="wss://alice:s3cr3t-pw@demo.livekit.cloud")))["livekit.url"]
+    assert "user name or password" in msg and "s3cr3t-pw" not in msg
