@@ -42,21 +42,16 @@ STEP_LABELS: dict[str, str] = {
     "attach_number": "Attach the number to the dispatch rule",
 }
 _STATE_WORDS = {
-    # Registrar progress may say "started"/"ok"/"error"; the UI knows five states only.
-    "start": "running",
+    # The registrar reports started/done/failed/rolled_back (services/registrar_run.py); "ok" and
+    # "created" are accepted as done too. Any other word counts as still running.
     "started": "running",
     "running": "running",
-    "begin": "running",
     "ok": "done",
     "done": "done",
-    "finished": "done",
     "created": "done",
-    "updated": "done",
-    "error": "failed",
     "failed": "failed",
     "skipped": "skipped",
     "rolled_back": "rolled_back",
-    "undone": "rolled_back",
     "cancelled": "cancelled",
 }
 
@@ -140,21 +135,14 @@ class RegistrationRunner(QObject):
 
     @staticmethod
     def _parse(payload: Any) -> tuple[str, str | None] | None:
-        """Accepts progress(step), progress(step, state), progress(step=…, state=…) or an object
-        with `.step`/`.state` attributes: the UI must not break on the registrar's exact form.
-        The state is None when the registrar gave none (then a new step implies the last is done)."""
+        """progress(step) or progress(step, state), positional or by keyword. The state is None
+        when none was given (then a new step implies the one before it is done)."""
         args, kwargs = payload
-        first = args[0] if args else kwargs.get("step")
-        state = args[1] if len(args) > 1 else kwargs.get("state", kwargs.get("status"))
-        if first is not None and not isinstance(first, str):
-            state = getattr(first, "state", getattr(first, "status", state))
-            first = getattr(first, "step", getattr(first, "name", None))
-        if not isinstance(first, str):
+        step = args[0] if args else kwargs.get("step")
+        state = args[1] if len(args) > 1 else kwargs.get("state")
+        if not isinstance(step, str):
             return None
-        if state is None:
-            return first, None
-        state_text = str(getattr(state, "value", state)).lower()
-        return first, _STATE_WORDS.get(state_text, "running")
+        return step, None if state is None else _STATE_WORDS.get(str(state).lower(), "running")
 
     @Slot(int, object)
     def _on_progress(self, job: int, payload: object) -> None:
