@@ -322,3 +322,17 @@ def test_page_ids_match_navigation(qtbot):
     assert [p.page_id for p in all_pages()] == [
         PageId.OUTBOUND, PageId.CALL_HANDLING, PageId.BEHAVIOUR, PageId.REVIEW, PageId.RESULT,
     ]
+
+
+@pytest.mark.parametrize("sandbox", [False, True])
+def test_review_says_where_the_secrets_go(qtbot, sandbox):
+    page = ReviewPage()
+    wizard = open_wizard(qtbot, draft(auth_username="acme", auth_password=SIP_PASSWORD), [page])
+    wizard.sandbox_active = sandbox  # Register keeps the sandbox's throwaway key out of the keyring
+    wizard.revalidate()  # every page gets the new report
+    text = page.settings_label.text()
+    assert SIP_PASSWORD not in text
+    if sandbox:
+        assert "set (sandbox: not saved)" in text and "keyring" not in text
+    else:
+        assert text.count("set (saved to your system keyring on Register)") == 2

@@ -138,7 +138,8 @@ class ReviewPage(DraftPage):
     def report_applied(self, report: Any) -> None:
         self._plan = None
         if report.ok and report.config is not None:
-            self.settings_label.setText(groups_html(settings_groups(report.config)))
+            sandbox = bool(getattr(self.wizard(), "sandbox_active", False))
+            self.settings_label.setText(groups_html(settings_groups(report.config, sandbox=sandbox)))
             if self.isVisible():
                 self._current_plan()
             # else: made when the page is shown (showEvent) or Register is pressed

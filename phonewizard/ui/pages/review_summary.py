@@ -42,14 +42,22 @@ def duration_words(seconds: int) -> str:
     return " ".join(p for p in parts if p) or "0 s"
 
 
-def settings_groups(config: PhoneWizardConfig) -> list[Group]:
+def _secret(value: object, absent: str, sandbox: bool) -> str:
+    """Whether a secret is set, and where Register puts it (the review page skips the keyring in
+    sandbox mode: the sandbox's throwaway key does not belong there)."""
+    if not value:
+        return absent
+    return "set (sandbox: not saved)" if sandbox else "set (saved to your system keyring on Register)"
+
+
+def settings_groups(config: PhoneWizardConfig, *, sandbox: bool = False) -> list[Group]:
     reg = config.registration
     external = reg.provider != "livekit"
     groups: list[Group] = [
         ("LiveKit project", [
             ("Server", config.livekit.url),
             ("API key", config.livekit.api_key),
-            ("API secret", "set (saved to your system keyring on Register)" if config.livekit.api_secret else "not set"),
+            ("API secret", _secret(config.livekit.api_secret, "not set", sandbox)),
         ]),
         ("Agent and number", [
             ("Agent name", config.agent_name),
@@ -72,7 +80,7 @@ def settings_groups(config: PhoneWizardConfig) -> list[Group]:
             ]
         outbound += [
             ("SIP username", reg.auth_username or "none"),
-            ("SIP password", "set (saved to your system keyring on Register)" if reg.auth_password else "none"),
+            ("SIP password", _secret(reg.auth_password, "none", sandbox)),
             ("Destination country", reg.destination_country or "not pinned"),
         ]
         groups.append(("Outgoing calls", outbound))
