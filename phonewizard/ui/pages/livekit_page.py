@@ -193,9 +193,7 @@ class LiveKitPage(DraftPage):
 
     def set_sandbox_mode(self, active: bool) -> None:
         super().set_sandbox_mode(active)
-        self.sandbox_check.blockSignals(True)
-        self.sandbox_check.setChecked(active)
-        self.sandbox_check.blockSignals(False)
+        self._show_sandbox_checked(active)
         # The sandbox's own values are not editable: change them by switching it off.
         for edit in (self.url_edit, self.key_edit, self.secret_edit, self.sip_uri_edit):
             edit.setEnabled(not active)
@@ -243,9 +241,13 @@ class LiveKitPage(DraftPage):
         except Exception as exc:  # noqa: BLE001 - a port or state-file problem, shown inline
             logger.warning("sandbox did not start: %s", exc, exc_info=True)  # a bug shows here
             self.sandbox_problem.show_error(f"The sandbox could not start: {exc}")
-            self.sandbox_check.blockSignals(True)
-            self.sandbox_check.setChecked(False)
-            self.sandbox_check.blockSignals(False)
+            self._show_sandbox_checked(False)
+
+    def _show_sandbox_checked(self, checked: bool) -> None:
+        """Set the check box to the wizard's state without it asking the wizard again."""
+        self.sandbox_check.blockSignals(True)
+        self.sandbox_check.setChecked(checked)
+        self.sandbox_check.blockSignals(False)
 
     @Slot()
     def test_connection(self) -> int | None:
