@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any, MutableMapping, Sequence
 
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import Problem
 from phonewizard.ui.pages.base import DraftPage, get_path, int_or, set_path
 from phonewizard.ui.widgets import FieldGrid, ListEditor
+from phonewizard.ui.widgets.fonts import monospace_font
 
 DTMF_HINT = "Keys 0-9, *, #, A-D; a lower-case w pauses 0.5 s. Example: *123#ww456"
 TRANSFER_PLACEHOLDER = "tel:+15105550100 or sip:desk@pbx.example.com"
@@ -109,9 +109,7 @@ class BehaviourPage(DraftPage):
         meta = QGroupBox("Metadata")
         mgrid = FieldGrid(meta)
         self.metadata_edit = QPlainTextEdit()
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.metadata_edit.setFont(mono)
+        self.metadata_edit.setFont(monospace_font())
         self.metadata_edit.setPlaceholderText('{"team": "support", "language": "en"}')
         self.metadata_edit.setFixedHeight(90)
         self.metadata_edit.setTabChangesFocus(True)

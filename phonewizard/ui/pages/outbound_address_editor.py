@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from phonewizard.domain.providers import (
@@ -24,6 +23,7 @@ from phonewizard.domain.providers import (
     twilio_address,
     vonage_address,
 )
+from phonewizard.ui.widgets.fonts import monospace_font
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
 
 _TWILIO_HOST = re.compile(r"^(?P<name>[^.]+)\.pstn(?:\.(?P<edge>[a-z0-9-]+))?\.twilio\.com$")
@@ -63,9 +63,7 @@ class OutboundAddressEditor(QWidget):
         self.vonage_hint = hint_label(VONAGE_HINT, self)
         self.provider_hint = hint_label("", self)
         self.preview = QLabel(self)
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.preview.setFont(mono)
+        self.preview.setFont(monospace_font())
         self.preview.setAccessibleName("Final outbound host")
         self.problem = ProblemLabel(self)
 

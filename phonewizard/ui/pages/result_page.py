@@ -13,7 +13,7 @@ import logging
 from typing import Any, Iterable
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -28,6 +28,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path
 from phonewizard.ui.pages.export_action import export_report, export_status_label
 from phonewizard.ui.widgets import CopyableValue
+from phonewizard.ui.widgets.fonts import monospace_font
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +61,7 @@ class ResultPage(DraftPage):
         uri_box = QGroupBox("SIP URI for your carrier")
         uri_layout = QHBoxLayout(uri_box)
         self.sip_uri_label = QLabel()
-        big = QFont("monospace")
-        big.setStyleHint(QFont.StyleHint.Monospace)
-        big.setPointSize(15)
-        big.setBold(True)
-        self.sip_uri_label.setFont(big)
+        self.sip_uri_label.setFont(monospace_font(15, bold=True))
         self.sip_uri_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sip_uri_label.setAccessibleName("SIP URI")
         self.copy_uri_button = QPushButton("&Copy")

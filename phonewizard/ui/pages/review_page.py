@@ -16,7 +16,6 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from phonewizard.ui.pages.export_action import export_report, export_status_labe
 from phonewizard.ui.pages.registration_progress import RegistrationChecklist
 from phonewizard.ui.pages.review_summary import groups_html, plan_json_text, settings_groups
 from phonewizard.ui.registration_runner import RegistrationRunner, steps_for
+from phonewizard.ui.widgets.fonts import monospace_font
 from phonewizard.ui.widgets.problem_label import ERROR_COLOR, ProblemLabel, hint_label
 
 if TYPE_CHECKING:
@@ -88,9 +88,7 @@ class ReviewPage(DraftPage):
         self.plan_view = QPlainTextEdit()
         self.plan_view.setReadOnly(True)
         self.plan_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.plan_view.setFont(mono)
+        self.plan_view.setFont(monospace_font())
         self.plan_view.setMinimumHeight(180)
         self.plan_view.setAccessibleName("LiveKit requests as JSON")
         plan_layout.addWidget(self.plan_view)
