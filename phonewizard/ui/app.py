@@ -47,6 +47,12 @@ def missing_display(environ: Mapping[str, str], platform: str) -> str | None:
             "phonewizard register|validate|list|unregister|sandbox (phonewizard --help).")
 
 
+async def preload_livekit_client() -> None:
+    """Runs on the worker's loop: imports are process-wide, so the GUI thread finds them loaded."""
+    import phonewizard.domain.plan  # noqa: F401 - livekit-protocol, protobuf
+    import phonewizard.services.registrar  # noqa: F401 - livekit-api, aiohttp
+
+
 def run_gui(args: Sequence[str]) -> int:
     """Open the wizard and run the event loop; returns the process exit code."""
     delegated = _delegate_selftest(args)
@@ -68,6 +74,9 @@ def run_gui(args: Sequence[str]) -> int:
     _set_icon(app)
     # Pages 2-9, the profile, keyring and sandbox load right after page 1 first paints.
     wizard = PhoneWizard(defer_startup=True)  # installs the About button and window icon itself
+    # Once start-up is done, load the LiveKit client stack (livekit-api, aiohttp, protobuf; ~0.2 s)
+    # on the worker thread, so the first Test connection or Register does not pause the window.
+    wizard.startup_finished.connect(lambda: wizard.worker.submit(preload_livekit_client))
     wizard.show()
     code = app.exec()
     wizard.shutdown()

@@ -28,3 +28,16 @@ def test_the_program_exits_1_with_the_message(tmp_path):
                           text=True, timeout=60)
     assert proc.returncode == 1
     assert "no display" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_livekit_client_preload_imports_the_stack():
+    # run_gui runs it on the worker thread once start-up is done; here in a fresh interpreter.
+    code = (
+        "import asyncio, sys\n"
+        "from phonewizard.ui.app import preload_livekit_client\n"
+        "assert 'livekit.api' not in sys.modules and 'aiohttp' not in sys.modules\n"
+        "asyncio.run(preload_livekit_client())\n"
+        "assert {'livekit.api', 'aiohttp', 'livekit.protocol.sip'} <= set(sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
