@@ -15,14 +15,10 @@ from pathlib import Path
 from phonewizard.cli import SANDBOX_PORT
 from phonewizard.cli.connection import api_secret_for, connect, default_profile
 from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, invalid
-from phonewizard.domain.naming import parse_marker
 from phonewizard.domain.phone_numbers import parse_e164
 from phonewizard.services.config_files import default_config_path
 from phonewizard.services.forget import forget_sip_passwords, usernames_in_profile
-from phonewizard.services.livekit_client import guard, open_api
 from phonewizard.services.registrar import Registrar
-from phonewizard.services.registrar_inventory import normalize_number
-from phonewizard.services.registrar_run import list_all
 from phonewizard.services.secret_store import SecretStore
 
 SANDBOX_KEY = "devkey"
@@ -61,37 +57,25 @@ def cmd_unregister(args: argparse.Namespace) -> int:
         raise invalid("NUMBER", f"{exc}") from None
     registrar = _registrar(args)
     try:
-        removed, usernames = asyncio.run(_unregister(registrar, number))
+        outcome = asyncio.run(registrar.unregister(number))
     except KeyboardInterrupt:
         raise CliError(
             EXIT_FAILED,
             f"interrupted: some objects of {number} may remain; run `phonewizard unregister "
             f"{number}` again to finish",
         ) from None
-    if not removed:
+    if not outcome.removed:
         print(f"Nothing to remove: no objects registered by phonewizard for {number}.")
     else:
-        print(f"Unregistered {number}; removed {', '.join(removed)}.")
+        print(f"Unregistered {number}; removed {', '.join(outcome.removed)}.")
     # The number's SIP password has no use any more: remove it from the keyring too.
-    usernames |= usernames_in_profile(default_config_path(), number)
+    usernames = outcome.sip_usernames | usernames_in_profile(default_config_path(), number)
     forgotten = forget_sip_passwords(number, usernames, SecretStore())
     if forgotten.removed:
         print(f"Removed the SIP password of {number} from the system keyring.")
     for problem in forgotten.problems:
         err(f"warning: {problem}")
     return EXIT_OK
-
-
-async def _unregister(registrar: Registrar, number: str) -> tuple[list[str], set[str]]:
-    """Remove the objects; also return the SIP usernames our trunks for the number had (read first:
-    they name the keyring entries of the number's SIP password)."""
-    conn = registrar.conn
-    async with open_api(conn) as api:
-        inbound, outbound, _rules = await guard(conn, list_all(api, conn))
-    wanted = normalize_number(number)
-    usernames = {t.auth_username for t in (*inbound, *outbound) if t.auth_username
-                 and (m := parse_marker(t.metadata)) is not None and normalize_number(m.phone_number) == wanted}
-    return await registrar.unregister(number), usernames
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:

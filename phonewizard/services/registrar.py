@@ -40,7 +40,7 @@ from phonewizard.services.registrar_rollback import rollback
 from phonewizard.services.registrar_run import Run, delete_request, list_all
 
 __all__ = [
-    "Registrar", "RegisteredNumber", "Conflict", "RegistrationConflict", "PartialRollback",
+    "Registrar", "RegisteredNumber", "Unregistered", "Conflict", "RegistrationConflict", "PartialRollback",
     "LiveKitError", "LiveKitRefused", "LiveKitUnreachable", "LiveKitAuthFailed",
 ]
 
@@ -54,6 +54,14 @@ class RegisteredNumber(BaseModel):
     inbound_trunk_ids: list[str] = Field(default_factory=list)
     outbound_trunk_ids: list[str] = Field(default_factory=list)
     dispatch_rule_ids: list[str] = Field(default_factory=list)
+
+
+class Unregistered(BaseModel):
+    """What `unregister` removed, and the SIP usernames our trunks for the number carried (they
+    name the number's SIP-password entries in the keyring, which the caller may now forget)."""
+
+    removed: list[str] = Field(default_factory=list)
+    sip_usernames: set[str] = Field(default_factory=set)
 
 
 class Registrar:
@@ -137,12 +145,12 @@ class Registrar:
             return sorted(found.values(), key=lambda r: r.phone_number)
         return await guard(self.conn, work())
 
-    async def unregister(self, phone_number: str) -> list[str]:
+    async def unregister(self, phone_number: str) -> Unregistered:
         """Delete everything marked for this number (rules first, then trunks) and detach a
-        LiveKit number from our rule. Returns the removed IDs; [] when there was nothing."""
+        LiveKit number from our rule. `removed` is empty when there was nothing."""
         return await guard(self.conn, self._unregister(phone_number))
 
-    async def _unregister(self, phone_number: str) -> list[str]:
+    async def _unregister(self, phone_number: str) -> Unregistered:
         wanted = normalize_number(phone_number)
         async with open_api(self.conn, sip_admin=True) as api:
             inbound, outbound, rules = await list_all(api, self.conn)
@@ -159,7 +167,8 @@ class Registrar:
             trunk_ids = [t.sip_trunk_id for t in my_trunks]
             await asyncio.gather(*(within(self.conn, delete_request(api, "trunk", tid))
                                    for tid in trunk_ids))
-        return rule_ids + trunk_ids
+        usernames = {t.auth_username for t in my_trunks if t.auth_username}
+        return Unregistered(removed=rule_ids + trunk_ids, sip_usernames=usernames)
 
     async def _detach(self, phone_number: str, rule_ids: set[str]) -> None:
         async with PhoneNumberClient(self.conn) as numbers:

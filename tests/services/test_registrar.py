@@ -138,10 +138,12 @@ def test_list_and_unregister(sandbox):
     assert listed[1].dispatch_rule_ids == [second.dispatch_rule_id]
     assert run(reg.test_connection()) == {"inbound_trunks": 3, "outbound_trunks": 1,
                                           "dispatch_rules": 2, "phonewizard_numbers": 2}
-    removed = run(reg.unregister(PHONE))
+    outcome = run(reg.unregister(PHONE))
+    assert outcome.sip_usernames == {"alice"}  # names the SIP-password entry the CLI then forgets
+    removed = outcome.removed
     assert set(removed) == {first.inbound_trunk_id, first.outbound_trunk_id, first.dispatch_rule_id}
     assert sandbox.counts() == {"inbound": 2, "outbound": 0, "rules": 1}
-    assert run(reg.unregister(PHONE)) == []
+    assert run(reg.unregister(PHONE)).removed == []
 
 
 def test_livekit_number_is_attached_and_detached(sandbox):
@@ -159,7 +161,7 @@ def test_livekit_number_is_attached_and_detached(sandbox):
     again = run(reg.apply(p))
     assert again.dispatch_rule_id == result.dispatch_rule_id
     assert "UpdatePhoneNumber" not in sandbox.log.methods
-    assert run(reg.unregister(LK_PHONE)) == [result.dispatch_rule_id]
+    assert run(reg.unregister(LK_PHONE)).removed == [result.dispatch_rule_id]
     number = next(n for n in sandbox.snapshot()["phone_numbers"].values() if n["e164_format"] == LK_PHONE)
     assert number["sip_dispatch_rule_ids"] == []
 

@@ -148,7 +148,7 @@ def test_partial_rollback_names_what_remains_and_unregister_removes_it(sandbox):
     assert f"phonewizard unregister {PHONE}" in message and "no rule for you" in message
     assert set(info.value.remaining) == {f"{i} (inbound trunk)" for i in snap["inbound"]} | {
         f"{i} (outbound trunk)" for i in snap["outbound"]}
-    assert sorted(run(reg.unregister(PHONE))) == sorted(remaining)
+    assert sorted(run(reg.unregister(PHONE)).removed) == sorted(remaining)
     assert sandbox.counts() == EMPTY
 
 
