@@ -3,7 +3,7 @@
 run:
 	bash scripts/run.sh
 test:
-	bash scripts/test.sh
+	bash scripts/test.sh $(PYTEST_ARGS)
 build:
 	bash scripts/build.sh
 bench:
