@@ -14,6 +14,8 @@ Signals:
         cancelling.
     cancelled(): the job was cancelled and the registrar's rollback completed.
     busy_changed(bool): a registration started (True) or ended, in any way (False).
+    prepared(object): what the optional `prepare` step of `start` returned (the wizard saves the
+        secrets to the keyring there, off the GUI thread, before the registrar creates anything).
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ logger = logging.getLogger(__name__)
 
 # (connection, plan, progress, take_over) -> awaitable RegistrationResult
 ApplyFunction = Callable[[Any, Any, Callable[..., None], bool], Awaitable[Any]]
+# () -> awaitable outcome, run on the worker before the registrar; its value goes to `prepared`
+PrepareFunction = Callable[[], Awaitable[Any]]
+
+
+class _Prepared:
+    """The progress payload that carries `prepare`'s outcome, told apart from registrar steps."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
 STEP_LABELS: dict[str, str] = {
     "conflict_check": "Check LiveKit for conflicting trunks and rules",
@@ -84,6 +97,7 @@ class RegistrationRunner(QObject):
     failed = Signal(object)
     cancelled = Signal()
     busy_changed = Signal(bool)
+    prepared = Signal(object)
 
     def __init__(
         self, worker: AsyncWorker, apply: ApplyFunction | None = None, parent: QObject | None = None
@@ -103,8 +117,11 @@ class RegistrationRunner(QObject):
     def busy(self) -> bool:
         return self._job is not None
 
-    def start(self, connection: Any, plan: Any, *, take_over: bool = False) -> int:
-        """Submit the registration; returns the worker's job id. One at a time."""
+    def start(
+        self, connection: Any, plan: Any, *, take_over: bool = False, prepare: PrepareFunction | None = None
+    ) -> int:
+        """Submit the registration; returns the worker's job id. One at a time. `prepare`, when
+        given, runs first in the same job (so Cancel covers it) and its outcome goes to `prepared`."""
         if self._job is not None:
             raise RuntimeError("a registration is already running")
         self.cancel_requested = False
@@ -115,7 +132,12 @@ class RegistrationRunner(QObject):
             # Called by the registrar on the loop thread; report_progress emits thread-safely.
             worker.report_progress((args, kwargs))
 
-        self._job = worker.submit(lambda: apply(connection, plan, progress, take_over))
+        async def job() -> Any:
+            if prepare is not None:
+                worker.report_progress(_Prepared(await prepare()))
+            return await apply(connection, plan, progress, take_over)
+
+        self._job = worker.submit(job)
         self.busy_changed.emit(True)
         return self._job
 
@@ -147,6 +169,9 @@ class RegistrationRunner(QObject):
     @Slot(int, object)
     def _on_progress(self, job: int, payload: object) -> None:
         if job != self._job:
+            return
+        if isinstance(payload, _Prepared):
+            self.prepared.emit(payload.value)
             return
         parsed = self._parse(payload)
         if parsed is None:

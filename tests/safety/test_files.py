@@ -181,10 +181,10 @@ def test_export_lk_files_are_0600(cli_run, tmp_path):  # noqa: F811
 
 @POSIX
 def test_wizard_profile_is_0600(qtbot, tmp_path):
-    from tests.ui.wizard_helpers import make_wizard
+    from tests.ui.wizard_helpers import make_wizard, save_profile_and_wait
 
     wizard = make_wizard(qtbot, tmp_path)
     wizard.draft["agent_name"] = "sales-agent"
     wizard.revalidate()
-    written = wizard.save_profile()
+    written = save_profile_and_wait(qtbot, wizard)
     assert written is not None and _mode(written) == 0o600

@@ -17,6 +17,7 @@ from phonewizard import cli
 from phonewizard.domain.navigation import PageId
 from phonewizard.services.secret_store import SecretStore
 from tests.safety import wizard_run
+from tests.ui.wizard_helpers import save_profile_and_wait
 from tests.safety.helpers import trunk_document, write
 
 SIP_PASSWORD = "Keyring-Trouble-pa55-9"
@@ -114,7 +115,7 @@ def test_wizard_registers_exports_and_never_stores_plaintext(broken_keyring, qtb
     assert notice.startswith("Secrets were not saved: ") and broken_keyring in notice
     assert "export the configuration without secrets" in notice  # a way forward
     # Saving the profile needs the keyring for its secrets: refused with the reason, no file.
-    assert wizard.save_profile() is None
+    assert save_profile_and_wait(qtbot, wizard) is None
     assert warnings and warnings[0].startswith("Secrets not saved: ")
     assert not (tmp_path / "profile" / "config.json").exists()
     _scan(tmp_path, [SIP_PASSWORD, sandbox.api_secret])

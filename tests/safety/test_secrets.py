@@ -28,6 +28,7 @@ from phonewizard.services.livekit_client import Connection, LiveKitAuthFailed, L
 from phonewizard.services.registrar import PartialRollback, Registrar, RegistrationConflict
 from phonewizard.services.secret_store import SecretStore, livekit_secret_key, sip_password_key
 from tests.safety import wizard_run
+from tests.ui.wizard_helpers import save_profile_and_wait
 from tests.safety.helpers import trunk_document, write
 
 SIP_PASSWORD = "Wizard-SIP-pa55-Qx7v"
@@ -66,7 +67,7 @@ def test_no_secret_in_any_file_output_or_log(qtbot, tmp_path, tmp_path_factory, 
     assert "Exported" in wizard_run.export_from_review(wizard, monkeypatch, exported)
     review = wizard_run.register(wizard, qtbot)
     assert review.result is not None, review.status_label.text()
-    assert wizard.save_profile() is not None
+    assert save_profile_and_wait(qtbot, wizard) is not None
     # The secrets really went somewhere safe (else this test would prove nothing).
     assert sandbox.api_secret in memory_keyring.entries.values()
     assert SIP_PASSWORD in memory_keyring.entries.values()

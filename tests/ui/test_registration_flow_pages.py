@@ -144,9 +144,17 @@ def test_keyring_unavailable_is_a_notice_and_registration_completes(qtbot, sandb
     keyring.set_keyring(keyring.backends.fail.Keyring())
     wizard, review, result_page = review_wizard(qtbot, outbound_draft(sandbox))
     press_register(qtbot, wizard)
-    assert review.secrets_notice.isVisible()
-    assert review.secrets_notice.text().startswith("Secrets were not saved:")
-    assert "No secure system keyring" in review.secrets_notice.text()
+    # The keyring is written on the worker, first in the registration job; look at the notice
+    # when that outcome arrives (the page may have moved on to the result by the time we wait).
+    seen = []
+    review._runner.prepared.connect(
+        lambda _problem: seen.append((review.secrets_notice.isVisible(), review.secrets_notice.text()))
+    )
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    visible, notice = seen[0]
+    assert visible
+    assert notice.startswith("Secrets were not saved:")
+    assert "No secure system keyring" in notice
     qtbot.waitUntil(lambda: wizard.currentId() == int(PageId.RESULT), timeout=10000)
     assert sum(sandbox.counts().values()) == 3
     # Export still works without a keyring, and still without secrets.

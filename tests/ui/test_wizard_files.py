@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from phonewizard.domain.navigation import PageId
 from phonewizard.services.secret_store import SecretStore, livekit_secret_key, sip_password_key
 from phonewizard.ui.wizard import MINIMUM_SIZE
-from tests.ui.wizard_helpers import LIVEKIT_ENV, make_wizard, next_button, wizard_at
+from tests.ui.wizard_helpers import LIVEKIT_ENV, make_wizard, next_button, save_profile_and_wait, wizard_at
 
 SECRET = "k8Zr2LwQ9nT4vX7bM1cF6hJ3pS5dG0yAeU"
 DOCUMENT = {
@@ -40,6 +40,7 @@ def test_saved_profile_and_keyring_prefill_every_page(qtbot, tmp_path, memory_ke
     assert not wizard.sandbox_active
     livekit = wizard.page(PageId.LIVEKIT)
     assert livekit.url_edit.text() == "wss://clinic-7h3k.livekit.cloud"
+    qtbot.waitUntil(lambda: livekit.secret_edit.text() != "", timeout=5000)  # the keyring answers on the worker, after the draft has loaded
     assert livekit.secret_edit.text() == SECRET
     assert livekit.sip_uri_edit.text() == "sip:7h3k.sip.livekit.cloud"
     agent = wizard.page(PageId.AGENT)
@@ -126,7 +127,8 @@ def test_save_profile_keeps_the_secret_out_of_the_file(qtbot, tmp_path, monkeypa
     wizard = make_wizard(qtbot, tmp_path, profile_path=profile)
     wizard.draft["registration"].update(auth_username="trunkuser")
     wizard.draft["registration"]["auth_password"] = "Sip-Passw0rd-2026"
-    qtbot.mouseClick(wizard.button(wizard.WizardButton.CustomButton2), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(wizard.profile_saver.profile_saved, timeout=10000):
+        qtbot.mouseClick(wizard.button(wizard.WizardButton.CustomButton2), Qt.MouseButton.LeftButton)
     text = profile.read_text(encoding="utf-8")
     assert LIVEKIT_ENV["LIVEKIT_API_SECRET"] not in text and "Sip-Passw0rd-2026" not in text
     assert json.loads(text)["livekit"]["url"] == LIVEKIT_ENV["LIVEKIT_URL"]
@@ -171,7 +173,7 @@ def test_save_profile_confirms_without_a_dialog(qtbot, tmp_path):
     profile = tmp_path / "profile" / "config.json"
     wizard = make_wizard(qtbot, tmp_path, profile_path=profile)
     button = wizard.button(wizard.WizardButton.CustomButton2)
-    assert wizard.save_profile() == profile
+    assert save_profile_and_wait(qtbot, wizard) == profile
     assert button.text() == "Saved ✓" and str(profile) in button.toolTip()
     qtbot.waitUntil(lambda: button.text() == "&Save profile", timeout=4000)
 
@@ -192,10 +194,11 @@ def test_unfinished_draft_saved_and_resumed(qtbot, tmp_path):
     first.next()
     qtbot.keyClicks(first.page(PageId.AGENT).agent_edit, "half-done")
     assert not first.report.ok
-    assert first.save_profile() == profile
+    assert save_profile_and_wait(qtbot, first) == profile
     second = make_wizard(qtbot, tmp_path / "again", environ={}, profile_path=profile)
     assert not second.sandbox_active  # the profile names a project
     assert second.page(PageId.AGENT).agent_edit.text() == "half-done"
+    qtbot.waitUntil(lambda: second.page(PageId.LIVEKIT).secret_edit.text() != "", timeout=5000)  # the keyring answers on the worker, after the draft has loaded
     assert second.page(PageId.LIVEKIT).secret_edit.text() == LIVEKIT_ENV["LIVEKIT_API_SECRET"]  # keyring
 
 
@@ -247,5 +250,6 @@ def test_wizard_opens_without_a_usable_keyring(qtbot, tmp_path):
     keyring.set_keyring(fail.Keyring())  # conftest restores its in-memory keyring afterwards
     wizard = make_wizard(qtbot, tmp_path, environ={}, profile_path=profile)
     assert wizard.page(PageId.AGENT).agent_edit.text() == "front-desk"
+    qtbot.waitUntil(lambda: bool(wizard.notices), timeout=5000)  # the keyring answers on the worker, after the draft has loaded
     assert wizard.notices and wizard.page(PageId.LIVEKIT).notice_label.kind == "warning"
     assert wizard.page(PageId.LIVEKIT).secret_edit.text() == ""

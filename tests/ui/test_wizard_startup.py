@@ -74,6 +74,7 @@ def test_saved_profile_and_its_keyring_secret_load_after_the_first_paint(qtbot, 
     assert wizard.page(PageId.LIVEKIT).url_edit.text() == ""
     qtbot.waitUntil(lambda: wizard.startup_done, timeout=5000)
     page = wizard.page(PageId.LIVEKIT)
+    qtbot.waitUntil(lambda: page.secret_edit.text() != "", timeout=5000)  # the keyring answers on the worker, after the draft has loaded
     assert page.url_edit.text() == url and page.secret_edit.text() == "s" * 40
     assert wizard.draft["agent_name"] == "saved-agent" and not wizard.sandbox_active
     assert next_button(wizard).isEnabled()

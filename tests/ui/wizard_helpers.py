@@ -98,3 +98,10 @@ def save_screenshot(wizard: QWizard, name: str) -> Path:
     QTest.qWait(100)
     assert wizard.grab().save(str(target)), f"could not write {target}"
     return target
+
+
+def save_profile_and_wait(qtbot, wizard: PhoneWizard, timeout: int = 10000):
+    """Press Save profile in code and wait for its keyring job: the Path written, or None."""
+    with qtbot.waitSignal(wizard.profile_saver.profile_saved, timeout=timeout) as blocker:
+        wizard.save_profile()
+    return blocker.args[0]

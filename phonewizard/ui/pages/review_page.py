@@ -1,7 +1,8 @@
 """Page 8: review every setting and the exact LiveKit objects, then Register (the commit page).
 
 Register saves the secrets to the keyring (a missing keyring is a notice, not a stop), then runs
-the registrar on the AsyncWorker through a RegistrationRunner: the checklist follows its steps,
+the registrar, both in one job on the AsyncWorker through a RegistrationRunner (a locked keyring
+can block for seconds, so it is never touched on the GUI thread): the checklist follows its steps,
 Cancel cancels the job (the registrar rolls back) and the window stays responsive throughout.
 `validatePage` lets the wizard move on only once a RegistrationResult exists; a failure keeps the
 user here with the plain message. A conflict offers "go back and change the number" or, when
@@ -187,7 +188,7 @@ class ReviewPage(DraftPage):
         self.back_to_number_button.hide()
         self.take_over_button.hide()
         self.status_label.setText("")
-        self._save_secrets(wizard)
+        self.secrets_notice.clear_problem()
         from phonewizard.services.livekit_client import LiveKitError
 
         try:
@@ -201,7 +202,7 @@ class ReviewPage(DraftPage):
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self.set_busy(True)
-        runner.start(connection, self._plan, take_over=take_over)
+        runner.start(connection, self._plan, take_over=take_over, prepare=self._secrets_saver(wizard))
         self._lock_navigation(True)
         return True
 
@@ -219,20 +220,40 @@ class ReviewPage(DraftPage):
             self._runner.succeeded.connect(self._on_succeeded)
             self._runner.failed.connect(self._on_failed)
             self._runner.cancelled.connect(self._on_cancelled)
+            self._runner.prepared.connect(self._on_secrets_saved)
         return self._runner
 
-    def _save_secrets(self, wizard: Any) -> None:
-        """Keyring first; without one the registration still proceeds, and the user is told."""
-        self.secrets_notice.clear_problem()
+    @staticmethod
+    def _secrets_saver(wizard: Any) -> Any:
+        """The registration job's first step: keyring first; without one the registration still
+        proceeds, and the user is told. It runs on the worker: a locked keyring may block."""
         if getattr(wizard, "sandbox_active", False):
-            return  # the sandbox's throwaway key and test passwords do not belong in a keyring
-        from phonewizard.services.secret_store import SecretStoreUnavailable
+            return None  # the sandbox's throwaway key and test passwords do not belong in a keyring
+        import copy
+
         from phonewizard.ui import draft_io
 
-        try:
-            draft_io.remember_secrets(wizard.draft, wizard.secrets)
-        except SecretStoreUnavailable as exc:
-            self.secrets_notice.show_warning(f"Secrets were not saved: {exc}")
+        # A copy taken now: the job must save what is being registered, not later edits.
+        draft, secrets = copy.deepcopy(wizard.draft), wizard.secrets
+
+        async def save() -> str | None:
+            import asyncio
+
+            from phonewizard.services.secret_store import SecretStoreUnavailable
+
+            try:
+                # A thread of its own, so the loop stays free for a Cancel meanwhile.
+                await asyncio.to_thread(draft_io.remember_secrets, draft, secrets)
+            except SecretStoreUnavailable as exc:
+                return str(exc)
+            return None
+
+        return save
+
+    @Slot(object)
+    def _on_secrets_saved(self, problem: Any) -> None:
+        if problem:
+            self.secrets_notice.show_warning(f"Secrets were not saved: {problem}")
 
     def _lock_navigation(self, locked: bool) -> None:
         """While registering: no Back, and no Open/Save of another draft under the running plan.
