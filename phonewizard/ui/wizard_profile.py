@@ -130,12 +130,10 @@ class ProfileActions:
         worker.failed.connect(failed)
 
     def _apply_keyring_secrets(self, result: object, expected: dict, notices: list[str]) -> None:
-        from phonewizard.domain.navigation import PageId as _Page
-
         found, found_notices = result
         fills = (
-            ("livekit", "api_secret", _Page.LIVEKIT, "secret_edit"),
-            ("registration", "auth_password", _Page.OUTBOUND, "password_edit"),
+            ("livekit", "api_secret", PageId.LIVEKIT, "secret_edit"),
+            ("registration", "auth_password", PageId.OUTBOUND, "password_edit"),
         )
         changed = False
         for section, field, page_id, edit_name in fills:
@@ -147,11 +145,8 @@ class ProfileActions:
                 continue  # the secret belongs to a project/account the user has since changed
             current[field] = value
             page = self.page(page_id)
-            page._loading = True  # a fill like load_from: the page stays pristine, no edit signal
-            try:
+            with page.loading():  # a fill like load_from: the page stays pristine
                 getattr(page, edit_name).setText(str(value))
-            finally:
-                page._loading = False
             changed = True
         extra = [n for n in found_notices if n not in notices]
         if extra:

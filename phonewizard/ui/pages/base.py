@@ -16,7 +16,8 @@ Subclass contract (every page relies on it):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, MutableMapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterator, MutableMapping, Sequence
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizardPage
@@ -165,13 +166,19 @@ class DraftPage(QWizardPage):
         for signal in signals:
             signal.connect(self.notify_edited)
 
-    def load_from(self, draft: MutableMapping[str, Any]) -> None:
-        """`load` with edit notifications suppressed (the wizard calls this)."""
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Widget changes made inside are fills, not user edits: no edit signal, page stays pristine."""
         self._loading = True
         try:
-            self.load(draft)
+            yield
         finally:
             self._loading = False
+
+    def load_from(self, draft: MutableMapping[str, Any]) -> None:
+        """`load` with edit notifications suppressed (the wizard calls this)."""
+        with self.loading():
+            self.load(draft)
 
     # --- problems ---------------------------------------------------------------------------
 
