@@ -78,7 +78,7 @@ class ProfileActions:
         configured = from_env or draft_io.has_livekit_project(draft)
         self.load_draft(draft)
         if from_profile:
-            self._fill_secrets_later(notices)
+            self._fill_secrets_later(self.profile_path, notices)
         if not configured:
             # DESIGN.md: with no LiveKit project at all, start against the local sandbox.
             try:
@@ -88,11 +88,11 @@ class ProfileActions:
                 logger.warning("sandbox did not start: %s", exc, exc_info=True)
                 self.set_notices([*self.notices, f"The offline sandbox could not start: {exc}"])
 
-    def _fill_secrets_later(self, notices: list[str]) -> None:
-        """Read the profile's secrets from the keyring on the worker (a locked keyring can block
-        for seconds) and fill the empty secret fields when they arrive, unless the user changed
-        what they belong to (or typed a secret) meanwhile."""
-        path, secrets = self.profile_path, self.secrets
+    def _fill_secrets_later(self, path: Path, notices: list[str]) -> None:
+        """Read the secrets of the file just loaded from the keyring on the worker (a locked
+        keyring can block for seconds) and fill the empty secret fields when they arrive, unless
+        the user changed what they belong to (or typed a secret) meanwhile."""
+        secrets = self.secrets
         livekit, registration = self.draft.get("livekit") or {}, self.draft.get("registration") or {}
         # Which project and SIP account the answer is for: the draft as loaded (env on top).
         expected = {
@@ -166,7 +166,8 @@ class ProfileActions:
         if not path:
             return False
         try:
-            draft, notices = draft_io.open_document(path, self.secrets)
+            # Without the keyring here: its secrets are looked up on the worker (below).
+            draft, notices = draft_io.open_document(path, None)
         except ConfigFileError as exc:
             QMessageBox.warning(self, "Cannot open configuration", str(exc))
             return False
@@ -178,6 +179,7 @@ class ProfileActions:
         self.set_notices(notices)
         self.settings.setValue("profile/last_path", str(path))
         self.load_draft(draft)
+        self._fill_secrets_later(Path(path), notices)
         if self.currentId() >= 0 and not is_shown(PageId(self.currentId()), self.draft):
             # The new provider skips the page on screen (e.g. inbound for a LiveKit number).
             self.restart()

@@ -1,6 +1,6 @@
 """The keyring is never touched on the GUI thread: a keyring that takes a second per call (a locked
 SecretService showing its unlock prompt) leaves the window's timers ticking during Register, Save
-profile and the start-up prefill, and the answers still land where they belong."""
+profile, the start-up prefill and Open configuration, and the answers still land where they belong."""
 
 from __future__ import annotations
 
@@ -132,3 +132,22 @@ def test_prefill_fills_an_untouched_secret_when_the_keyring_answers(qtbot, tmp_p
     assert wizard.draft["livekit"]["api_secret"] == SECRET
     assert wizard.report.ok and page.pristine == pristine  # filled like a load, not like an edit
     assert next_button(wizard).isEnabled()
+
+
+def test_open_configuration_reads_the_keyring_in_the_background(qtbot, tmp_path, slow_keyring, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    opened = write_config(tmp_path / "exports" / "clinic.json")
+    key = livekit_secret_key("wss://clinic-7h3k.livekit.cloud", "APIclinic77")
+    slow_keyring.entries[(SERVICE_NAME, key)] = SECRET
+    wizard = make_wizard(qtbot, tmp_path, environ={}, profile_path=tmp_path / "none" / "config.json")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(opened), "JSON (*.json)")))
+    page = wizard.page(PageId.LIVEKIT)
+    ticks = Ticks()
+    assert wizard.open_configuration()
+    assert page.url_edit.text() == "wss://clinic-7h3k.livekit.cloud" and page.secret_edit.text() == ""
+    qtbot.waitUntil(lambda: page.secret_edit.text() == SECRET, timeout=10000)
+    gap = ticks.stop()
+    assert gap < MAX_GAP, f"the GUI thread stalled for {gap:.2f} s"
+    assert wizard.draft["livekit"]["api_secret"] == SECRET and wizard.report.ok
