@@ -30,7 +30,7 @@ LATENCY = 0.05
 
 
 def start_sandbox():
-    from phonewizard.services.sandbox import SandboxServer
+    from phonewizard.sandbox import SandboxServer
 
     server = SandboxServer().start_in_thread()  # in-memory state
     return server
@@ -151,7 +151,7 @@ def main() -> int:
     isolate_user_dirs()
     try:
         import phonewizard.services.registrar  # noqa: F401
-        import phonewizard.services.sandbox  # noqa: F401
+        import phonewizard.sandbox  # noqa: F401
     except ImportError as exc:
         skip(f"registrar or sandbox not importable yet: {exc}")
     emit(run_direct(runs) if mode == "direct" else run_gui(runs))

@@ -104,7 +104,7 @@ def check_resources() -> Check:
 def check_sandbox() -> Check:
     import asyncio
 
-    from phonewizard.services.sandbox import SandboxServer
+    from phonewizard.sandbox import SandboxServer
 
     server = SandboxServer()  # in-memory state: nothing written to disk
     server.start_in_thread()

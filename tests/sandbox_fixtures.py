@@ -9,7 +9,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from phonewizard.services.sandbox import SandboxServer
+from phonewizard.sandbox import SandboxServer
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def test_selftest_never_prints_the_sandbox_secret(qapp, capsys, monkeypatch):
     original = selftest.check_sandbox
 
     def spy():
-        from phonewizard.services import sandbox
+        from phonewizard import sandbox
 
         real = sandbox.SandboxServer
 

@@ -80,7 +80,7 @@ def cmd_unregister(args: argparse.Namespace) -> int:
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     # Imported here: only this command needs the server (aiohttp web) modules.
-    from phonewizard.services.sandbox import StateFileError, run_forever
+    from phonewizard.sandbox import StateFileError, run_forever
 
     if not 0 <= args.port <= 65535:
         raise invalid("--port", f"{args.port} is not a TCP port (0–65535)")

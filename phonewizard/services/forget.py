@@ -17,7 +17,7 @@ from typing import Iterable
 
 from phonewizard.domain.phone_numbers import parse_e164
 from phonewizard.services.config_files import ConfigFileError, password_key_for, read_document
-from phonewizard.services.livekit_numbers import normalize_number
+from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.services.secret_store import (
     SecretStore,
     SecretStoreUnavailable,

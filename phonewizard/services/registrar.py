@@ -33,7 +33,7 @@ from phonewizard.services.livekit_client import (
     open_api,
     within,
 )
-from phonewizard.services.livekit_numbers import normalize_number
+from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.registrar_inventory import Conflict, PartialRollback, RegistrationConflict
 from phonewizard.services.registrar_rollback import rollback

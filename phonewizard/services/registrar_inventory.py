@@ -18,7 +18,7 @@ from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo, SIPOu
 from phonewizard.domain.naming import Marker, parse_marker
 from phonewizard.domain.plan import RegistrationPlan
 from phonewizard.services.livekit_client import LiveKitError, LiveKitRefused
-from phonewizard.services.livekit_numbers import normalize_number
+from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.services.phone_number_service import PhoneNumberInfo
 
 

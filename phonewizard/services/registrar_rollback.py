@@ -20,7 +20,7 @@ from livekit.protocol.sip import (
 
 from phonewizard.domain.naming import parse_marker
 from phonewizard.services.livekit_client import within
-from phonewizard.services.livekit_numbers import normalize_number
+from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.services.registrar_run import Entry, Run, delete_request, list_all, object_id
 
 log = logging.getLogger(__name__)

@@ -54,7 +54,7 @@ def sandbox_state_path() -> Path:
 
 
 def _start_sandbox() -> Any:
-    from phonewizard.services.sandbox import SandboxServer
+    from phonewizard.sandbox import SandboxServer
 
     return SandboxServer(state_path=sandbox_state_path()).start_in_thread()
 

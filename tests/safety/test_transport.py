@@ -12,7 +12,7 @@ import pytest
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import check_config
-from phonewizard.services.sandbox import SandboxServer
+from phonewizard.sandbox import SandboxServer
 from tests.safety.helpers import cli_run, trunk_document, write  # noqa: F401 - fixture
 
 REASON = "API secret signs every request"

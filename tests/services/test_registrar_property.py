@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from phonewizard.domain.plan import plan
 from phonewizard.domain.report import check_config
-from phonewizard.services.sandbox import SandboxServer
+from phonewizard.sandbox import SandboxServer
 
 from tests.services.registrar_helpers import registrar, run
 

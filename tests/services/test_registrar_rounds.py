@@ -18,7 +18,7 @@ from phonewizard.services.registrar import (
     RegistrationConflict,
 )
 from phonewizard.services.registrar_run import while_waiting
-from phonewizard.services.sandbox import RequestLog
+from phonewizard.sandbox import RequestLog
 from tests.services.registrar_helpers import (
     connect,
     foreign_inbound_trunk,

@@ -5,7 +5,7 @@ import socket
 from PySide6.QtCore import Qt
 
 from phonewizard.domain.navigation import PageId
-from phonewizard.services.sandbox import SandboxServer
+from phonewizard.sandbox import SandboxServer
 from phonewizard.ui.pages.base import SANDBOX_TEXT
 from tests.ui.wizard_helpers import LIVEKIT_ENV, make_wizard, next_button
 

@@ -31,7 +31,7 @@ LIVEKIT_ENV = {
 def screenshot_sandbox(**kwargs):
     """A started SandboxServer on SCREENSHOT_SANDBOX_PORT, or on any free port when that one is
     taken (another run at the same time): then only this run's pictures differ."""
-    from phonewizard.services.sandbox import SandboxServer, SandboxStartError
+    from phonewizard.sandbox import SandboxServer, SandboxStartError
 
     try:
         return SandboxServer(port=SCREENSHOT_SANDBOX_PORT, **kwargs).start_in_thread()

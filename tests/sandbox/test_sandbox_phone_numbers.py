@@ -11,7 +11,7 @@ import pytest
 from livekit import api
 from livekit.protocol import sip as s
 
-from phonewizard.services.sandbox import SandboxServer
+from phonewizard.sandbox import SandboxServer
 
 
 def pn_call(server, method: str, body: dict, *, admin: bool = True):

@@ -9,7 +9,7 @@ import pytest
 from livekit import api
 from livekit.protocol import sip as s
 
-from phonewizard.services.sandbox import SandboxServer, StateFileError
+from phonewizard.sandbox import SandboxServer, StateFileError
 
 SECRET = "s" * 40
 
@@ -110,7 +110,7 @@ def test_snapshot_is_a_deep_copy(sandbox):
 
 
 def test_port_in_use_is_a_clear_error(sandbox):
-    from phonewizard.services.sandbox import SandboxStartError
+    from phonewizard.sandbox import SandboxStartError
 
     with pytest.raises(SandboxStartError) as e:
         SandboxServer(port=sandbox.port).start_in_thread()

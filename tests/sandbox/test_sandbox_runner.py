@@ -19,7 +19,7 @@ SECRET = "r" * 40
 
 def start(state_path):
     code = (
-        "from pathlib import Path; from phonewizard.services.sandbox import run_forever; "
+        "from pathlib import Path; from phonewizard.sandbox import run_forever; "
         f"run_forever(0, Path({str(state_path)!r}), 'devkey', {SECRET!r})"
     )
     env = dict(os.environ, PYTHONUNBUFFERED="1")

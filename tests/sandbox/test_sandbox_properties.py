@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from livekit.protocol import sip as s
 
-from phonewizard.services.sandbox.conflicts import check_rules, check_trunks
-from phonewizard.services.sandbox.errors import TwirpError
-from phonewizard.services.sandbox.ids import normalize_number
+from phonewizard.sandbox.conflicts import check_rules, check_trunks
+from phonewizard.sandbox.errors import TwirpError
+from phonewizard.sandbox.ids import normalize_number
 
 # Few distinct digits so that collisions (the interesting case) are frequent.
 number = st.builds(

@@ -119,7 +119,7 @@ def test_latency_and_max_concurrency(sandbox):
 
 
 def test_stop_does_not_wait_for_a_hanging_request():
-    from phonewizard.services.sandbox import SandboxServer
+    from phonewizard.sandbox import SandboxServer
 
     server = SandboxServer().start_in_thread()
     server.faults.fail("ListSIPInboundTrunk", "timeout", seconds=30)

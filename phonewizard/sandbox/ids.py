@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from phonewizard.services.livekit_numbers import normalize_number  # noqa: F401 - re-exported
+from phonewizard.domain.livekit_numbers import normalize_number  # noqa: F401 - re-exported
 
 # shortuuid.DefaultAlphabet: digits and letters without the look-alikes 0, 1, I, O, l.
 ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
