@@ -219,6 +219,8 @@ def test_conflict_exits_3_and_creates_nothing(run_cli, sandbox_env):
     result = run_cli("register", EXAMPLES / "twilio.json")
     assert result.code == 3
     assert foreign in result.err and "Nothing was created" in result.err
+    # A stranger's trunk cannot be taken over: the hint says where to change it instead.
+    assert "--take-over" not in result.err and "Telephony → SIP trunks" in result.err
     assert sandbox_env.snapshot() == before
 
 
@@ -230,6 +232,7 @@ def test_other_agents_number_needs_take_over(run_cli, sandbox_env, tmp_path):
     other.write_text(json.dumps(document))
     refused = run_cli("register", other)
     assert refused.code == 3 and "support-agent" in refused.err
+    assert "again with --take-over" in refused.err  # the CLI names its own option
     taken = run_cli("register", other, "--take-over", "--json")
     assert taken.code == 0, taken.err
     [entry] = run_cli("list", "--json").json()
@@ -308,6 +311,20 @@ def test_plaintext_secrets_are_used_then_moved_to_the_keyring(run_cli, sandbox, 
     again = run_cli("register", path, "--json")
     assert again.code == 0, again.err
     assert again.json()["status"] == "updated"
+
+
+def test_a_failed_registration_saves_no_secret(run_cli, sandbox, tmp_path, memory_keyring):
+    """The secrets written in the file move to the keyring only after LiveKit accepted."""
+    document = json.loads((EXAMPLES / "telnyx-outbound.json").read_text())
+    document["livekit"].update(url=sandbox.url, api_secret=sandbox.api_secret)
+    document["registration"]["auth_password"] = SIP_PASSWORD
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(document))
+    sandbox.faults.fail("CreateSIPDispatchRule", "error", code="invalid_argument", msg="rule rejected")
+    result = run_cli("register", path)
+    assert result.code == 3 and "rule rejected" in result.err
+    assert memory_keyring.entries == {}
+    assert total(sandbox) == 0
 
 
 def test_no_save_secrets_leaves_the_keyring_alone(run_cli, sandbox_env, tmp_path, memory_keyring):

@@ -124,28 +124,28 @@ def main(argv: list[str] | None = None) -> int:
         forget_secrets()
 
 
-def _classes(module: str, *names: str) -> tuple[type[BaseException], ...]:
-    """The named exception classes of `module` if it has been imported, else none: an exception
-    whose class was never loaded cannot have been raised, and importing livekit_client (livekit,
-    aiohttp, protobuf) only to print why `validate` refused a file would cost more than the check."""
-    loaded = sys.modules.get(module)
-    return tuple(getattr(loaded, name) for name in names) if loaded is not None else ()
-
-
 def explain(exc: BaseException) -> tuple[int, list[str]]:
     """Exit code and message lines for any failure (DESIGN.md exit codes)."""
-    services = "phonewizard.services."
+    # Imported on failure only: `--help` and `--version` stay free of pydantic.
+    from phonewizard.app import errors as app
+
     if isinstance(exc, CliError):
         return exc.code, exc.lines
-    if isinstance(exc, _classes(services + "config_files", "ConfigFileError")):
+    if isinstance(exc, app.InvalidInput):
+        return EXIT_INVALID, [*(f"warning: {n}" for n in exc.notices), *exc.problems]
+    if isinstance(exc, app.ConfigFileError):
         return EXIT_INVALID, [str(exc)]
     # PartialRollback (a LiveKitError) before the LiveKit errors: objects remain, so never exit 3.
-    if isinstance(exc, _classes(services + "registrar_inventory", "PartialRollback")
-                  + _classes(services + "secret_store", "SecretStoreUnavailable")):
+    if isinstance(exc, (app.PartialRollback, app.SecretStoreUnavailable)):
         return EXIT_FAILED, [f"error: {exc}"]
-    if isinstance(exc, _classes(services + "livekit_client", "LiveKitRefused")):
+    if isinstance(exc, app.RegistrationConflict):
+        hint = ("Run the same command again with --take-over to move it to this agent, or remove it."
+                if exc.can_take_over else
+                "Remove or change it in LiveKit (Telephony → SIP trunks / Dispatch rules) and try again.")
+        return EXIT_REFUSED, [f"LiveKit refused: {exc}", hint]
+    if isinstance(exc, app.LiveKitRefused):
         return EXIT_REFUSED, [f"LiveKit refused: {exc}"]
-    if isinstance(exc, _classes(services + "livekit_client", "LiveKitUnreachable", "LiveKitAuthFailed")):
+    if isinstance(exc, (app.LiveKitUnreachable, app.LiveKitAuthFailed)):
         return EXIT_UNREACHABLE, [f"error: {exc}"]
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_FAILED, ["interrupted"]

@@ -1,9 +1,10 @@
 """Exit codes and the one-line-per-problem output every `phonewizard` command uses.
 
 Exit codes (DESIGN.md): 0 done; 2 the input is invalid; 3 LiveKit refused (conflict, invalid
-argument) and nothing was left behind; 4 LiveKit unreachable or authentication failed; 1 anything
-else. Problems go to stderr as `field.path: message`, warnings as `warning: field.path: message`;
-stdout is kept for results (`--json`) so it can be piped.
+argument) and nothing was left behind; 4 LiveKit unreachable or authentication failed; 5 the check
+ran and the call would not (doctor) or did not (call) get through; 1 anything else. Problems go to
+stderr as `field.path: message`, warnings as `warning: field.path: message`; stdout is kept for
+results (`--json`) so it can be piped.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import sys
 from typing import Iterable
 
-from phonewizard.domain.report import Problem
-
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_REFUSED = 3
 EXIT_UNREACHABLE = 4
+EXIT_NOT_THROUGH = 5
 
 
 class CliError(Exception):
@@ -27,10 +27,6 @@ class CliError(Exception):
         super().__init__("\n".join(lines))
         self.code = code
         self.lines = [line for line in lines if line]
-
-
-def invalid(field: str, message: str) -> CliError:
-    return CliError(EXIT_INVALID, f"{field}: {message}")
 
 
 def err(line: str = "") -> None:
@@ -43,9 +39,9 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def print_warnings(warnings: Iterable[Problem | str]) -> None:
+def print_warnings(warnings: Iterable[str]) -> None:
     for warning in warnings:
-        err(f"warning: {warning}")  # str(Problem) is "field.path: message"
+        err(f"warning: {warning}")
 
 
 # Secrets the command has read. Anything printed by the top-level handler is scrubbed of them,

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import argparse
 
+from phonewizard.app.profiles import default_profile_path, forget_profile
+from phonewizard.app.secrets import SecretStore
 from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, err
-from phonewizard.services.config_files import default_config_path
-from phonewizard.services.forget import delete_profile
-from phonewizard.services.secret_store import SecretStore
 
 
 def cmd_forget_profile(args: argparse.Namespace) -> int:
-    path = default_config_path()
-    if not path.exists():
+    path = default_profile_path()
+    outcome = forget_profile(path, SecretStore())
+    if outcome is None:
         print(f"No saved profile at {path}; nothing to forget.")
         return EXIT_OK
-    outcome = delete_profile(path, SecretStore())
     for item in outcome.removed:
         print(f"removed {item}")
     for problem in outcome.problems:

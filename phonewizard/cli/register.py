@@ -1,9 +1,9 @@
 """`register FILE [--dry-run] [--json] [--take-over] [--no-save-secrets]`.
 
-Validate → plan → (dry run: print the plan, send nothing) → resolve the secrets → `Registrar.apply`
-→ print the result (`--json`: the RegistrationResult document on stdout) → move secrets that came
-from the file into the keyring. Secrets given as environment variables are not saved: they are
-already managed by whoever set them (often a CI system without a keyring).
+Read and validate the file (app/documents.py) → dry run: print the plan, send nothing → otherwise
+resolve the API secret → `app.register` (conflict check, create, roll back on failure, then save
+the secrets the policy names: those written in the file; app/secrets.py) → print the result
+(`--json`: the RegistrationResult document on stdout).
 Ctrl-C while registering cancels the run; the registrar rolls back before the command exits.
 """
 
@@ -12,58 +12,39 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 
-from phonewizard.cli.connection import SecretToSave, api_secret_for, connect
-from phonewizard.cli.errors import (
-    EXIT_FAILED,
-    EXIT_OK,
-    CliError,
-    err,
-    invalid,
-    print_warnings,
-    remember_secret,
-)
-from phonewizard.cli.files import PASSWORD_FIELD, load_valid, print_load_warnings
-from phonewizard.domain.config_document import PhoneWizardConfig
+from phonewizard.app.documents import ConfigFile, open_config
+from phonewizard.app.project import SecretSource, api_secret_for
+from phonewizard.app.register import RegistrationRequest, check_sendable, register
+from phonewizard.app.secrets import SecretStore, secrets_to_save
+from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, print_warnings, remember_secret
+from phonewizard.cli.files import print_file_warnings
 from phonewizard.domain.plan import plan
 from phonewizard.domain.result import RegistrationResult
-from phonewizard.services.config_files import LoadedConfig, password_key_for
-from phonewizard.services.registrar import Registrar
-from phonewizard.services.secret_store import (
-    SecretStore,
-    SecretStoreUnavailable,
-    livekit_secret_key,
-)
 
 
 def cmd_register(args: argparse.Namespace) -> int:
     store = SecretStore()
-    loaded = load_valid(args.file, store, args.allow_insecure)
-    config = loaded.report.config
-    reg = config.registration
+    document = open_config(args.file, os.environ, store=store, allow_insecure=args.allow_insecure)
+    config = document.config
     if args.dry_run:
-        print_load_warnings(loaded)
+        print_file_warnings(document)
         print(json.dumps(plan(config).to_json(), indent=2, ensure_ascii=False))
         err("dry run: nothing was sent to LiveKit")
         return EXIT_OK
 
-    if reg.auth_username and reg.auth_password is None:
-        raise invalid(
-            PASSWORD_FIELD,
-            f"required with auth_username “{reg.auth_username}”, but it is neither in the file nor "
-            'in the system keyring: add "auth_password" to the file for this run (it is then moved '
-            "to the keyring) or save it with the wizard",
-        )
-    print_load_warnings(loaded, skip_password=True)
+    check_sendable(config)
+    print_file_warnings(document, skip_password=True)
+    reg = config.registration
     if reg.auth_password is not None:
         remember_secret(reg.auth_password.get_secret_value())
-
-    secret, source = api_secret_for(config.livekit, store)
-    to_save = [] if args.no_save_secrets else _file_secrets(loaded, config, secret, source)
-    connection = connect(config.livekit, secret)
-    the_plan = plan(config)
+    secret = api_secret_for(config.livekit, store, os.environ)
+    remember_secret(secret.value)
+    save = [] if args.no_save_secrets else secrets_to_save(config, secret, _password_source(document))
+    request = RegistrationRequest(config, secret, take_over=args.take_over, save=save)
     try:
-        result = asyncio.run(Registrar(connection).apply(the_plan, take_over=args.take_over))
+        registered = asyncio.run(register(request, store))
     except KeyboardInterrupt:
         raise CliError(
             EXIT_FAILED,
@@ -72,44 +53,24 @@ def cmd_register(args: argparse.Namespace) -> int:
         ) from None
 
     if args.json:
-        print(result.model_dump_json(indent=2))
+        print(registered.result.model_dump_json(indent=2))
     else:
-        _print_result(result)
-    _save(store, to_save)
+        _print_result(registered.result)
+    if registered.secrets.problem:
+        # The registration itself succeeded; not saving is worth a warning, not a failure.
+        print_warnings([f"secrets: {registered.secrets.problem}"])
+    elif registered.secrets.saved:
+        err(f"Saved {' and '.join(registered.secrets.saved)} from the file in the system keyring; "
+            "you can now delete them from the file.")
     return EXIT_OK
 
 
-def _file_secrets(
-    loaded: LoadedConfig, config: PhoneWizardConfig, secret: str, source: str
-) -> list[SecretToSave]:
-    """Secrets written in plaintext in the file: after success they move to the keyring."""
-    found = []
-    if source == "file":
-        found.append(SecretToSave(livekit_secret_key(config.livekit.url, config.livekit.api_key), secret))
-    raw_registration = loaded.raw.get("registration")
-    password = config.registration.auth_password
-    if isinstance(raw_registration, dict) and raw_registration.get("auth_password") and password:
-        # The key uses the validated (+E.164) number and username, as the wizard does.
-        key = password_key_for(
-            {"phone_number": config.registration.phone_number,
-             "auth_username": config.registration.auth_username}
-        )
-        if key:
-            found.append(SecretToSave(key, password.get_secret_value()))
-    return found
-
-
-def _save(store: SecretStore, secrets: list[SecretToSave]) -> None:
-    if not secrets:
-        return
-    try:
-        for item in secrets:
-            store.set(item.key, item.value)
-    except SecretStoreUnavailable as exc:
-        # The registration itself succeeded; not saving is worth a warning, not a failure.
-        print_warnings([f"secrets: {exc}"])
-        return
-    err("Saved the secrets from the file in the system keyring; you can now delete them from the file.")
+def _password_source(document: ConfigFile) -> SecretSource | None:
+    """"file" when the SIP password was written in the file, "keyring" when it was looked up."""
+    raw = document.loaded.raw.get("registration")
+    if isinstance(raw, dict) and raw.get("auth_password"):
+        return "file"
+    return "keyring" if document.config.registration.auth_password is not None else None
 
 
 def _print_result(result: RegistrationResult) -> None:
@@ -123,16 +84,13 @@ def _print_result(result: RegistrationResult) -> None:
     print(f"  rooms:          {result.room_pattern}")
     if result.sip_uri:
         print(f"  SIP URI for your carrier: {result.sip_uri}")
-    instructions = result.instructions or {}
-    if instructions.get("summary"):
+    instructions = result.instructions
+    if instructions.summary:
         print()
-        print(instructions["summary"])
-    for number, step in enumerate(instructions.get("steps") or [], start=1):
-        text = step.get("text", "") if isinstance(step, dict) else str(step)
-        value = step.get("value") if isinstance(step, dict) else None
-        print(f"  {number}. {text}" + (f"\n     {value}" if value else ""))
-    tips = instructions.get("if_it_does_not_ring") or []
-    if tips:
+        print(instructions.summary)
+    for number, step in enumerate(instructions.steps, start=1):
+        print(f"  {number}. {step.text}" + (f"\n     {step.value}" if step.value else ""))
+    if instructions.if_it_does_not_ring:
         print("If it does not ring:")
-        for tip in tips:
+        for tip in instructions.if_it_does_not_ring:
             print(f"  - {tip}")

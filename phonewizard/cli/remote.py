@@ -1,8 +1,7 @@
 """`list [--json]`, `unregister NUMBER` and `sandbox [--port N] [--state FILE]`.
 
-`list` and `unregister` take the connection from LIVEKIT_URL / LIVEKIT_API_KEY /
-LIVEKIT_API_SECRET or the default profile the wizard saves (secret from the keyring). They only
-ever see and touch objects carrying phonewizard's marker.
+`list` and `unregister` take the project from LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET
+or the profile the wizard saves (secret from the keyring): app/project.saved_profile.
 """
 
 from __future__ import annotations
@@ -10,34 +9,39 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from phonewizard.app.profiles import default_profile_path
+from phonewizard.app.project import api_secret_for, connection_for, saved_profile
+from phonewizard.app.registrations import list_registrations, parse_number, unregister
+from phonewizard.app.secrets import SecretStore
 from phonewizard.cli import SANDBOX_PORT
-from phonewizard.cli.connection import api_secret_for, connect, default_profile
-from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, invalid
-from phonewizard.domain.phone_numbers import parse_e164
-from phonewizard.services.config_files import default_config_path
-from phonewizard.services.forget import forget_sip_passwords, usernames_in_profile
-from phonewizard.services.registrar import Registrar
-from phonewizard.services.secret_store import SecretStore
+from phonewizard.cli.errors import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError, err, remember_secret
+
+if TYPE_CHECKING:
+    from phonewizard.services.livekit_client import Connection
 
 SANDBOX_KEY = "devkey"
 
 
-def _registrar(args: argparse.Namespace) -> Registrar:
-    profile = default_profile(getattr(args, "allow_insecure", False))
-    secret, _source = api_secret_for(profile, SecretStore())
-    return Registrar(connect(profile, secret))
+def project_connection(args: argparse.Namespace, store: SecretStore) -> Connection:
+    """The connection for a file-less command (variables over the saved profile)."""
+    profile = saved_profile(default_profile_path(), os.environ, allow_insecure=getattr(args, "allow_insecure", False))
+    secret = api_secret_for(profile, store, os.environ)
+    remember_secret(secret.value)
+    return connection_for(profile, secret)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    registrar = _registrar(args)
-    registrations = asyncio.run(registrar.list_registrations())
+    connection = project_connection(args, SecretStore())
+    registrations = asyncio.run(list_registrations(connection))
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in registrations], indent=2))
         return EXIT_OK
     if not registrations:
-        print(f"No numbers registered by phonewizard at {registrar.conn.url}.")
+        print(f"No numbers registered by phonewizard at {connection.url}.")
         return EXIT_OK
     for r in registrations:
         provider = f" ({r.provider})" if r.provider else ""
@@ -51,13 +55,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_unregister(args: argparse.Namespace) -> int:
+    number = parse_number(args.number, field="NUMBER")
+    store = SecretStore()
+    connection = project_connection(args, store)
     try:
-        number = parse_e164(args.number)
-    except ValueError as exc:
-        raise invalid("NUMBER", f"{exc}") from None
-    registrar = _registrar(args)
-    try:
-        outcome = asyncio.run(registrar.unregister(number))
+        outcome = asyncio.run(unregister(connection, number, store, default_profile_path()))
     except KeyboardInterrupt:
         raise CliError(
             EXIT_FAILED,
@@ -68,12 +70,9 @@ def cmd_unregister(args: argparse.Namespace) -> int:
         print(f"Nothing to remove: no objects registered by phonewizard for {number}.")
     else:
         print(f"Unregistered {number}; removed {', '.join(outcome.removed)}.")
-    # The number's SIP password has no use any more: remove it from the keyring too.
-    usernames = outcome.sip_usernames | usernames_in_profile(default_config_path(), number)
-    forgotten = forget_sip_passwords(number, usernames, SecretStore())
-    if forgotten.removed:
+    if outcome.keyring.removed:
         print(f"Removed the SIP password of {number} from the system keyring.")
-    for problem in forgotten.problems:
+    for problem in outcome.keyring.problems:
         err(f"warning: {problem}")
     return EXIT_OK
 
@@ -83,15 +82,15 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from phonewizard.sandbox import StateFileError, run_forever
 
     if not 0 <= args.port <= 65535:
-        raise invalid("--port", f"{args.port} is not a TCP port (0–65535)")
+        raise CliError(EXIT_INVALID, f"--port: {args.port} is not a TCP port (0–65535)")
     state = Path(args.state) if args.state else None
     try:
         run_forever(args.port, state, SANDBOX_KEY, None)
     except StateFileError as exc:
-        raise invalid("--state", str(exc)) from None
+        raise CliError(EXIT_INVALID, f"--state: {exc}") from None
     except OSError as exc:
         err(f"sandbox: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}")
         if args.port == SANDBOX_PORT:
-            err("Is another LiveKit server or sandbox already running? Try --port 7881.")
+            err(f"Is another LiveKit server or sandbox already running? Try --port {SANDBOX_PORT + 1}.")
         return EXIT_FAILED
     return EXIT_OK

@@ -1,19 +1,35 @@
 """What the user does next, at the carrier: the `instructions` and `inbound_addresses` parts of a
 RegistrationResult. Pure.
 
-Shape: `{"summary": str, "steps": [{"text": str, "value": str | None}], "if_it_does_not_ring":
-[str]}`. `value` is the exact thing to paste (the result page puts a copy button next to it). The
-carrier steps come from the provider catalog (`domain/providers.py`, which owns that knowledge);
-the summary, the agent-name step and the troubleshooting list are added here.
+`Instructions` is typed end to end (the result page and the CLI read its fields); its JSON is the
+seed's shape: `{"summary": str, "steps": [{"text": str, "value": str | None}],
+"if_it_does_not_ring": [str]}`. `value` is the exact thing to paste (the result page puts a copy
+button next to it). The carrier steps come from the provider catalog (`domain/providers.py`, which
+owns that knowledge); the summary, the agent-name step and the troubleshooting list are added here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, Field
 
 from phonewizard.domain import providers
 from phonewizard.domain.plan import RegistrationPlan
 from phonewizard.domain.provider_steps import livekit_host
+
+
+class InstructionStep(BaseModel):
+    """One thing to do at the carrier; `value` is the exact string to paste, if there is one."""
+
+    text: str
+    value: str | None = None
+
+
+class Instructions(BaseModel):
+    """What the user does next (the seed response's `instructions`)."""
+
+    summary: str = ""
+    steps: list[InstructionStep] = Field(default_factory=list)
+    if_it_does_not_ring: list[str] = Field(default_factory=list)
 
 
 def inbound_host(p: RegistrationPlan) -> str | None:
@@ -24,13 +40,14 @@ def inbound_host(p: RegistrationPlan) -> str | None:
     return livekit_host(p.sip_uri, p.registration)
 
 
-def _steps(p: RegistrationPlan) -> list[dict[str, Any]]:
-    steps = [{"text": s.text, "value": s.value} for s in providers.carrier_steps(p.sip_uri, p.registration)]
-    steps.append({"text": "Your agent must register with this agent_name:", "value": p.agent_name})
+def _steps(p: RegistrationPlan) -> list[InstructionStep]:
+    steps = [InstructionStep(text=s.text, value=s.value)
+             for s in providers.carrier_steps(p.sip_uri, p.registration)]
+    steps.append(InstructionStep(text="Your agent must register with this agent_name:", value=p.agent_name))
     return steps
 
 
-def build_instructions(p: RegistrationPlan) -> dict[str, Any]:
+def build_instructions(p: RegistrationPlan) -> Instructions:
     label = providers.provider_info(p.provider).label
     if p.provider == "livekit":
         summary = (f"LiveKit number {p.phone_number} now rings agent “{p.agent_name}”. "
@@ -40,7 +57,7 @@ def build_instructions(p: RegistrationPlan) -> dict[str, Any]:
                    f"as below; agent “{p.agent_name}” answers them.")
         if p.outbound is not None:
             summary += f" Outbound calls leave through {p.outbound.trunk.address}."
-    return {"summary": summary, "steps": _steps(p), "if_it_does_not_ring": _troubleshooting(p)}
+    return Instructions(summary=summary, steps=_steps(p), if_it_does_not_ring=_troubleshooting(p))
 
 
 def _troubleshooting(p: RegistrationPlan) -> list[str]:

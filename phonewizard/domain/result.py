@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from phonewizard.domain.instructions import build_instructions, inbound_host
+from phonewizard.domain.instructions import Instructions, build_instructions, inbound_host
 from phonewizard.domain.plan import MASK, RegistrationPlan
 from phonewizard.domain.providers import supported_providers
 from phonewizard.domain.sip_addresses import sip_domain
@@ -30,7 +30,7 @@ class RegistrationResult(BaseModel):
     outbound_enabled: bool
     status: Literal["active", "updated"]
     created_at: str
-    instructions: dict[str, Any] = Field(default_factory=dict)
+    instructions: Instructions = Field(default_factory=Instructions)
     outbound_trunk_id: str | None = None
     outbound_address: str | None = None
     provider_config: dict[str, Any] = Field(default_factory=dict)

@@ -3,13 +3,8 @@
 `open_api(conn)` builds `LiveKitAPI` inside the running coroutine (its aiohttp session belongs to
 the loop that creates it) and closes it afterwards; `open_api(conn, sip_admin=True)` signs one
 SIP-admin token up front instead of one per request. `guard(conn, awaitable)` turns whatever the
-client raises into one of three errors people can act on:
-
-* `LiveKitUnreachable` — no answer (DNS, refused connection, TLS, timeout, not a LiveKit server);
-* `LiveKitAuthFailed`  — the API key or secret was not accepted;
-* `LiveKitRefused`     — LiveKit answered and said no (invalid argument, conflict, …).
-
-Messages are plain sentences and never contain the API secret.
+client raises into one of the errors of services/errors.py people can act on (unreachable,
+authentication failed, refused). Messages are plain sentences and never contain the API secret.
 """
 
 from __future__ import annotations
@@ -24,28 +19,14 @@ import aiohttp
 from google.protobuf.message import DecodeError
 from livekit.api import AccessToken, LiveKitAPI, SIPGrants, TwirpError, VideoGrants
 
+from phonewizard.services.errors import LiveKitAuthFailed, LiveKitError, LiveKitRefused, LiveKitUnreachable
+
 T = TypeVar("T")
 
 _AUTH_CODES = {"unauthenticated", "permission_denied"}
 
-
-class LiveKitError(Exception):
-    """Base of every LiveKit failure shown to a user. `str(e)` is a complete sentence."""
-
-
-class LiveKitUnreachable(LiveKitError):
-    pass
-
-
-class LiveKitAuthFailed(LiveKitError):
-    pass
-
-
-class LiveKitRefused(LiveKitError):
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        self.message = message
-        super().__init__(message)
+__all__ = ["Connection", "LiveKitAuthFailed", "LiveKitError", "LiveKitRefused", "LiveKitUnreachable",
+           "guard", "is_definite_refusal", "map_error", "open_api", "sip_admin_token", "within"]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The conflict check: sort what LiveKit already has into "ours" (to update), "in the way"
 (a conflict) and "unrelated", and the two errors a registration can end with besides the
-mapped LiveKit errors.
+mapped LiveKit errors (both defined in services/errors.py, re-exported here).
 
 Ours = carries the phonewizard marker for this number and this agent (or any agent with
 `take_over`). In the way = holds this number but is not ours: a trunk or rule without the marker,
@@ -15,66 +15,13 @@ from typing import Sequence
 
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo, SIPOutboundTrunkInfo
 
+from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.domain.naming import Marker, parse_marker
 from phonewizard.domain.plan import RegistrationPlan
-from phonewizard.services.livekit_client import LiveKitError, LiveKitRefused
-from phonewizard.domain.livekit_numbers import normalize_number
+from phonewizard.services.errors import Conflict, PartialRollback, RegistrationConflict
 from phonewizard.services.phone_number_service import PhoneNumberInfo
 
-
-@dataclass(frozen=True)
-class Conflict:
-    kind: str  # "inbound trunk", "outbound trunk", "dispatch rule", "phone number"
-    id: str
-    name: str
-    reason: str
-    # Set when phonewizard registered this object for the same number but another agent: the
-    # only kind of conflict that `take_over=True` resolves.
-    other_agent: str | None = None
-
-    def __str__(self) -> str:
-        name = f" “{self.name}”" if self.name else ""
-        return f"{self.kind} {self.id}{name} {self.reason}"
-
-
-class RegistrationConflict(LiveKitRefused):
-    """Objects in LiveKit already hold this number; nothing was created."""
-
-    def __init__(self, phone_number: str, conflicts: Sequence[Conflict]) -> None:
-        self.phone_number = phone_number
-        self.conflicts = list(conflicts)
-        lines = "; ".join(str(c) for c in self.conflicts)
-        taken = any(c.other_agent for c in self.conflicts)
-        hint = (" Register again with “take over” to move it to this agent, or remove it"
-                if taken else " Remove or change it in LiveKit (Telephony → SIP trunks / Dispatch rules)")
-        super().__init__(
-            "already_exists",
-            f"{phone_number} is already set up in LiveKit: {lines}. Nothing was created.{hint} "
-            "and try again.",
-        )
-
-    @property
-    def can_take_over(self) -> bool:
-        """True when every conflict is phonewizard's own registration for another agent."""
-        return bool(self.conflicts) and all(c.other_agent for c in self.conflicts)
-
-
-class PartialRollback(LiveKitError):
-    """The registration failed and undoing it failed too: some objects remain (listed)."""
-
-    def __init__(self, phone_number: str, remaining: Sequence[str], cause: BaseException | None,
-                 unknown: bool = False) -> None:
-        self.phone_number = phone_number
-        self.remaining = list(remaining)
-        self.cause = cause
-        first = f"Registering {phone_number} failed ({cause}) " if cause else f"Registering {phone_number} failed "
-        left = ", ".join(self.remaining) if self.remaining else "none known"
-        more = " Some requests got no answer, so more objects may exist." if unknown else ""
-        super().__init__(
-            f"{first}and undoing it did not finish. Left in LiveKit: {left}.{more} They are marked "
-            f"as phonewizard's: `phonewizard unregister {phone_number}` removes them, and "
-            "registering the number again reuses or removes them."
-        )
+__all__ = ["Conflict", "Inventory", "PartialRollback", "RegistrationConflict", "classify"]
 
 
 @dataclass

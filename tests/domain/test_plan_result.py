@@ -48,12 +48,15 @@ def test_instructions_carry_the_carrier_steps_with_values_to_paste():
                      updated=True)
     ins = r.instructions
     assert r.status == "updated" and not r.outbound_enabled
-    assert "Twilio" in ins["summary"] and "+14155550101" in ins["summary"]
-    values = [s["value"] for s in ins["steps"]]
+    assert "Twilio" in ins.summary and "+14155550101" in ins.summary
+    values = [s.value for s in ins.steps]
     assert "sip:abc123.sip.livekit.cloud;transport=tcp" in values
     assert values[-1] == "bot"
-    assert all(set(s) == {"text", "value"} for s in ins["steps"])
-    assert any("registered as “bot”" in tip for tip in ins["if_it_does_not_ring"])
+    assert any("registered as “bot”" in tip for tip in ins.if_it_does_not_ring)
+    # The JSON keeps the seed's shape.
+    dumped = r.model_dump(mode="json")["instructions"]
+    assert set(dumped) == {"summary", "steps", "if_it_does_not_ring"}
+    assert all(set(s) == {"text", "value"} for s in dumped["steps"])
 
 
 def test_indian_number_points_the_carrier_at_the_india_region():
@@ -68,7 +71,7 @@ def test_livekit_number_result():
          "registration": {"phone_number": "+14155550100", "provider": "livekit"}}))
     r = result_for(p, inbound_trunk_id=None, outbound_trunk_id=None, dispatch_rule_id="SDR_r", updated=False)
     assert r.inbound_addresses == [] and r.sip_uri is None and r.outbound_trunk_id is None
-    assert "Nothing needs to change at a carrier" in r.instructions["summary"]
+    assert "Nothing needs to change at a carrier" in r.instructions.summary
 
 
 def test_provider_config_credentials_are_masked():

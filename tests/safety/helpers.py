@@ -57,16 +57,13 @@ class Outcome:
 
 @pytest.fixture
 def short_timeouts(monkeypatch):
-    """Every Connection the CLI builds waits at most CLIENT_TIMEOUT seconds per request."""
-    import phonewizard.cli.connection as connection
+    """Every Connection built while the test runs waits at most CLIENT_TIMEOUT seconds per request."""
+    import functools
 
-    original = connection.connect
+    from phonewizard.services import livekit_client
 
-    def connect(profile, secret):
-        return dataclasses.replace(original(profile, secret), timeout=CLIENT_TIMEOUT)
-
-    for module in ("phonewizard.cli.register", "phonewizard.cli.remote", "phonewizard.cli.connection"):
-        monkeypatch.setattr(f"{module}.connect", connect, raising=False)
+    monkeypatch.setattr(livekit_client, "Connection",
+                        functools.partial(livekit_client.Connection, timeout=CLIENT_TIMEOUT))
 
 
 @pytest.fixture

@@ -114,22 +114,21 @@ class ResultPage(DraftPage):
     def show_result(self, result: Any, *, secrets: Iterable[str] = ()) -> None:
         self.result = result
         self._secrets = tuple(s for s in secrets if s)
-        instructions = result.instructions or {}
-        self.summary_label.setText(self._guard(instructions.get("summary", "")))
+        instructions = result.instructions
+        self.summary_label.setText(self._guard(instructions.summary))
         uri = result.sip_uri or ""
         self.sip_uri_label.setText(self._guard(uri) or "No carrier setup needed")
         self.copy_uri_button.setEnabled(bool(uri))
 
         _clear(self.steps_grid)
         self.copyables = []
-        steps = list(instructions.get("steps", []))
+        steps = instructions.steps
         for n, step in enumerate(steps):
-            text = QLabel(f"{n + 1}. {self._guard(str(step.get('text', '')))}")
+            text = QLabel(f"{n + 1}. {self._guard(step.text)}")
             text.setWordWrap(True)
             self.steps_grid.addWidget(text, n, 0)
-            value = step.get("value")
-            if value:
-                self.steps_grid.addWidget(self._copyable(str(value), str(step.get("text", ""))), n, 1)
+            if step.value:
+                self.steps_grid.addWidget(self._copyable(step.value, step.text), n, 1)
         self.steps_box.setVisible(bool(steps))
 
         _clear(self.ids_grid)
@@ -144,7 +143,7 @@ class ResultPage(DraftPage):
             self.ids_grid.addWidget(QLabel(f"{label}:"), n, 0)
             self.ids_grid.addWidget(self._copyable(str(value), label.lower()), n, 1)
 
-        tips = [*instructions.get("if_it_does_not_ring", []), *EXTRA_TIPS]
+        tips = [*instructions.if_it_does_not_ring, *EXTRA_TIPS]
         self.tips_label.setText("".join(f"• {html.escape(self._guard(t))}<br>" for t in tips))
 
     def _copyable(self, value: str, name: str) -> CopyableValue:

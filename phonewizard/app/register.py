@@ -1,0 +1,108 @@
+"""Register (or update) one number: the commit step both front ends run.
+
+`register(request, store, progress)` builds the connection from the validated configuration,
+applies the plan with the registrar (conflict check, create, roll back on any failure including
+cancellation), and only then saves the secrets the policy names (app/secrets.py). The review page
+runs it on the GUI's worker thread; `phonewizard register` runs it with asyncio.run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from phonewizard.app.documents import PASSWORD_FIELD
+from phonewizard.app.errors import InvalidInput
+from phonewizard.app.project import ApiSecret, connection_for
+from phonewizard.app.secrets import SavedSecrets, SecretStore, SecretToSave, save_secrets
+from phonewizard.domain.config_document import PhoneWizardConfig
+from phonewizard.domain.plan import RegistrationPlan, plan
+from phonewizard.domain.result import RegistrationResult
+
+# progress(step, state): step in STEPS, state "started" | "done" | "failed" | "rolled_back"
+Progress = Callable[[str, str], None]
+
+STEP_LABELS: dict[str, str] = {
+    "conflict_check": "Check LiveKit for conflicting trunks and rules",
+    "inbound_trunk": "Create the inbound trunk",
+    "outbound_trunk": "Create the outbound trunk",
+    "dispatch_rule": "Create the dispatch rule",
+    "attach_number": "Attach the number to the dispatch rule",
+}
+
+
+@dataclass(frozen=True)
+class RegistrationRequest:
+    config: PhoneWizardConfig  # valid (domain/report.check_config)
+    api_secret: ApiSecret
+    take_over: bool = False  # move phonewizard's registration of this number from another agent
+    save: Sequence[SecretToSave] = field(default=(), repr=False)  # after success (app/secrets.py)
+
+    @property
+    def plan(self) -> RegistrationPlan:
+        return plan(self.config)
+
+
+@dataclass
+class Registered:
+    result: RegistrationResult
+    secrets: SavedSecrets
+
+
+def steps_for(p: RegistrationPlan) -> list[str]:
+    """The steps a run of this plan goes through, in order (the checklist shown before it starts)."""
+    steps = ["conflict_check"]
+    if p.inbound is not None:
+        steps.append("inbound_trunk")
+    if p.outbound is not None:
+        steps.append("outbound_trunk")
+    steps.append("dispatch_rule")
+    if p.attach_number:
+        steps.append("attach_number")
+    return steps
+
+
+def check_sendable(config: PhoneWizardConfig) -> None:
+    """InvalidInput when the configuration lacks a secret that registering needs (a stored file
+    validates without its SIP password; registering it does not)."""
+    reg = config.registration
+    if reg.auth_username and reg.auth_password is None:
+        raise InvalidInput.field(
+            PASSWORD_FIELD,
+            f"required with auth_username “{reg.auth_username}”, but it is neither in the file nor "
+            'in the system keyring: add "auth_password" to the file for this run (it is then moved '
+            "to the keyring) or save it with the wizard",
+        )
+
+
+async def register(
+    request: RegistrationRequest, store: SecretStore | None, progress: Progress | None = None
+) -> Registered:
+    """Apply the registration; on success save the policy's secrets. Raises InvalidInput, the
+    LiveKit errors of app/errors.py (nothing left behind unless PartialRollback), or
+    CancelledError after a complete rollback."""
+    from phonewizard.services.registrar import Registrar  # livekit-api: loaded when a run starts
+
+    check_sendable(request.config)
+    connection = connection_for(request.config.livekit, request.api_secret)
+    result = await Registrar(connection).apply(request.plan, progress=progress, take_over=request.take_over)
+    if not request.save or store is None:
+        return Registered(result, SavedSecrets())
+    return Registered(result, await _save_regardless_of_cancel(store, request.save))
+
+
+async def _save_regardless_of_cancel(store: SecretStore, secrets: Sequence[SecretToSave]) -> SavedSecrets:
+    """The registration stands once LiveKit accepted it, so a cancel arriving now must neither
+    undo it nor abandon the save half-way: wait for the keyring (in a thread: it may block on an
+    unlock prompt), then report success."""
+    task = asyncio.ensure_future(asyncio.to_thread(save_secrets, store, secrets))
+    while True:
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.done():
+                return task.result()
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()  # the cancel came too late to mean "undo"; finish normally
