@@ -288,12 +288,18 @@ def test_password_required_to_register(run_cli, sandbox_env):
     assert sandbox_env.log.methods == []
 
 
-def test_plaintext_secrets_are_used_then_moved_to_the_keyring(run_cli, sandbox, tmp_path, memory_keyring):
+def plaintext_secrets_file(sandbox, tmp_path: Path) -> tuple[Path, dict]:
+    """The Telnyx example pointed at the sandbox, with both secrets written in plaintext."""
     document = json.loads((EXAMPLES / "telnyx-outbound.json").read_text())
     document["livekit"].update(url=sandbox.url, api_secret=sandbox.api_secret)
     document["registration"]["auth_password"] = SIP_PASSWORD
     path = tmp_path / "plain.json"
     path.write_text(json.dumps(document))
+    return path, document
+
+
+def test_plaintext_secrets_are_used_then_moved_to_the_keyring(run_cli, sandbox, tmp_path, memory_keyring):
+    path, document = plaintext_secrets_file(sandbox, tmp_path)
 
     result = run_cli("register", path, "--json")
     assert result.code == 0, result.err
@@ -315,11 +321,7 @@ def test_plaintext_secrets_are_used_then_moved_to_the_keyring(run_cli, sandbox, 
 
 def test_a_failed_registration_saves_no_secret(run_cli, sandbox, tmp_path, memory_keyring):
     """The secrets written in the file move to the keyring only after LiveKit accepted."""
-    document = json.loads((EXAMPLES / "telnyx-outbound.json").read_text())
-    document["livekit"].update(url=sandbox.url, api_secret=sandbox.api_secret)
-    document["registration"]["auth_password"] = SIP_PASSWORD
-    path = tmp_path / "plain.json"
-    path.write_text(json.dumps(document))
+    path, _document = plaintext_secrets_file(sandbox, tmp_path)
     sandbox.faults.fail("CreateSIPDispatchRule", "error", code="invalid_argument", msg="rule rejected")
     result = run_cli("register", path)
     assert result.code == 3 and "rule rejected" in result.err
