@@ -104,7 +104,7 @@ def load_config(
     what the file says.
     """
     raw = read_document(path)
-    notices = _secret_notices(raw)
+    notices = secret_notices(raw)
     work = copy.deepcopy(raw)
     if livekit_overrides:
         profile = work.get("livekit")
@@ -220,7 +220,7 @@ def _check_format(path: Path, document: dict[str, Any]) -> None:
     )
 
 
-def _secret_notices(raw: dict[str, Any]) -> list[str]:
+def secret_notices(raw: dict[str, Any]) -> list[str]:
     """Hand-written files may carry secrets; allowed, but the user should move them."""
     notices = []
     registration = raw.get("registration")

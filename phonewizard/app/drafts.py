@@ -1,0 +1,191 @@
+"""Where the wizard's draft comes from and goes to: new, saved profile, environment, keyring, files.
+
+The draft is the config-file shape (DESIGN.md "Contracts"), edited by the pages as a plain dict and
+validated by `check_config` on every edit. Secrets enter it only from the keyring or the
+environment and leave it only through the keyring, never into a file.
+
+The start-up read happens once and in two parts because the keyring may block for seconds (an
+unlock prompt): `prepare_draft` (profile file + LIVEKIT_* variables; fast, on the GUI thread) and
+`keyring_secrets` (the two keyring entries, on the worker thread).
+
+This module is imported before the wizard's first page paints: pydantic, keyring and the rest are
+imported inside the functions (benchmarks/RESULTS.md, start-up).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
+
+if TYPE_CHECKING:
+    from phonewizard.domain.report import Report
+    from phonewizard.services.secret_store import SecretStore
+
+CONFIG_FORMAT = "phonewizard/1"  # domain/config_document.CONFIG_FORMAT, without importing pydantic
+ENV_FIELDS = {"LIVEKIT_URL": "url", "LIVEKIT_API_KEY": "api_key", "LIVEKIT_API_SECRET": "api_secret"}
+SECRET_FIELDS = (("livekit", "api_secret"), ("registration", "auth_password"))
+
+
+def new_draft() -> dict[str, Any]:
+    """An empty draft: required fields present but empty, so their errors name the field."""
+    return {
+        "format": CONFIG_FORMAT,
+        "agent_name": "",
+        "livekit": {"url": "", "api_key": "", "api_secret": ""},
+        "registration": {"phone_number": ""},
+    }
+
+
+def draft_from_document(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A draft from a file's JSON object (kept as written, so its problems show on the pages)."""
+    draft = new_draft()
+    for key, value in raw.items():
+        if key in ("livekit", "registration") and isinstance(value, Mapping):
+            draft[key].update(copy.deepcopy(dict(value)))
+        else:
+            draft[key] = copy.deepcopy(value)
+    registration = draft.get("registration")
+    if isinstance(registration, dict) and "outbound_enabled" in registration:
+        # The seed's alias; the pages edit the canonical name only.
+        alias = registration.pop("outbound_enabled")
+        registration.setdefault("enable_outbound", alias)
+    return draft
+
+
+def environment_livekit(environ: Mapping[str, str]) -> dict[str, str]:
+    """The LiveKit fields the LIVEKIT_* variables set (blank ones count as unset)."""
+    return {f: environ[v].strip() for v, f in ENV_FIELDS.items() if environ.get(v, "").strip()}
+
+
+def has_livekit_project(draft: Mapping[str, Any]) -> bool:
+    livekit = draft.get("livekit")
+    return isinstance(livekit, Mapping) and bool(str(livekit.get("url") or "").strip())
+
+
+def read_draft(path: str | Path) -> tuple[dict[str, Any], list[str]]:
+    """A configuration file as a draft, read once, without the keyring, plus the file's notices
+    (e.g. a plaintext password). ConfigFileError when the file cannot be used at all; field
+    problems stay in the draft for the pages to show."""
+    from phonewizard.services.config_files import read_document, secret_notices
+
+    raw = read_document(path)
+    return draft_from_document(raw), secret_notices(raw)
+
+
+@dataclass
+class PreparedDraft:
+    draft: dict[str, Any]
+    notices: list[str]
+    from_profile: bool  # the saved profile was read: its secrets may be in the keyring
+    configured: bool  # a LiveKit project is named (profile or variables): no sandbox needed
+
+
+def prepare_draft(profile_path: Path, environ: Mapping[str, str]) -> PreparedDraft:
+    """The start-up draft: the saved profile if there is one (a broken one becomes a notice, the
+    wizard must still open), LiveKit's own variables on top (they override, as on the CLI)."""
+    from phonewizard.services.config_files import ConfigFileError
+
+    draft, notices, from_profile = new_draft(), [], False
+    if profile_path.exists():
+        try:
+            draft, notices = read_draft(profile_path)
+            from_profile = True
+        except ConfigFileError as exc:
+            notices = [f"The saved profile was not loaded: {exc}"]
+    from_env = environment_livekit(environ)
+    livekit = draft.get("livekit")
+    if not isinstance(livekit, dict):  # a hand-written profile's "livekit": "…"
+        livekit = draft["livekit"] = {}
+    livekit.update(from_env)
+    return PreparedDraft(draft, notices, from_profile, bool(from_env) or has_livekit_project(draft))
+
+
+@dataclass
+class KeyringSecrets:
+    """The secrets the keyring holds for a draft's project and SIP account (None: not there)."""
+
+    api_secret: str | None = field(default=None, repr=False)
+    sip_password: str | None = field(default=None, repr=False)
+    notices: list[str] = field(default_factory=list)
+    # What they belong to, so a fill can be skipped when the user changed it meanwhile.
+    project: tuple[str, str] = ("", "")
+    account: tuple[str, str] = ("", "")
+
+
+def keyring_secrets(draft: Mapping[str, Any], store: SecretStore) -> KeyringSecrets:
+    """Look up the draft's API secret and SIP password, each once (blocking: run it on a worker)."""
+    from phonewizard.services.config_files import password_key_for
+    from phonewizard.services.secret_store import SecretStoreUnavailable, livekit_secret_key
+
+    livekit = draft.get("livekit") if isinstance(draft.get("livekit"), Mapping) else {}
+    registration = draft.get("registration") if isinstance(draft.get("registration"), Mapping) else {}
+    url, key = str(livekit.get("url") or ""), str(livekit.get("api_key") or "")
+    found = KeyringSecrets(
+        project=(url, key),
+        account=(str(registration.get("phone_number") or ""), str(registration.get("auth_username") or "")),
+    )
+    password_key = password_key_for(dict(registration))
+    try:
+        if url and key:
+            found.api_secret = store.get(livekit_secret_key(url, key))
+        if password_key:
+            found.sip_password = store.get(password_key)
+    except SecretStoreUnavailable as exc:
+        found.notices.append(str(exc))
+    return found
+
+
+def save_draft(path: str | Path, draft: Mapping[str, Any], report: Report) -> Path:
+    """Write the draft without secrets. A complete draft goes through `save_config` (canonical
+    form); an unfinished one is written as it stands so the wizard can resume it later."""
+    from phonewizard.services.config_files import save_config
+    from phonewizard.services.private_files import write_private_text
+
+    if report.ok and report.config is not None:
+        return save_config(path, report.config)
+    document = copy.deepcopy(dict(draft))
+    for section, secret in SECRET_FIELDS:
+        part = document.get(section)
+        if isinstance(part, dict):  # a hand-written file may hold anything here
+            part.pop(secret, None)
+    document["format"] = CONFIG_FORMAT
+    return write_private_text(Path(path), json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def remember_secrets(draft: Mapping[str, Any], store: SecretStore) -> None:
+    """"Save profile": store the draft's API secret and SIP password in the keyring, because the
+    user asked for exactly that (Register follows app/secrets.py instead). Blocking; raises
+    SecretStoreUnavailable with a message for the user when there is no safe keyring."""
+    from phonewizard.services.config_files import password_key_for
+    from phonewizard.services.secret_store import livekit_secret_key
+
+    livekit = draft.get("livekit") or {}
+    url, key, secret = (str(livekit.get(f) or "") for f in ("url", "api_key", "api_secret"))
+    if url and key and secret:
+        store.set(livekit_secret_key(url, key), secret)
+    registration = draft.get("registration") or {}
+    password = registration.get("auth_password")
+    password_key = password_key_for(dict(registration))
+    # Without a number the key would be ambiguous; the password is stored once a number is set.
+    if password and password_key and str(registration.get("phone_number") or "").strip():
+        store.set(password_key, str(password))
+
+
+def apply_secrets(draft: MutableMapping[str, Any], found: KeyringSecrets) -> list[str]:
+    """Fill the draft's empty secret fields from `found`, unless the user changed the project or
+    SIP account they belong to (or typed a secret) meanwhile. Returns the filled dotted paths."""
+    livekit, registration = draft.get("livekit"), draft.get("registration")
+    filled = []
+    if (isinstance(livekit, dict) and found.api_secret and not livekit.get("api_secret")
+            and (str(livekit.get("url") or ""), str(livekit.get("api_key") or "")) == found.project):
+        livekit["api_secret"] = found.api_secret
+        filled.append("livekit.api_secret")
+    if (isinstance(registration, dict) and found.sip_password and not registration.get("auth_password")
+            and (str(registration.get("phone_number") or ""),
+                 str(registration.get("auth_username") or "")) == found.account):
+        registration["auth_password"] = found.sip_password
+        filled.append("registration.auth_password")
+    return filled
