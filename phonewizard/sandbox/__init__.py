@@ -2,7 +2,7 @@
 
 Public API: ``SandboxServer`` (start/stop in a loop or its own thread, ``faults``, ``log``,
 ``snapshot()``, ``counts()``), ``run_forever`` for the ``phonewizard sandbox`` command, and
-``DEFAULT_PHONE_NUMBERS``. See the README section "The local LiveKit SIP sandbox".
+``DEFAULT_PHONE_NUMBERS``. See docs/sandbox.md.
 """
 
 from .faults import Faults, RequestLog

@@ -9,7 +9,7 @@ phonewizard made earlier for the same number and agent are updated in place inst
 duplicated. On any failure, including cancellation, everything this run created is deleted and
 everything it changed is restored, shielded from further cancellation; the original error is then
 raised (or `PartialRollback` listing what is left if the undo itself failed). See
-the README section "What phonewizard creates in LiveKit".
+docs/what-it-creates.md.
 """
 
 from __future__ import annotations
