@@ -1,9 +1,9 @@
-"""Server-assigned IDs as the real server makes them, and LiveKit's phone-number normalisation.
+"""Server-assigned IDs as the real server makes them; LiveKit's number normalisation re-exported.
 
 IDs are a prefix (``ST_`` trunks, ``SDR_`` dispatch rules, ``PN_`` phone numbers) followed by 12
 characters of the shortuuid base57 alphabet (livekit/protocol ``utils/guid/id.go``).
-``normalize_number`` (``livekit.NormalizeNumber``, shared with the registrar) is the key of every
-conflict check, so two spellings of one number collide exactly as they would on LiveKit.
+``normalize_number`` (``livekit.NormalizeNumber``, defined in domain/livekit_numbers.py and
+shared with the registrar) is the key of every conflict check, so two spellings of one number collide exactly as they would on LiveKit.
 """
 
 from __future__ import annotations
