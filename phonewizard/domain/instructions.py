@@ -2,9 +2,10 @@
 RegistrationResult. Pure.
 
 Shape: `{"summary": str, "steps": [{"text": str, "value": str | None}], "if_it_does_not_ring":
-[str]}`. `value` is the exact thing to paste (the result page puts a copy button next to it). The
-carrier steps come from the provider catalog (`domain/providers.py`, which owns that knowledge);
-the summary, the agent-name step and the troubleshooting list are added here.
+[str], "confirm_with_a_test_call": [str]}`. `value` is the exact thing to paste (the result page
+puts a copy button next to it). The carrier steps come from the provider catalog
+(`domain/providers.py`, which owns that knowledge); the summary, the agent-name step, the
+troubleshooting list and the things only a real call can prove (call_confirmations.py) are added here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from phonewizard.domain import providers
 from phonewizard.domain.plan import RegistrationPlan
 from phonewizard.domain.provider_steps import livekit_host
+from phonewizard.domain.call_confirmations import confirm_by_test_call
 
 
 def inbound_host(p: RegistrationPlan) -> str | None:
@@ -40,7 +42,12 @@ def build_instructions(p: RegistrationPlan) -> dict[str, Any]:
                    f"as below; agent “{p.agent_name}” answers them.")
         if p.outbound is not None:
             summary += f" Outbound calls leave through {p.outbound.trunk.address}."
-    return {"summary": summary, "steps": _steps(p), "if_it_does_not_ring": _troubleshooting(p)}
+    return {
+        "summary": summary,
+        "steps": _steps(p),
+        "if_it_does_not_ring": _troubleshooting(p),
+        "confirm_with_a_test_call": confirm_by_test_call(p),
+    }
 
 
 def _troubleshooting(p: RegistrationPlan) -> list[str]:
@@ -49,6 +56,10 @@ def _troubleshooting(p: RegistrationPlan) -> list[str]:
     if p.provider == "livekit":
         tips.append("Check in LiveKit Cloud → Telephony → Phone numbers that the number is active "
                     "and assigned to the phonewizard dispatch rule.")
+        tips.append(f"Ringing with no answer: the dispatch rule only accepts calls whose called "
+                    f"number is exactly {p.phone_number}. Open the call in LiveKit Cloud → Telephony "
+                    "→ Calls; if the number shows in another form (without +, say), the rule's "
+                    "filter did not match.")
         return tips
     tips.append(f"Check that the carrier sends the called number as {p.phone_number} (+E.164); "
                 "LiveKit only accepts numbers listed on the inbound trunk.")
