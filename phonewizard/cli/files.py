@@ -8,10 +8,12 @@ exit 2, each printed as `field.path: message`; warnings are printed and do not s
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from phonewizard.cli.connection import env_overrides, override_note
 from phonewizard.cli.errors import EXIT_INVALID, EXIT_OK, CliError, err, print_warnings
+from phonewizard.domain.fact_notes import MAX_AGE_DAYS, stale_fact_lines
 from phonewizard.domain.plan import plan
 from phonewizard.domain.report import Problem
 from phonewizard.services.config_files import LoadedConfig, load_config
@@ -58,6 +60,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
           f"{config.registration.phone_number} for agent {config.agent_name})")
     for line in plan(config).describe():
         print(f"  - {line}")
+    stale = stale_fact_lines(config.registration, date.today())
+    if stale:
+        print(f"Carrier facts this file relies on, not checked in the last {MAX_AGE_DAYS} days (docs/carrier-facts.md):")
+        print("\n".join(f"  - {line}" for line in stale))
     return EXIT_OK
 
 

@@ -136,3 +136,7 @@ def _print_result(result: RegistrationResult) -> None:
         print("If it does not ring:")
         for tip in tips:
             print(f"  - {tip}")
+    checks = instructions.get("confirm_with_a_test_call") or []
+    if checks:
+        print("Confirm with a test call:")
+        print("\n".join(f"  - {check}" for check in checks))

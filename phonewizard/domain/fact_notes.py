@@ -93,7 +93,7 @@ def stale_fact_lines(reg: "Registration", today: date, max_age_days: int = MAX_A
     """For `validate`: each fact this configuration relies on that is older than `max_age_days`
     (or unconfirmed), as '<claim>: last checked YYYY-MM-DD against <source> (<where>)'."""
     return [
-        f"{fact.claim}: {checked_phrase(fact)} ({fact.source.where})"
+        f"{fact.claim[:1].upper()}{fact.claim[1:]}: {checked_phrase(fact)} ({fact.source.where})"
         for fact in facts_for(reg.provider, relevant_topics(reg))
         if is_stale(fact, today, max_age_days)
     ]
