@@ -117,7 +117,7 @@ FACTS: tuple[CarrierFact, ...] = (
     _fact("livekit.numbers_inbound_only", "livekit", ("numbers", "outbound"),
           "LiveKit Phone Numbers are US local and toll-free numbers for inbound calls only",
           LK_NUMBERS, TODAY_RECHECK),
-    _fact("livekit.numbers_attachment", "livekit", ("routing",),
+    _fact("livekit.numbers_attachment", "livekit", ("routing", "steps"),
           "a LiveKit number is routed by attaching it to a dispatch rule (no inbound trunk)",
           LK_PHONE_PROTO, TODAY_RECHECK),
     _fact("livekit.rule_numbers_exact", "livekit", ("routing",),
