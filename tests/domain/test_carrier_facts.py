@@ -99,3 +99,14 @@ def test_stale_lines_for_validate():
     assert any("2026-11-30" in line for line in stale_fact_lines(reg, date(2027, 3, 1)))
     # Without allowed addresses the signalling facts do not matter to this file.
     assert not any("signals from" in line for line in stale_fact_lines(check().config.registration, JUST_AFTER))
+
+
+def test_the_docs_page_lists_every_fact_with_its_date():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "carrier-facts.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line for line in page.splitlines() if line.startswith("| `")}
+    assert set(rows) == {f.key for f in FACTS}
+    for fact in FACTS:
+        expected = fact.checked.date.isoformat() if fact.checked.date else "not confirmed"
+        assert expected in rows[fact.key].split("|")[-2], fact.key
