@@ -117,11 +117,11 @@ def _twilio(reg: Registration, host: str) -> list[CarrierStep]:
     if reg.transfer_config.cold_transfer_enabled:
         if _needs_pstn_transfer(reg):
             steps.append(CarrierStep(
-                "General → Call Transfer (SIP REFER): enable it, and tick Enable PSTN Transfer (the trunk's "
+                "General → Features → Call Transfer (SIP REFER): enable it, and tick Enable PSTN Transfer (the trunk's "
                 "TransferMode enable-all), or transfers to phone numbers fail."))
         else:
             steps.append(CarrierStep(
-                "General → Call Transfer (SIP REFER): enable it so the agent can transfer callers to the "
+                "General → Features → Call Transfer (SIP REFER): enable it so the agent can transfer callers to the "
                 "SIP addresses you allowed (PSTN transfer is only needed for phone numbers)."))
     if reg.transfer_config.warm_transfer_enabled:
         steps.append(CarrierStep(
