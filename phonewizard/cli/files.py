@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 from pathlib import Path
 
 from phonewizard.app.documents import ConfigFile, open_config
 from phonewizard.app.lk_files import write_lk_files
 from phonewizard.app.secrets import SecretStore
 from phonewizard.cli.errors import EXIT_OK, err, print_warnings
+from phonewizard.domain.fact_notes import MAX_AGE_DAYS, stale_fact_lines
 from phonewizard.domain.plan import plan
 
 
@@ -31,6 +33,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
           f"{config.registration.phone_number} for agent {config.agent_name})")
     for line in plan(config).describe():
         print(f"  - {line}")
+    stale = stale_fact_lines(config.registration, date.today())
+    if stale:
+        print(f"Carrier facts this file relies on, not checked in the last {MAX_AGE_DAYS} days "
+              "(docs/carrier-facts.md):")
+        print("\n".join(f"  - {line}" for line in stale))
     return EXIT_OK
 
 

@@ -94,3 +94,7 @@ def _print_result(result: RegistrationResult) -> None:
         print("If it does not ring:")
         for tip in instructions.if_it_does_not_ring:
             print(f"  - {tip}")
+    checks = instructions.confirm_with_a_test_call
+    if checks:
+        print("Confirm with a test call:")
+        print("\n".join(f"  - {check}" for check in checks))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
+from phonewizard.domain import carrier_advice
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.phone_numbers import is_valid, region_of
 from phonewizard.domain.problems import Problem
 from phonewizard.domain.provider_addresses import outbound_host_problem
 from phonewizard.domain.registration import Registration
-from phonewizard.domain.registration_rules import DIGEST_KEY, indian_numbers
+from phonewizard.domain.registration_rules import indian_numbers
 from phonewizard.domain.sip_addresses import AddressError, host_of, normalise_outbound_address
 
 # destination_country values LiveKit can pin outbound calls to (reference/providers.md §3).
@@ -37,6 +38,7 @@ def warnings(config: PhoneWizardConfig, raw: Mapping[str, Any]) -> list[Problem]
         *_passwords(reg),
         *_provider(reg, raw_reg),
         *_country(reg),
+        *carrier_advice.warnings(config),
     ]
     raw_uri = raw_lk.get("sip_uri")
     if isinstance(raw_uri, str) and config.livekit.sip_uri and raw_uri.strip() != config.livekit.sip_uri:
@@ -125,11 +127,6 @@ def _provider(reg: Registration, raw: Mapping[str, Any]) -> Iterator[tuple[str, 
         problem = outbound_host_problem(reg.provider, host_of(reg.outbound_address))
         if problem and problem[0] == "warning":
             yield "registration.outbound_address", problem[1]
-    if reg.provider_config.get(DIGEST_KEY) is True and reg.provider == "twilio":
-        yield f"registration.provider_config.{DIGEST_KEY}", (
-            "Twilio Elastic SIP Trunking cannot answer LiveKit's digest challenge: inbound calls "
-            "will fail; turn this off and rely on the number (and allowed_addresses) instead"
-        )
     if reg.enable_outbound and not reg.auth_username and reg.provider != "vonage":
         yield "registration.auth_username", (
             "outbound calls usually authenticate with a username and password from your "

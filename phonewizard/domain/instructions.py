@@ -2,10 +2,11 @@
 RegistrationResult. Pure.
 
 `Instructions` is typed end to end (the result page and the CLI read its fields); its JSON is the
-seed's shape: `{"summary": str, "steps": [{"text": str, "value": str | None}],
-"if_it_does_not_ring": [str]}`. `value` is the exact thing to paste (the result page puts a copy
-button next to it). The carrier steps come from the provider catalog (`domain/providers.py`, which
-owns that knowledge); the summary, the agent-name step and the troubleshooting list are added here.
+seed's shape plus one additive key: `{"summary": str, "steps": [{"text": str, "value": str | None}],
+"if_it_does_not_ring": [str], "confirm_with_a_test_call": [str]}`. `value` is the exact thing to
+paste (the result page puts a copy button next to it). The carrier steps come from the provider
+catalog (`domain/providers.py`, which owns that knowledge); the summary, the agent-name step, the
+troubleshooting list and the things only a real call can prove (call_confirmations.py) are added here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from phonewizard.domain import providers
+from phonewizard.domain.call_confirmations import confirm_by_test_call
 from phonewizard.domain.plan import RegistrationPlan
 from phonewizard.domain.provider_steps import livekit_host
 
@@ -30,6 +32,7 @@ class Instructions(BaseModel):
     summary: str = ""
     steps: list[InstructionStep] = Field(default_factory=list)
     if_it_does_not_ring: list[str] = Field(default_factory=list)
+    confirm_with_a_test_call: list[str] = Field(default_factory=list)
 
 
 def inbound_host(p: RegistrationPlan) -> str | None:
@@ -57,7 +60,8 @@ def build_instructions(p: RegistrationPlan) -> Instructions:
                    f"as below; agent “{p.agent_name}” answers them.")
         if p.outbound is not None:
             summary += f" Outbound calls leave through {p.outbound.trunk.address}."
-    return Instructions(summary=summary, steps=_steps(p), if_it_does_not_ring=_troubleshooting(p))
+    return Instructions(summary=summary, steps=_steps(p), if_it_does_not_ring=_troubleshooting(p),
+                        confirm_with_a_test_call=confirm_by_test_call(p))
 
 
 def _troubleshooting(p: RegistrationPlan) -> list[str]:
@@ -66,6 +70,10 @@ def _troubleshooting(p: RegistrationPlan) -> list[str]:
     if p.provider == "livekit":
         tips.append("Check in LiveKit Cloud → Telephony → Phone numbers that the number is active "
                     "and assigned to the phonewizard dispatch rule.")
+        tips.append(f"Ringing with no answer: the dispatch rule only accepts calls whose called "
+                    f"number is exactly {p.phone_number}. Open the call in LiveKit Cloud → Telephony "
+                    "→ Calls; if the number shows in another form (without +, say), the rule's "
+                    "filter did not match.")
         return tips
     tips.append(f"Check that the carrier sends the called number as {p.phone_number} (+E.164); "
                 "LiveKit only accepts numbers listed on the inbound trunk.")

@@ -146,11 +146,23 @@ def plan(config: PhoneWizardConfig) -> RegistrationPlan:
         ),
     )
     if not external:
-        # A LiveKit number is routed by attaching it to the rule (PhoneNumberService), but with no
-        # trunk_ids and no numbers the rule would be a project-wide catch-all: it would take calls
-        # for every other number too and collide with any other catch-all rule. numbers=[phone]
-        # (the called-number filter, §1.3) keeps it to this number. LiveKit numbers arrive as
-        # +E.164, which is exactly the form we store, so the exact-string match holds.
+        # What the rule of a LiveKit number filters on (issue 13, point 2). The number reaches the
+        # rule by its attachment (PhoneNumber.sip_dispatch_rule_ids, PhoneNumberService), and the
+        # rule's `numbers` is compared with the called number as an exact string (livekit/protocol
+        # sip/sip.go MatchDispatchRuleIter, slices.Contains): a call that arrives as 14155550101
+        # instead of +14155550101 matches nothing and rings unanswered (agents#5847 reports such a
+        # filter never matching on Cloud). The three choices:
+        # - Add the bare-digits form next to +E.164: impossible. DispatchRuleValidator keys every
+        #   number by NormalizeNumber, so the two forms in one rule collide with each other and
+        #   LiveKit refuses the rule ("Dispatch rule for the same trunk, inbound number, number,
+        #   and PIN combination already exists"; the sandbox reproduces it).
+        # - Drop the filter and rely on the attachment: the rule then has no trunk_ids and no
+        #   numbers, i.e. it is the project's catch-all. It would take calls for every other
+        #   number and trunk without a more specific rule, and a second LiveKit number registered
+        #   the same way would be refused as a conflicting catch-all. Both are certain failures.
+        # - Keep numbers=[+E.164] (chosen): LiveKit sells and lists its numbers in +E.164, the form
+        #   we store, so the exact match is expected to hold; the remaining doubt is named in the
+        #   result's "confirm with a test call" list and the doctor flags the filter.
         rule.numbers.append(phone)
         # No trunk carries Krisp for a LiveKit number, so the rule does (field 11).
         rule.krisp_enabled = reg.krisp_enabled

@@ -18,16 +18,25 @@ VONAGE_HINT = (
 
 TWILIO_EDGES = ("ashburn", "umatilla", "dublin", "frankfurt", "singapore", "tokyo", "sao-paulo", "sydney")
 VONAGE_REGIONS = ("us", "eu", "ap")
+# Telnyx's shared hosts: the regional ones of its "SIP Info" table, then the SRV names of its "SRV
+# Records" page (which resolve to the same regions' addresses). provider_facts.py has the sources.
 TELNYX_HOSTS = {
     "us": "sip.telnyx.com",
     "eu": "sip.telnyx.eu",
     "au": "sip.telnyx.com.au",
     "ca": "sip.telnyx.ca",
     "asia": "sip.telnyx.asia",
+    "eu-srv": "sip-eu.telnyx.com",
+    "ca-srv": "sip-ca.telnyx.com",
+    "au-srv": "sip-au.telnyx.com",
 }
+# Vonage's API takes trunk (domain) names of 5–32 letters, digits or dashes (provider_facts.py:
+# vonage.trunk_name_length); a longer or shorter name cannot be a real trunk's host.
+VONAGE_NAME_LENGTH = (5, 32)
 
 _TWILIO = re.compile(r"^[a-z0-9][a-z0-9-]*\.pstn(\.[a-z0-9-]+)?\.twilio\.com$")
-_VONAGE = re.compile(r"^[a-z0-9-]{1,63}\.sip-(us|eu|ap)\.vonage\.com$")
+_VONAGE = re.compile(r"^[a-z0-9-]{5,32}\.sip-(us|eu|ap)\.vonage\.com$")
+_VONAGE_NAME = re.compile(r"[a-z0-9-]{5,32}")
 _BANDWIDTH = re.compile(r"^([a-z0-9-]+\.)+auth\.bandwidth\.com$")
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -52,6 +61,9 @@ def outbound_host_problem(provider: str, host: str) -> tuple[str, str] | None:
             )
     elif provider == "vonage":
         if not _VONAGE.match(host):
+            name = host.split(".", 1)[0]
+            if re.fullmatch(r"[a-z0-9-]+\.sip-(us|eu|ap)\.vonage\.com", host) and not _VONAGE_NAME.fullmatch(name):
+                return "error", _vonage_length_message(name)
             return "error", VONAGE_HINT
     elif provider == "telnyx":
         if host not in TELNYX_HOSTS.values():
@@ -82,15 +94,26 @@ def twilio_address(trunk_name: str, edge: str | None = None) -> str:
 def vonage_address(domain: str, region: str = "us") -> str:
     """`{domain}.sip-{region}.vonage.com`; raises ValueError on bad input."""
     name = domain.strip().lower()
-    if not re.fullmatch(r"[a-z0-9-]{1,63}", name):
+    if not re.fullmatch(r"[a-z0-9-]+", name):
         raise ValueError("the Vonage trunk domain may contain letters, digits and '-' only")
+    if not _VONAGE_NAME.fullmatch(name):
+        raise ValueError(_vonage_length_message(name))
     if region not in VONAGE_REGIONS:
         raise ValueError(f"Vonage region must be one of {', '.join(VONAGE_REGIONS)}")
     return f"{name}.sip-{region}.vonage.com"
 
 
+def _vonage_length_message(name: str) -> str:
+    low, high = VONAGE_NAME_LENGTH
+    return (
+        f"a Vonage trunk domain has {low}–{high} characters ('{name[:40]}' has {len(name)}); copy it "
+        "from Vonage Dashboard → SIP Trunks → your trunk"
+    )
+
+
 def telnyx_address(region: str = "us") -> str:
-    """Telnyx's shared signalling host for a region (us, eu, au, ca, asia)."""
+    """Telnyx's shared signalling host for a region (us, eu, au, ca, asia, or eu-srv, ca-srv,
+    au-srv for the SRV names)."""
     try:
         return TELNYX_HOSTS[region]
     except KeyError:

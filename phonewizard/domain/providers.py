@@ -1,8 +1,10 @@
 """Provider catalog: what each carrier needs, its outbound address rules, and the dashboard steps.
 
-Facts come from reference/providers.md §2 (with its sources); the steps are what a user does in the
-carrier's dashboard after phonewizard has created the LiveKit side. Each step can carry the exact
-string to paste (`CarrierStep.value`), which the result page shows with a copy button.
+Facts come from reference/providers.md §2 and the carriers' pages; each one's source and the date
+it was last checked are in provider_facts.py (`ProviderInfo.facts`), shown by the wizard's hints
+and by `validate` once they are old. The steps are what a user does in the carrier's dashboard
+after phonewizard has created the LiveKit side. Each step can carry the exact string to paste
+(`CarrierStep.value`), which the result page shows with a copy button.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from phonewizard.domain.provider_addresses import (  # the address builders are 
     twilio_address,
     vonage_address,
 )
+from phonewizard.domain.provider_facts import CarrierFact, facts_for
 from phonewizard.domain.provider_steps import CarrierStep, steps_for
 
 if TYPE_CHECKING:
@@ -39,15 +42,31 @@ class ProviderInfo:
     signalling_ranges: tuple[str, ...] = ()  # carrier IPs/CIDRs for allowed_addresses; () = unpublished
     regions: tuple[str, ...] = ()  # edges/regions the UI offers when building the host
     supports_outbound: bool = True
+    # Where to find the signalling addresses when they are not one public list (Bandwidth: per account).
+    signalling_where: str = ""
+
+    @property
+    def facts(self) -> list[CarrierFact]:
+        """Every catalog fact this carrier's configuration relies on, with source and check date."""
+        return facts_for(self.id)
 
 
 _TWILIO_RANGES = (
     "54.172.60.0/30", "54.244.51.0/30", "177.71.206.192/30", "54.171.127.192/30",
     "35.156.191.128/30", "54.65.63.192/30", "54.169.127.128/30", "54.252.254.64/30",
 )
+# Telnyx publishes its signalling addresses on three pages that do not agree (provider_facts.py:
+# telnyx.signalling, telnyx.failover_ips, telnyx.srv_hosts). A call from an address missing here is
+# refused, while an extra Telnyx address costs nothing, so the list is their union.
 _TELNYX_RANGES = (
+    # "SIP Info" (sipdev.telnyx.com): US, EU, AU, CA, and Asia in beta.
     "192.76.120.10", "64.16.250.10", "185.246.41.140", "185.246.41.141",
     "103.115.244.145", "103.115.244.146", "192.76.120.31", "64.16.250.13",
+    "103.115.244.158", "103.115.244.159",
+    # "Failover and Retries": EU, Canada, Australia origination addresses.
+    "5.172.39.10", "5.172.39.25", "193.108.220.10", "193.108.220.25", "103.135.104.10", "103.135.104.25",
+    # "SRV Records": what sip-au.telnyx.com resolves to there.
+    "193.108.104.10", "193.108.104.25",
 )
 # Secondary source only (providers.md §2.1 [S]): Vonage's signalling hosts 216.147.0-5.1/.2.
 _VONAGE_RANGES = tuple(f"216.147.{third}.{last}" for third in range(6) for last in (1, 2))
@@ -92,7 +111,10 @@ PROVIDERS: dict[str, ProviderInfo] = {
         id="telnyx",
         label="Telnyx",
         summary="An FQDN SIP connection with credentials and an outbound voice profile (paid account).",
-        outbound_address_hint="sip.telnyx.com (US), sip.telnyx.eu, sip.telnyx.com.au, sip.telnyx.ca",
+        outbound_address_hint=(
+            "sip.telnyx.com (US), sip.telnyx.eu, sip.telnyx.com.au, sip.telnyx.ca, sip.telnyx.asia, "
+            "or the SRV hosts sip-eu/sip-ca/sip-au.telnyx.com"
+        ),
         default_outbound_address="sip.telnyx.com",
         outbound_address_suffix=None,
         default_transport="TCP",
@@ -109,6 +131,10 @@ PROVIDERS: dict[str, ProviderInfo] = {
         outbound_address_suffix="auth.bandwidth.com",
         default_transport="AUTO",
         number_format_note="+E.164 in both directions.",
+        signalling_where=(
+            "Bandwidth publishes its signalling addresses per account: in the Bandwidth App see "
+            "Account › Trunk Group Configurations, and add those addresses here."
+        ),
     ),
     "custom": ProviderInfo(
         id="custom",
@@ -153,7 +179,7 @@ def carrier_steps(sip_uri: str | None, config: PhoneWizardConfig | Registration)
 
 
 __all__ = [
-    "PROVIDERS", "TELNYX_HOSTS", "TWILIO_EDGES", "VONAGE_HINT", "CarrierStep", "ProviderInfo",
+    "PROVIDERS", "TELNYX_HOSTS", "TWILIO_EDGES", "VONAGE_HINT", "CarrierFact", "CarrierStep", "ProviderInfo",
     "carrier_steps", "provider_info", "supported_providers", "telnyx_address", "twilio_address",
     "vonage_address",
 ]

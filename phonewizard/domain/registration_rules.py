@@ -32,7 +32,7 @@ def apply_defaults(reg: "Registration") -> None:
 def findings(reg: "Registration", secrets_elsewhere: bool = False) -> list[Finding]:
     """Cross-field problems. With `secrets_elsewhere` (a stored file), a missing password is not
     reported: it is looked up in the keyring when registering."""
-    found = [*_duplicates(reg), *_outbound(reg), *_credentials(reg), *_india(reg)]
+    found = [*_duplicates(reg), *_outbound(reg), *_credentials(reg), *_india(reg), *_transfers(reg)]
     if secrets_elsewhere and reg.auth_password is None:
         found = [f for f in found if f[0] != ("auth_password",)]
     return found
@@ -129,3 +129,21 @@ def _india(reg: "Registration") -> Iterator[Finding]:
             "calls to be handled inside India, so LiveKit must pin them to its India region. "
             "Enter IN (and point your provider at <project>.india.sip.livekit.cloud)"
         )
+
+
+def _transfers(reg: "Registration") -> Iterator[Finding]:
+    """Warm transfer never uses SIP REFER: the agent dials the supervisor through an outbound
+    trunk (LiveKit's WarmTransferTask takes its sip_trunk_id), so without one it cannot work."""
+    if not reg.transfer_config.warm_transfer_enabled or reg.enable_outbound:
+        return
+    if reg.provider == "livekit":
+        yield ("transfer_config", "warm_transfer_enabled"), (
+            "needs an outbound trunk, because warm transfer dials the supervisor through it, and "
+            "LiveKit Phone Numbers are inbound-only: turn warm transfer off, or register the number "
+            "through a carrier with outbound calling"
+        )
+        return
+    yield ("transfer_config", "warm_transfer_enabled"), (
+        "needs outbound calling, because warm transfer dials the supervisor through the outbound "
+        "trunk: turn on enable_outbound (Outbound calls page) or turn warm transfer off"
+    )

@@ -55,7 +55,7 @@ def test_instructions_carry_the_carrier_steps_with_values_to_paste():
     assert any("registered as “bot”" in tip for tip in ins.if_it_does_not_ring)
     # The JSON keeps the seed's shape.
     dumped = r.model_dump(mode="json")["instructions"]
-    assert set(dumped) == {"summary", "steps", "if_it_does_not_ring"}
+    assert set(dumped) == {"summary", "steps", "if_it_does_not_ring", "confirm_with_a_test_call"}
     assert all(set(s) == {"text", "value"} for s in dumped["steps"])
 
 

@@ -49,12 +49,12 @@ def test_builders_produce_addresses_the_validator_accepts():
     assert twilio_address("mytrunk", "frankfurt") == "mytrunk.pstn.frankfurt.twilio.com"
     assert vonage_address("mrassistant-developer", "eu") == "mrassistant-developer.sip-eu.vonage.com"
     assert telnyx_address("eu") == "sip.telnyx.eu"
-    for provider, address in (("twilio", twilio_address("t", "sydney")), ("vonage", vonage_address("abc", "ap")), ("telnyx", telnyx_address("ca"))):
+    for provider, address in (("twilio", twilio_address("t", "sydney")), ("vonage", vonage_address("abcde", "ap")), ("telnyx", telnyx_address("ca"))):
         assert check(provider=provider, outbound_address=address).errors == []
     with pytest.raises(ValueError):
         twilio_address("bad name")
     with pytest.raises(ValueError):
-        vonage_address("abc", "de")
+        vonage_address("abcde", "de")
     with pytest.raises(ValueError):
         telnyx_address("mars")
 
@@ -63,12 +63,15 @@ def test_twilio_steps_with_paste_values():
     report = check(enable_outbound=True, outbound_address="mytrunk.pstn.twilio.com", auth_username="agentuser", auth_password="Abcdefghij12")
     steps = carrier_steps(SIP_URI, report.config)
     assert all(isinstance(s, CarrierStep) for s in steps)
-    assert values(steps)[:3] == ["sip:abc123.sip.livekit.cloud;transport=tcp", "mytrunk.pstn.twilio.com", "agentuser"]
+    assert values(steps)[:4] == [
+        "sip:abc123.sip.livekit.cloud;transport=tcp", "sip:abc123.us.sip.livekit.cloud;transport=tcp",
+        "mytrunk.pstn.twilio.com", "agentuser",
+    ]
     assert "+14155550101" in values(steps)
 
 
 def test_vonage_and_telnyx_use_host_only():
-    vonage = check(provider="vonage", enable_outbound=True, outbound_address="abc.sip-us.vonage.com", auth_username="k", auth_password="Abcdefghij12")
+    vonage = check(provider="vonage", enable_outbound=True, outbound_address="abcde.sip-us.vonage.com", auth_username="k", auth_password="Abcdefghij12")
     assert "abc123.sip.livekit.cloud" in values(carrier_steps(SIP_URI, vonage.config))
     assert "14155550101" in values(carrier_steps(SIP_URI, vonage.config))
     telnyx = check(provider="telnyx")

@@ -143,7 +143,13 @@ def test_ranges_button_disabled_with_reason_when_none_published(qtbot, tmp_path)
     wizard, page = wizard_at(qtbot, tmp_path, PageId.INBOUND, provider="bandwidth")
     assert not page.ranges_button.isEnabled()
     assert page.ranges_reason.isVisibleTo(page)
-    assert "Bandwidth publishes no fixed signalling ranges" in page.ranges_reason.text()
+    # Bandwidth publishes them per account: the page says where (issue 13).
+    assert "Account › Trunk Group Configurations" in page.ranges_reason.text()
+
+
+def test_ranges_button_reason_for_a_custom_provider(qtbot, tmp_path):
+    _wizard, page = wizard_at(qtbot, tmp_path, PageId.INBOUND, provider="custom")
+    assert "Your provider publishes no fixed signalling ranges" in page.ranges_reason.text()
 
 
 def test_digest_auth_option_and_twilio_caveat(qtbot, tmp_path):
@@ -157,7 +163,8 @@ def test_digest_auth_option_and_twilio_caveat(qtbot, tmp_path):
     assert "provider_config" not in wizard.draft["registration"]
 
 
-def test_no_twilio_caveat_for_other_carriers(qtbot, tmp_path):
+def test_other_carriers_get_their_own_digest_caveat(qtbot, tmp_path):
     _wizard, page = wizard_at(qtbot, tmp_path, PageId.INBOUND, provider="telnyx")
-    assert not page.digest_caveat.isVisibleTo(page)
+    assert page.digest_caveat.isVisibleTo(page) and page.digest_caveat.text() != TWILIO_CAVEAT
+    assert page.digest_caveat.text().startswith("No source we know of says Telnyx answers")
     assert "Telnyx" in page.ranges_button.text()

@@ -2,7 +2,8 @@
 
 The provider choice drives later pages: the number-format note, the inbound page (skipped for
 LiveKit Phone Numbers), the signalling ranges and the outbound host rules, all read from the
-provider catalog in domain/providers.py.
+provider catalog in domain/providers.py. Under the choice, `facts_hint` says when the catalog's
+facts about that carrier were last checked (domain/provider_facts.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QGroupBox, QLineEdit, Q
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.providers import PROVIDERS
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.problem_label import hint_label
 
@@ -81,6 +83,8 @@ class AgentPage(DraftPage):
         )
         self.provider_problem = row.problem
         self.bind_field("registration.provider", self.provider_problem)
+        self.facts_hint = FactHint(None)
+        grid.addWidget(self.facts_hint, grid.rowCount(), 1)
         self.body.addLayout(grid)
         self.body.addStretch(1)
 
@@ -104,6 +108,7 @@ class AgentPage(DraftPage):
         self.agent_edit.setText(str(get_path(draft, "agent_name") or ""))
         provider = get_path(draft, "registration.provider")
         self.select_provider(provider if provider in self.provider_buttons else None)
+        self.facts_hint.set_provider(self.selected_provider())
         self.pristine = not self.agent_edit.text()
 
     def store(self, draft: MutableMapping[str, Any]) -> None:
@@ -118,4 +123,5 @@ class AgentPage(DraftPage):
     def _on_provider_toggled(self, _button: QRadioButton, checked: bool) -> None:
         # Two toggles per change (old off, new on); only the "on" one is an edit.
         if checked:
+            self.facts_hint.set_provider(self.selected_provider())
             self.notify_edited()

@@ -16,6 +16,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import Problem
 from phonewizard.ui.pages.base import DraftPage, get_path, int_or, set_path
 from phonewizard.ui.widgets import FieldGrid, ListEditor
+from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.fonts import monospace_font
 
 DTMF_HINT = "Keys 0-9, *, #, A-D; a lower-case w pauses 0.5 s. Example: *123#ww456"
@@ -78,8 +79,8 @@ class BehaviourPage(DraftPage):
         self.cold_check = QCheckBox("&Cold transfer (hand the caller over and leave)")
         self.warm_check = QCheckBox("&Warm transfer (introduce the caller first)")
         self.confirm_check = QCheckBox("Ask the caller to &confirm before transferring")
-        tgrid.add_field(f"{_TRANSFER}.cold_transfer_enabled", "Kinds:", self.cold_check)
-        tgrid.add_field(f"{_TRANSFER}.warm_transfer_enabled", "", self.warm_check)
+        self.cold_row = tgrid.add_field(f"{_TRANSFER}.cold_transfer_enabled", "Kinds:", self.cold_check)
+        self.warm_row = tgrid.add_field(f"{_TRANSFER}.warm_transfer_enabled", "", self.warm_check)
         tgrid.add_field(f"{_TRANSFER}.requires_confirmation", "", self.confirm_check)
         self.supervisor_edit = QLineEdit()
         self.supervisor_edit.setPlaceholderText("tel:+15105550100")
@@ -87,6 +88,9 @@ class BehaviourPage(DraftPage):
             f"{_TRANSFER}.supervisor_phone", "&Supervisor:", self.supervisor_edit,
             hint="Optional: where escalations go (tel:+number or sip:user@host).",
         )
+        # Transfers depend on carrier facts (REFER, PSTN transfer, warm transfer needs outbound).
+        self.transfer_facts = FactHint("transfer")
+        tgrid.addWidget(self.transfer_facts, tgrid.rowCount(), 1)
         self.body.addWidget(transfer)
 
         features = QGroupBox("Agent features")
@@ -124,6 +128,9 @@ class BehaviourPage(DraftPage):
             (f"{_DTMF}.dtmf_sequence", self.dtmf_row),
             (f"{_DTMF}.dtmf_timeout", self.dtmf_timeout_row),
             (f"{_TRANSFER}.supervisor_phone", self.supervisor_row),
+            # Warm transfer without outbound is an error, cold transfer on a LiveKit number a warning.
+            (f"{_TRANSFER}.cold_transfer_enabled", self.cold_row),
+            (f"{_TRANSFER}.warm_transfer_enabled", self.warm_row),
         ):
             self.bind_field(path, row.problem)
         self.bind_editor(
@@ -183,6 +190,11 @@ class BehaviourPage(DraftPage):
         set_path(draft, _METADATA, value if value is not None else self.metadata_edit.toPlainText())
 
     # ---- problems ---------------------------------------------------------------------------
+    def report_applied(self, report) -> None:
+        draft = self.wizard_draft()
+        provider = get_path(draft, "registration.provider") if draft is not None else None
+        self.transfer_facts.set_provider(provider if isinstance(provider, str) else None)
+
     def _metadata_problems(self, errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
         _value, local = parse_metadata(self.metadata_edit.toPlainText())
         message = local or (errors[0].message if errors else None)

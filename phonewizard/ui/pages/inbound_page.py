@@ -2,7 +2,10 @@
 
 Skipped for LiveKit Phone Numbers (navigation.py): they have no trunk. The "Add <carrier>'s
 published signalling ranges" button fills the list from the provider catalog; it is disabled,
-with the reason next to it, when the carrier publishes none.
+with the reason (or where the carrier publishes them per account) next to it, when the carrier
+publishes no list. On LiveKit Cloud the list only works once LiveKit support has enabled it, which
+the page says next to the button. The digest option carries each carrier's caveat, and every
+carrier fact shown here says when it was last checked (FactHint).
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from typing import Any, MutableMapping
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 
+from phonewizard.domain.carrier_advice import CLOUD_ALLOWED_ADDRESSES_NOTE, digest_caveat, is_livekit_cloud
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.providers import provider_info
 from phonewizard.domain.registration_rules import DIGEST_KEY
 from phonewizard.domain.sip_addresses import parse_allowed_address
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.list_editor import ListEditor
 from phonewizard.ui.widgets.problem_label import HINT_COLOR, WARNING_COLOR, ProblemLabel, hint_label
@@ -50,6 +55,7 @@ class InboundPage(DraftPage):
             "carrier's signalling addresses, or ask the carrier to authenticate."
         )
         self._provider: str | None = None
+        self._cloud = False
 
         self.addresses = ListEditor(
             add_text="Add add&ress",
@@ -63,6 +69,11 @@ class InboundPage(DraftPage):
         self.ranges_reason.setWordWrap(True)
         self.ranges_reason.setStyleSheet(f"color: {HINT_COLOR};")
         self.addresses.buttons.insertWidget(1, self.ranges_button)
+        self.cloud_note = QLabel(CLOUD_ALLOWED_ADDRESSES_NOTE)
+        self.cloud_note.setWordWrap(True)
+        self.cloud_note.setStyleSheet(f"color: {WARNING_COLOR};")
+        self.cloud_note.hide()
+        self.ranges_facts = FactHint("signalling")
 
         self.digest_check = QCheckBox("Require SIP &digest authentication on inbound calls")
         self.digest_check.setToolTip(
@@ -72,6 +83,7 @@ class InboundPage(DraftPage):
         self.digest_caveat = QLabel(TWILIO_CAVEAT)
         self.digest_caveat.setWordWrap(True)
         self.digest_caveat.setStyleSheet(f"color: {WARNING_COLOR};")
+        self.digest_facts = FactHint("digest")
         self.digest_problem = ProblemLabel()
 
         grid = FieldGrid()
@@ -81,7 +93,8 @@ class InboundPage(DraftPage):
             "Leave empty to accept calls for your number from anywhere.",
             tooltip="The inbound trunk's allowed_addresses (no sip: prefix, no port)",
         )
-        grid.addWidget(self.ranges_reason, grid.rowCount(), 1)
+        for label in (self.ranges_reason, self.cloud_note, self.ranges_facts):
+            grid.addWidget(label, grid.rowCount(), 1)
         grid.add_spacer_row(14)
         row = grid.rowCount()
         grid.addWidget(self.digest_check, row, 1, Qt.AlignmentFlag.AlignLeft)
@@ -90,7 +103,8 @@ class InboundPage(DraftPage):
             row + 1, 1,
         )
         grid.addWidget(self.digest_caveat, row + 2, 1)
-        grid.addWidget(self.digest_problem, row + 3, 1)
+        grid.addWidget(self.digest_facts, row + 3, 1)
+        grid.addWidget(self.digest_problem, row + 4, 1)
         self.body.addLayout(grid)
         self.body.addStretch(1)
 
@@ -105,6 +119,7 @@ class InboundPage(DraftPage):
         values = get_path(draft, "registration.allowed_addresses") or []
         self.addresses.set_values([str(v) for v in values] if isinstance(values, list) else [])
         self.digest_check.setChecked(get_path(draft, DIGEST_PATH) is True)
+        self._cloud = is_livekit_cloud(get_path(draft, "livekit.url"))
         self._set_provider(get_path(draft, "registration.provider"))
         self.pristine = not values
 
@@ -118,6 +133,7 @@ class InboundPage(DraftPage):
     def report_applied(self, report) -> None:
         draft = self.wizard_draft()
         if draft is not None:
+            self._cloud = is_livekit_cloud(get_path(draft, "livekit.url"))
             self._set_provider(get_path(draft, "registration.provider"))
 
     # --- provider-specific parts ------------------------------------------------------------
@@ -135,16 +151,25 @@ class InboundPage(DraftPage):
             self.ranges_button.setText("Add the carrier's published signalling ran&ges")
             self.ranges_button.setEnabled(False)
             self.ranges_button.setToolTip("")
-            reason = (
-                f"{label} publishes no fixed signalling ranges: ask them for the addresses, or "
-                "leave the list empty." if self._provider else "Choose a provider first."
-            )
+            if info is not None and info.signalling_where:
+                reason = info.signalling_where
+            elif self._provider:
+                reason = f"{label} publishes no fixed signalling ranges: ask them for the addresses, or leave the list empty."
+            else:
+                reason = "Choose a provider first."
             self.ranges_reason.setText(reason)
             self.ranges_reason.show()
+        self.cloud_note.setVisible(self._cloud and self._provider is not None)
+        self.ranges_facts.set_provider(self._provider)
+        self.digest_facts.set_provider(self._provider)
         self._update_caveat()
 
     def _update_caveat(self) -> None:
-        self.digest_caveat.setVisible(self._provider == "twilio")
+        # No source says any carrier answers LiveKit's digest challenge: each one gets its caveat.
+        caveat = TWILIO_CAVEAT if self._provider == "twilio" else digest_caveat(self._provider)
+        if caveat:
+            self.digest_caveat.setText(caveat[:1].upper() + caveat[1:])
+        self.digest_caveat.setVisible(bool(caveat))
 
     @Slot()
     def add_signalling_ranges(self) -> int:

@@ -14,6 +14,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import Problem
 from phonewizard.domain.providers import provider_info
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.phone_edit import PhoneLineEdit, phone_list_editor
 from phonewizard.ui.widgets.problem_label import HINT_COLOR
@@ -52,6 +53,8 @@ class NumberPage(DraftPage):
         self.format_note.setWordWrap(True)
         self.format_note.setStyleSheet(f"color: {HINT_COLOR};")
         grid.addWidget(self.format_note, grid.rowCount(), 1)
+        self.format_facts = FactHint("numbers")
+        grid.addWidget(self.format_facts, grid.rowCount(), 1)
         grid.add_spacer_row()
         self.trunk_row = grid.add_field(
             "registration.trunk_numbers", "E&xtra trunk numbers:", self.trunk_list,
@@ -130,8 +133,10 @@ class NumberPage(DraftPage):
         if isinstance(provider, str) and provider:
             self.format_note.setText(provider_info(provider).number_format_note)
             self.format_note.show()
+            self.format_facts.set_provider(provider)
         else:
             self.format_note.hide()
+            self.format_facts.set_provider(None)
 
 
 def _shift(problems: Sequence[Problem], prefix: str, offset: int) -> list[Problem]:

@@ -23,6 +23,7 @@ from phonewizard.domain.providers import (
     twilio_address,
     vonage_address,
 )
+from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.fonts import monospace_font
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
 
@@ -34,6 +35,9 @@ _TELNYX_LABELS = {
     "au": "Australia (sip.telnyx.com.au)",
     "ca": "Canada (sip.telnyx.ca)",
     "asia": "Asia, beta (sip.telnyx.asia)",
+    "eu-srv": "Europe, SRV name (sip-eu.telnyx.com)",
+    "ca-srv": "Canada, SRV name (sip-ca.telnyx.com)",
+    "au-srv": "Australia, SRV name (sip-au.telnyx.com)",
 }
 _VONAGE_LABELS = {"us": "United States (sip-us)", "eu": "Europe (sip-eu)", "ap": "Asia-Pacific (sip-ap)"}
 
@@ -62,6 +66,7 @@ class OutboundAddressEditor(QWidget):
         self.host_edit.setPlaceholderText("sip.example.com")
         self.vonage_hint = hint_label(VONAGE_HINT, self)
         self.provider_hint = hint_label("", self)
+        self.facts_hint = FactHint("outbound", self)  # when the host rules were last checked
         self.preview = QLabel(self)
         self.preview.setFont(monospace_font())
         self.preview.setAccessibleName("Final outbound host")
@@ -91,6 +96,7 @@ class OutboundAddressEditor(QWidget):
 
         add(self.provider_hint)
         add(self.vonage_hint)
+        add(self.facts_hint)
         add(self.name_edit, self.name_label)
         add(self.edge_combo, self.edge_label)
         add(self.region_combo, self.region_label)
@@ -127,6 +133,7 @@ class OutboundAddressEditor(QWidget):
         self.vonage_hint.setVisible(vonage)
         self.name_label.setText("Trunk &domain:" if vonage else "Trunk &name:")
         self.name_edit.setPlaceholderText("mrassistant-developer" if vonage else "mytrunk")
+        self.name_edit.setToolTip("5–32 letters, digits or dashes, as Vonage names trunks" if vonage else "")
         self.provider_hint.setText(
             {
                 "twilio": "Twilio Console → Elastic SIP Trunking → your trunk → Termination: the "
@@ -140,6 +147,7 @@ class OutboundAddressEditor(QWidget):
             }.get(provider, "")
         )
         self.provider_hint.setVisible(not vonage)
+        self.facts_hint.set_provider(provider)
         self._on_input_changed()
 
     # ---- values -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Page 9: the result — the SIP URI to give the carrier, the carrier's steps, the IDs LiveKit
-assigned, export, and what to check if the first call does not ring.
+"""Page 9: the result — the SIP URI to give the carrier, the carrier's steps (with when their facts
+were last checked), the IDs LiveKit assigned, export, what only a test call can confirm, and what
+to check if the first call does not ring.
 
 Everything on this page may be copied, so nothing on it may be a secret: values are checked
 against the draft's API secret and SIP password before they are shown (`_guard`), and the
@@ -28,6 +29,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path
 from phonewizard.ui.pages.export_action import export_report, export_status_label
 from phonewizard.ui.widgets import CopyableValue
+from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.fonts import monospace_font
 
 logger = logging.getLogger(__name__)
@@ -74,6 +76,8 @@ class ResultPage(DraftPage):
         self.steps_grid = QGridLayout(self.steps_box)
         self.steps_grid.setColumnStretch(1, 1)
         self.body.addWidget(self.steps_box)
+        self.steps_facts = FactHint("steps")
+        self.body.addWidget(self.steps_facts)
 
         self.ids_box = QGroupBox("Created in LiveKit")
         self.ids_grid = QGridLayout(self.ids_box)
@@ -87,6 +91,13 @@ class ResultPage(DraftPage):
         self.body.addLayout(export_line)
         self.export_status = export_status_label()
         self.body.addWidget(self.export_status)
+
+        self.checks_box = QGroupBox("Confirm with a test call")
+        self.checks_label = QLabel()
+        self.checks_label.setWordWrap(True)
+        self.checks_label.setTextFormat(Qt.TextFormat.RichText)
+        QVBoxLayout(self.checks_box).addWidget(self.checks_label)
+        self.body.addWidget(self.checks_box)
 
         tips_box = QGroupBox("If the first call does not ring")
         self.tips_label = QLabel()
@@ -130,6 +141,7 @@ class ResultPage(DraftPage):
             if step.value:
                 self.steps_grid.addWidget(self._copyable(step.value, step.text), n, 1)
         self.steps_box.setVisible(bool(steps))
+        self.steps_facts.set_provider(result.provider if steps else None)
 
         _clear(self.ids_grid)
         rows = [
@@ -142,6 +154,10 @@ class ResultPage(DraftPage):
         for n, (label, value) in enumerate((r for r in rows if r[1])):
             self.ids_grid.addWidget(QLabel(f"{label}:"), n, 0)
             self.ids_grid.addWidget(self._copyable(str(value), label.lower()), n, 1)
+
+        checks = instructions.confirm_with_a_test_call
+        self.checks_label.setText("".join(f"• {html.escape(self._guard(c))}<br>" for c in checks))
+        self.checks_box.setVisible(bool(checks))
 
         tips = [*instructions.if_it_does_not_ring, *EXTRA_TIPS]
         self.tips_label.setText("".join(f"• {html.escape(self._guard(t))}<br>" for t in tips))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 _MODULES = {
     "CopyableValue": "copyable",
+    "FactHint": "fact_hint",
     "FieldGrid": "field_grid",
     "KeyValueEditor": "kv_editor",
     "ListEditor": "list_editor",
@@ -24,6 +25,7 @@ __all__ = sorted(_MODULES)
 
 if TYPE_CHECKING:
     from phonewizard.ui.widgets.copyable import CopyableValue
+    from phonewizard.ui.widgets.fact_hint import FactHint
     from phonewizard.ui.widgets.field_grid import FieldGrid
     from phonewizard.ui.widgets.kv_editor import KeyValueEditor
     from phonewizard.ui.widgets.list_editor import ListEditor
