@@ -16,7 +16,7 @@ from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
 
 from phonewizard.domain.routing import considered as considered_mod
 from phonewizard.domain.routing.addresses import host_entries
-from phonewizard.domain.routing.bridge import InviteOutcome, answer_invite
+from phonewizard.domain.routing.bridge import InviteOutcome, Stage, answer_invite
 from phonewizard.domain.routing.call import InboundCall, is_cloud_url
 from phonewizard.domain.routing.evaluate import RANDOM_PLACEHOLDER, masked_caller
 from phonewizard.domain.routing.finding import Finding, dedupe
@@ -32,7 +32,8 @@ from phonewizard.domain.routing.object_checks import (
 from phonewizard.domain.routing.path import decide, hops, summary
 from phonewizard.domain.routing.recorder import Recorder
 from phonewizard.domain.routing.rpc import TrunkConflictError
-from phonewizard.domain.routing.trunks import TrunkFiltered, normalize
+from phonewizard.domain.providers import ProviderInfo
+from phonewizard.domain.routing.trunks import TrunkFiltered, lists_number, normalize
 from phonewizard.domain.routing.verdict import Verdict
 
 CALLER_PLACEHOLDER = "<caller>"
@@ -123,8 +124,7 @@ def diagnose(
             name = "Phone <caller's last 4 digits>"
     trunk_list = considered_mod.trunks_considered(trunks, sip, outcome, rec, carriers, attached is not None)
     rule_list = considered_mod.rules_considered(rules, sip, outcome, rec, cloud, attached)
-    carrier = (carrier_of_trunk(outcome.trunk, carriers) if outcome.trunk is not None else None) or (
-        carrier_of_rule(outcome.rule, carriers, {t.sip_trunk_id: t for t in trunks}) if outcome.rule else None)
+    carrier = _carrier(trunks, outcome, call, carriers)
     return Verdict(
         call=call, cloud=cloud, outcome=decision.outcome, sip_status=decision.sip_status,
         sip_reason=decision.sip_reason,
@@ -180,6 +180,8 @@ def _assumptions(call: InboundCall, trunks: list[SIPInboundTrunkInfo], rules: li
         out.append("A trunk refused the source address: livekit/sip#318 shows LiveKit Cloud dropping "
                    "such calls unanswered (\"call was not authorized by trunk configuration\"), so "
                    "the carrier may see no answer rather than 404.")
+    if call.pin is not None and not o.pin_requested and o.stage is not Stage.AUTH:
+        out.append("A PIN was given, but LiveKit does not ask for one on this call.")
     if o.auth_required:
         out.append("The carrier is assumed to answer LiveKit's digest challenge with the trunk's "
                    "credentials.")
@@ -202,3 +204,14 @@ def _path_findings(trunks: list[SIPInboundTrunkInfo], o: InviteOutcome, rec: Rec
         carrier = carrier_of_rule(o.rule, carriers, by_id)
         found += agent_findings(o.rule) + number_findings(o.rule, carrier) + trunk_scope_findings(o.rule, by_id)
     return dedupe(found)
+
+
+def _carrier(trunks: list[SIPInboundTrunkInfo], o: InviteOutcome, call: InboundCall,
+             carriers: Mapping[str, str]) -> ProviderInfo | None:
+    """The carrier to name on the path: that of the trunk taken, else of the rule, else of a trunk
+    listing the number."""
+    if o.trunk is not None and (found := carrier_of_trunk(o.trunk, carriers)) is not None:
+        return found
+    if o.rule is not None and (found := carrier_of_rule(o.rule, carriers, {t.sip_trunk_id: t for t in trunks})):
+        return found
+    return next((c for t in trunks if lists_number(t, call.to) and (c := carrier_of_trunk(t, carriers))), None)
