@@ -14,7 +14,7 @@ sandbox), `check_project` and `check_plan` (`Finding`s that need no call). Pure:
 """
 
 from phonewizard.domain.routing.call import InboundCall, is_cloud_url
-from phonewizard.domain.routing.diagnose import diagnose
+from phonewizard.domain.routing.diagnose import RoutingProject, diagnose
 from phonewizard.domain.routing.finding import Finding
 from phonewizard.domain.routing.plan_checks import check_plan, project_after_register
 from phonewizard.domain.routing.project_checks import check_project
@@ -22,6 +22,6 @@ from phonewizard.domain.routing.simulate import RoutedCall, simulate_call
 from phonewizard.domain.routing.verdict import Considered, Hop, Verdict
 
 __all__ = [
-    "Considered", "Finding", "Hop", "InboundCall", "RoutedCall", "Verdict", "check_plan",
+    "Considered", "Finding", "Hop", "InboundCall", "RoutedCall", "RoutingProject", "Verdict", "check_plan",
     "check_project", "diagnose", "is_cloud_url", "project_after_register", "simulate_call",
 ]

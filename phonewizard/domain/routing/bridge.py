@@ -33,6 +33,7 @@ from phonewizard.domain.routing.ioservice import (
 )
 from phonewizard.domain.routing.rpc import DispatchRequest, RoutingError, SIPCall
 from phonewizard.domain.routing.rules import RuleSkipped
+from phonewizard.domain.routing.store import ListStore
 from phonewizard.domain.routing.trunks import TrunkConflict, TrunkFiltered
 
 
@@ -93,8 +94,7 @@ def _options(observer: Observer) -> TrunkOptions:
 
 
 def answer_invite(
-    trunks: Sequence[SIPInboundTrunkInfo],
-    rules: Sequence[SIPDispatchRuleInfo],
+    store: ListStore,
     call: SIPCall,
     *,
     cloud: bool,
@@ -109,13 +109,12 @@ def answer_invite(
     options = _options(observer)
     if livekit_number_rules is not None:
         # A LiveKit Phone Number on Cloud: no trunk, only the rules attached to the number.
-        trunks = []
         attached = set(livekit_number_rules)
-        rules = [r for r in rules if r.sip_dispatch_rule_id in attached]
+        store = ListStore([], [r for r in store.rules if r.sip_dispatch_rule_id in attached])
     trunk: SIPInboundTrunkInfo | None = None
     auth_required = False
     try:  # GetAuthCredentials
-        trunk, auth = get_sip_trunk_authentication(trunks, call, options)
+        trunk, auth = get_sip_trunk_authentication(store, call, options)
     except RoutingError as e:
         return InviteOutcome(Stage.AUTH, 503, "Try again later", error=e)
     if trunk is None and cloud and livekit_number_rules is None:
@@ -127,7 +126,7 @@ def answer_invite(
         req = DispatchRequest(call, sip_trunk_id=auth.sip_trunk_id, pin=sent_pin, no_pin=no_pin)
         try:  # DispatchCall
             return evaluate_sip_dispatch_rules(
-                trunks, rules, req, trunk_options=options, rule_skipped=observer.rule_skipped,
+                store, req, trunk_options=options, rule_skipped=observer.rule_skipped,
                 rule_conflict=observer.rule_conflict, random_suffix=random_suffix)
         except RoutingError as e:  # DispatchServiceUnavailable
             stage = Stage.DISPATCH if number == 1 else Stage.PIN

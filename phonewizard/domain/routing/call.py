@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 from urllib.parse import urlsplit
 
 from phonewizard.domain.problems import Problem
 from phonewizard.domain.routing.addresses import parse_addr
 from phonewizard.domain.routing.rpc import SIPCall
+from phonewizard.domain.routing.trunks import normalize
 
 # pinPrompt (livekit/sip pkg/sip/inbound.go) gathers DTMF digits until '#', at most 16 of them.
 PIN_LIMIT = 16
 _PIN = re.compile(r"^[0-9*A-D]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CLOUD_SUFFIX = ".livekit.cloud"
+PhoneNumbers = Mapping[str, Sequence[str]]  # LiveKit Phone Number → IDs of the rules it is attached to
 
 
 @dataclass(frozen=True)
@@ -70,3 +73,14 @@ def is_cloud_url(project_url: str) -> bool:
     text = project_url.strip()
     host = urlsplit(text if "://" in text else "//" + text).hostname or ""
     return host.rstrip(".").endswith(CLOUD_SUFFIX)
+
+
+def livekit_number_rules(to: str, phone_numbers: PhoneNumbers | None, cloud: bool) -> list[str] | None:
+    """The rules a LiveKit Phone Number is attached to, when `to` is one (Cloud only)."""
+    if not cloud or not phone_numbers:
+        return None
+    target = normalize(to)
+    for number, rule_ids in phone_numbers.items():
+        if normalize(number) == target:
+            return list(rule_ids)
+    return None

@@ -14,11 +14,12 @@ from typing import Callable, Mapping, Sequence
 
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
 
+from phonewizard.domain.providers import ProviderInfo
 from phonewizard.domain.routing import considered as considered_mod
 from phonewizard.domain.routing.addresses import host_entries
 from phonewizard.domain.routing.bridge import InviteOutcome, Stage, answer_invite
-from phonewizard.domain.routing.call import InboundCall, is_cloud_url
-from phonewizard.domain.routing.evaluate import RANDOM_PLACEHOLDER, masked_caller
+from phonewizard.domain.routing.call import InboundCall, PhoneNumbers, is_cloud_url, livekit_number_rules
+from phonewizard.domain.routing.evaluate import RANDOM_PLACEHOLDER, masked_caller, new_random_suffix
 from phonewizard.domain.routing.finding import Finding, dedupe
 from phonewizard.domain.routing.object_checks import (
     address_findings,
@@ -32,33 +33,101 @@ from phonewizard.domain.routing.object_checks import (
 from phonewizard.domain.routing.path import decide, hops, summary
 from phonewizard.domain.routing.recorder import Recorder
 from phonewizard.domain.routing.rpc import TrunkConflictError
-from phonewizard.domain.providers import ProviderInfo
+from phonewizard.domain.routing.simulate import RoutedCall, route_concrete
+from phonewizard.domain.routing.store import IndexedStore
 from phonewizard.domain.routing.trunks import TrunkFiltered, lists_number, normalize
 from phonewizard.domain.routing.verdict import Verdict
 
 CALLER_PLACEHOLDER = "<caller>"
 _MASKED_PLACEHOLDER = masked_caller(CALLER_PLACEHOLDER)
-PhoneNumbers = Mapping[str, Sequence[str]]  # LiveKit Phone Number → IDs of the rules it is attached to
 
 
-def livekit_number_rules(to: str, phone_numbers: PhoneNumbers | None, cloud: bool) -> list[str] | None:
-    """The rules a LiveKit Phone Number is attached to, when `to` is one (Cloud only)."""
-    if not cloud or not phone_numbers:
-        return None
-    target = normalize(to)
-    for number, rule_ids in phone_numbers.items():
-        if normalize(number) == target:
-            return list(rule_ids)
-    return None
+class RoutingProject:
+    """A project's inbound trunks and rules, indexed once for any number of verdicts (the wizard's
+    dialog, the sandbox). `trunks` and `rules` are the full lists in the order LiveKit lists them
+    and must not change while the object is used; `phone_numbers` maps the project's LiveKit Phone
+    Numbers to the rule IDs each is attached to; `carriers` maps trunk/rule IDs to provider ids
+    where the metadata does not say."""
 
+    def __init__(self, trunks: Sequence[SIPInboundTrunkInfo], rules: Sequence[SIPDispatchRuleInfo],
+                 project_url: str, *, phone_numbers: PhoneNumbers | None = None,
+                 carriers: Mapping[str, str] | None = None) -> None:
+        self.store = IndexedStore(trunks, rules)
+        self.project_url = project_url
+        self.cloud = is_cloud_url(project_url)
+        self.phone_numbers = dict(phone_numbers or {})
+        self.carriers = dict(carriers or {})
 
-def _run(trunks: Sequence[SIPInboundTrunkInfo], rules: Sequence[SIPDispatchRuleInfo], call: InboundCall,
-         cloud: bool, caller: str, any_caller: bool, attached: list[str] | None,
-         random_suffix: Callable[[], str]) -> tuple[InviteOutcome, Recorder]:
-    rec = Recorder(any_caller=any_caller)
-    outcome = answer_invite(trunks, rules, call.sip_call(caller), cloud=cloud, pin=call.pin, observer=rec,
-                            random_suffix=random_suffix, livekit_number_rules=attached)
-    return outcome, rec
+    def _run(self, call: InboundCall, caller: str, any_caller: bool, attached: list[str] | None,
+             random_suffix: Callable[[], str] = lambda: RANDOM_PLACEHOLDER) -> tuple[InviteOutcome, Recorder]:
+        rec = Recorder(any_caller=any_caller)
+        outcome = answer_invite(self.store, call.sip_call(caller), cloud=self.cloud, pin=call.pin, observer=rec,
+                                random_suffix=random_suffix, livekit_number_rules=attached)
+        return outcome, rec
+
+    def diagnose(self, call: InboundCall) -> Verdict:
+        """The verdict for one call. Raises ValueError naming the field when `call` is not usable
+        (see `InboundCall.problems`)."""
+        problems = call.problems()
+        if problems:
+            raise ValueError("; ".join(str(p) for p in problems))
+        cloud, carriers = self.cloud, self.carriers
+        attached = livekit_number_rules(call.to, self.phone_numbers, cloud)
+        assumptions = [f"{self.project_url} is "
+                       + ("LiveKit Cloud: a call no trunk takes is rejected with 404 No trunk found."
+                          if cloud else "a self-hosted LiveKit: a call no trunk takes goes on without a "
+                          "trunk, and only rules without trunk_ids can take it.")]
+        caller, any_caller = (call.caller, False) if call.caller is not None else (CALLER_PLACEHOLDER, True)
+        outcome, rec = self._run(call, caller, any_caller, attached)
+        if any_caller and (real := _caller_artifact(outcome, rec)) is not None:
+            caller, any_caller = real, False
+            assumptions.append(f"No caller given, and no one caller passes the caller filters of both "
+                               f"trunks that take the number: a call from {real} is assumed.")
+            outcome, rec = self._run(call, caller, any_caller, attached)
+        sip = call.sip_call(caller)
+        related = self.store.related_trunks(call.to)
+        assumptions += _assumptions(call, related, outcome, rec, cloud, attached, any_caller)
+        if any_caller and (rec.caller_filtered_trunks or rec.caller_filtered_rules):
+            alt, _ = self._run(call, "", False, attached)
+            if _short(alt) != _short(outcome):
+                assumptions.append(f"A caller on none of those lists would get another answer: {_short(alt)}.")
+
+        decision = decide(outcome)
+        response = outcome.dispatch if decision.outcome == "accepted" else None
+        room = identity = name = None
+        agents: tuple[str, ...] = ()
+        if response is not None:
+            room, identity, name = response.room_name, response.participant_identity, response.participant_name
+            agents = response.agent_names
+            if any_caller and outcome.rule is not None and outcome.rule.hide_phone_number:
+                room = room.replace(_MASKED_PLACEHOLDER, "<caller's last 4 digits>")
+                identity = "sip_<hash of the caller's number>"
+                name = "Phone <caller's last 4 digits>"
+        trunk_list = considered_mod.trunks_considered(related, sip, outcome, rec, carriers, attached is not None)
+        rule_list, other_rules = considered_mod.rules_considered(self.store, related, sip, outcome, rec, cloud,
+                                                                 attached)
+        carrier = _carrier(related, outcome, call, carriers)
+        return Verdict(
+            call=call, cloud=cloud, outcome=decision.outcome, sip_status=decision.sip_status,
+            sip_reason=decision.sip_reason,
+            summary=summary(outcome, decision, agents, room, attached is not None),
+            trunk_id=outcome.trunk.sip_trunk_id if outcome.trunk is not None else None,
+            trunk_name=outcome.trunk.name if outcome.trunk is not None else None,
+            dispatch_rule_id=outcome.rule.sip_dispatch_rule_id if outcome.rule is not None else None,
+            dispatch_rule_name=outcome.rule.name if outcome.rule is not None else None,
+            room=room, participant_identity=identity, participant_name=name, agents=agents,
+            auth_required=outcome.auth_required, pin_requested=outcome.pin_requested,
+            considered=tuple(trunk_list + rule_list),
+            unrelated=(len(self.store.trunks) - len(trunk_list), other_rules),
+            findings=tuple(_path_findings(self.store, related, outcome, rec, carriers)),
+            assumptions=tuple(assumptions),
+            hops=hops(call, outcome, decision, agents, room, carrier, attached is not None, identity),
+        )
+
+    def simulate(self, call: InboundCall, *, random_suffix: Callable[[], str] = new_random_suffix,
+                 call_id: str = "") -> RoutedCall:
+        """Route one concrete call as LiveKit would (see `simulate_call`)."""
+        return route_concrete(self.store, call, self.cloud, self.phone_numbers, random_suffix, call_id)
 
 
 def _caller_artifact(outcome: InviteOutcome, rec: Recorder) -> str | None:
@@ -82,64 +151,9 @@ def diagnose(
     phone_numbers: PhoneNumbers | None = None,
     carriers: Mapping[str, str] | None = None,
 ) -> Verdict:
-    """The verdict for one call. `trunks` and `rules` are the project's full lists, in the order
-    LiveKit lists them; `phone_numbers` the project's LiveKit Phone Numbers with the rule IDs each
-    is attached to; `carriers` maps trunk/rule IDs to provider ids where the metadata does not say.
-    Raises ValueError naming the field when `call` is not usable (see `InboundCall.problems`)."""
-    problems = call.problems()
-    if problems:
-        raise ValueError("; ".join(str(p) for p in problems))
-    trunks, rules, carriers = list(trunks), list(rules), dict(carriers or {})
-    cloud = is_cloud_url(project_url)
-    attached = livekit_number_rules(call.to, phone_numbers, cloud)
-    assumptions = [f"{project_url} is "
-                   + ("LiveKit Cloud: a call no trunk takes is rejected with 404 No trunk found."
-                      if cloud else "a self-hosted LiveKit: a call no trunk takes goes on without a "
-                      "trunk, and only rules without trunk_ids can take it.")]
-    placeholder = lambda: RANDOM_PLACEHOLDER  # noqa: E731
-    caller, any_caller = (call.caller, False) if call.caller is not None else (CALLER_PLACEHOLDER, True)
-    outcome, rec = _run(trunks, rules, call, cloud, caller, any_caller, attached, placeholder)
-    if any_caller and (real := _caller_artifact(outcome, rec)) is not None:
-        caller, any_caller = real, False
-        assumptions.append(f"No caller given, and no one caller passes the caller filters of both "
-                           f"trunks that take the number: a call from {real} is assumed.")
-        outcome, rec = _run(trunks, rules, call, cloud, caller, any_caller, attached, placeholder)
-    sip = call.sip_call(caller)
-    assumptions += _assumptions(call, trunks, rules, outcome, rec, cloud, attached, any_caller)
-    if any_caller and (rec.caller_filtered_trunks or rec.caller_filtered_rules):
-        alt, _ = _run(trunks, rules, call, cloud, "", False, attached, placeholder)
-        if _short(alt) != _short(outcome):
-            assumptions.append(f"A caller on none of those lists would get another answer: {_short(alt)}.")
-
-    decision = decide(outcome)
-    response = outcome.dispatch if decision.outcome == "accepted" else None
-    room = identity = name = None
-    agents: tuple[str, ...] = ()
-    if response is not None:
-        room, identity, name = response.room_name, response.participant_identity, response.participant_name
-        agents = response.agent_names
-        if any_caller and outcome.rule is not None and outcome.rule.hide_phone_number:
-            room = room.replace(_MASKED_PLACEHOLDER, "<caller's last 4 digits>")
-            identity = "sip_<hash of the caller's number>"
-            name = "Phone <caller's last 4 digits>"
-    trunk_list = considered_mod.trunks_considered(trunks, sip, outcome, rec, carriers, attached is not None)
-    rule_list = considered_mod.rules_considered(rules, sip, outcome, rec, cloud, attached)
-    carrier = _carrier(trunks, outcome, call, carriers)
-    return Verdict(
-        call=call, cloud=cloud, outcome=decision.outcome, sip_status=decision.sip_status,
-        sip_reason=decision.sip_reason,
-        summary=summary(outcome, decision, agents, room, attached is not None),
-        trunk_id=outcome.trunk.sip_trunk_id if outcome.trunk is not None else None,
-        trunk_name=outcome.trunk.name if outcome.trunk is not None else None,
-        dispatch_rule_id=outcome.rule.sip_dispatch_rule_id if outcome.rule is not None else None,
-        dispatch_rule_name=outcome.rule.name if outcome.rule is not None else None,
-        room=room, participant_identity=identity, participant_name=name, agents=agents,
-        auth_required=outcome.auth_required, pin_requested=outcome.pin_requested,
-        considered=tuple(trunk_list + rule_list),
-        findings=tuple(_path_findings(trunks, outcome, rec, carriers)),
-        assumptions=tuple(assumptions),
-        hops=hops(call, outcome, decision, agents, room, carrier, attached is not None, identity),
-    )
+    """The verdict for one call on the project's full lists (see `RoutingProject`)."""
+    return RoutingProject(trunks, rules, project_url, phone_numbers=phone_numbers,
+                          carriers=carriers).diagnose(call)
 
 
 def _short(o: InviteOutcome) -> str:
@@ -153,8 +167,8 @@ def _short(o: InviteOutcome) -> str:
     return d.outcome
 
 
-def _assumptions(call: InboundCall, trunks: list[SIPInboundTrunkInfo], rules: list[SIPDispatchRuleInfo],
-                 o: InviteOutcome, rec: Recorder, cloud: bool, attached: list[str] | None,
+def _assumptions(call: InboundCall, trunks: list[SIPInboundTrunkInfo], o: InviteOutcome, rec: Recorder,
+                 cloud: bool, attached: list[str] | None,
                  any_caller: bool) -> list[str]:
     out = []
     if attached is not None:
@@ -169,10 +183,10 @@ def _assumptions(call: InboundCall, trunks: list[SIPInboundTrunkInfo], rules: li
                            if filtering else "; no trunk or rule on the call's way filters callers."))
     if call.source_ip is None:
         limited = [t.sip_trunk_id for t in trunks if t.allowed_addresses and (o.trunk is t or not t.numbers
-                   or any(n == call.to or normalize(n) == normalize(call.to) for n in t.numbers))]
+                   or lists_number(t, call.to))]
         out.append("No source IP given: every address filter (allowed_addresses) is taken to pass"
                    + (f"; {', '.join(limited)} only take calls from listed addresses." if limited else "."))
-    elif call.from_host == "" and any(host_entries(t.allowed_addresses) for t in trunks):
+    elif call.from_host == "" and any(host_entries(t.allowed_addresses) for t in trunks):  # the related ones
         out.append("No From host given: allowed_addresses entries that are host names were compared "
                    "with an empty host.")
     if cloud and o.trunk is None and attached is None and any(
@@ -188,16 +202,17 @@ def _assumptions(call: InboundCall, trunks: list[SIPInboundTrunkInfo], rules: li
     return out
 
 
-def _path_findings(trunks: list[SIPInboundTrunkInfo], o: InviteOutcome, rec: Recorder,
-                   carriers: Mapping[str, str]) -> list[Finding]:
+def _path_findings(store: IndexedStore, related: list[SIPInboundTrunkInfo], o: InviteOutcome,
+                   rec: Recorder, carriers: Mapping[str, str]) -> list[Finding]:
     """Findings about the objects on the call's path, and address findings of trunks that
     refused the source."""
     found: list[Finding] = []
-    by_id = {t.sip_trunk_id: t for t in trunks}
+    by_id = {tid: t for tid in (o.rule.trunk_ids if o.rule is not None else ())
+             if (t := store.load_trunk(tid)) is not None}
     if o.trunk is not None:
         carrier = carrier_of_trunk(o.trunk, carriers)
         found += auth_findings(o.trunk, carrier) + address_findings(o.trunk, carrier)
-    for t in trunks:
+    for t in related:
         if rec.trunk_filters.get(id(t)) is TrunkFiltered.SOURCE_ADDRESS_DISALLOWED:
             found += address_findings(t, carrier_of_trunk(t, carriers))
     if o.rule is not None:

@@ -3,13 +3,13 @@
 The SIP bridge asks the server twice per INVITE: ``GetSIPTrunkAuthentication`` (which trunk, and
 must the carrier authenticate?) and ``EvaluateSIPDispatchRules`` (which rule and room). Both run
 ``matchSIPTrunk`` over the trunks listed for the called number; the rules are listed for the
-matched trunk. No rule matched → DROP. The lists are taken in the order LiveKit lists them.
+matched trunk (`store.py`). No rule matched → DROP.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Callable
 
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
 
@@ -26,13 +26,9 @@ from phonewizard.domain.routing.rpc import (
     RoutingError,
     SIPCall,
 )
-from phonewizard.domain.routing.rules import SkippedFunc, match_dispatch_rule, select_dispatch_rules
-from phonewizard.domain.routing.trunks import (
-    ConflictFunc,
-    FilteredFunc,
-    match_trunk,
-    select_inbound_trunks,
-)
+from phonewizard.domain.routing.rules import SkippedFunc, match_dispatch_rule
+from phonewizard.domain.routing.store import ListStore
+from phonewizard.domain.routing.trunks import ConflictFunc, FilteredFunc, match_trunk
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ def _check_source_ip(call: SIPCall) -> None:
 
 
 def match_sip_trunk(
-    trunks: Sequence[SIPInboundTrunkInfo],
+    store: ListStore,
     trunk_id: str,
     call: SIPCall,
     options: TrunkOptions = TrunkOptions(),
@@ -69,30 +65,29 @@ def match_sip_trunk(
     shortcut that returns whatever it matched, None included); otherwise the listed trunks."""
     kwargs = {"filtered": options.filtered, "conflict": options.conflict}
     if trunk_id:
-        loaded = next((t for t in trunks if t.sip_trunk_id == trunk_id), None)
+        loaded = store.load_trunk(trunk_id)
         if loaded is not None:
             try:
                 return match_trunk([loaded], call, **kwargs)
             except RoutingError:
                 pass  # fall through to the full list, as Go does on an error
-    return match_trunk(select_inbound_trunks(trunks, call.to_user), call, **kwargs)
+    return match_trunk(store.inbound_trunks(call.to_user), call, **kwargs)
 
 
 def get_sip_trunk_authentication(
-    trunks: Sequence[SIPInboundTrunkInfo], call: SIPCall, options: TrunkOptions = TrunkOptions()
+    store: ListStore, call: SIPCall, options: TrunkOptions = TrunkOptions()
 ) -> tuple[SIPInboundTrunkInfo | None, AuthResponse]:
     """``GetSIPTrunkAuthentication``: the matched trunk and its credentials (``InboundTrunkAuthPrompt``);
     an empty response when no trunk matched. Raises RoutingError on a trunk conflict."""
     _check_source_ip(call)
-    trunk = match_sip_trunk(trunks, "", call, options)
+    trunk = match_sip_trunk(store, "", call, options)
     if trunk is None:
         return None, AuthResponse()
     return trunk, AuthResponse(trunk.sip_trunk_id, trunk.auth_username, trunk.auth_password, trunk.auth_realm)
 
 
 def evaluate_sip_dispatch_rules(
-    trunks: Sequence[SIPInboundTrunkInfo],
-    rules: Sequence[SIPDispatchRuleInfo],
+    store: ListStore,
     req: DispatchRequest,
     *,
     trunk_options: TrunkOptions = TrunkOptions(),
@@ -103,9 +98,9 @@ def evaluate_sip_dispatch_rules(
     """``EvaluateSIPDispatchRules``: (trunk, rule, response). No rule matched → DROP; a trunk or
     rule conflict, or an invalid rule, raises RoutingError."""
     _check_source_ip(req.call)
-    trunk = match_sip_trunk(trunks, req.sip_trunk_id, req.call, trunk_options)
+    trunk = match_sip_trunk(store, req.sip_trunk_id, req.call, trunk_options)
     trunk_id = trunk.sip_trunk_id if trunk is not None else ""
-    candidates = select_dispatch_rules(rules, trunk_id)
+    candidates = store.dispatch_rules(trunk_id)
     try:
         best = match_dispatch_rule(trunk, candidates, req, skipped=rule_skipped, conflict=rule_conflict)
     except NoDispatchMatchedError:

@@ -15,8 +15,8 @@ from livekit.protocol.room import RoomConfiguration
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
 
 from phonewizard.domain.routing.bridge import answer_invite
-from phonewizard.domain.routing.call import InboundCall, is_cloud_url
-from phonewizard.domain.routing.diagnose import livekit_number_rules
+from phonewizard.domain.routing.call import InboundCall, PhoneNumbers, is_cloud_url, livekit_number_rules
+from phonewizard.domain.routing.store import ListStore
 from phonewizard.domain.routing.evaluate import new_random_suffix
 from phonewizard.domain.routing.path import decide
 from phonewizard.domain.routing.rpc import SIPCall
@@ -61,13 +61,18 @@ def simulate_call(
 ) -> RoutedCall:
     """Route `call` (its `pin` is what the caller types when asked). Raises ValueError when the
     call is not usable (`InboundCall.problems`)."""
+    return route_concrete(ListStore(trunks, rules), call, is_cloud_url(project_url), phone_numbers or {},
+                          random_suffix, call_id)
+
+
+def route_concrete(store: ListStore, call: InboundCall, cloud: bool, phone_numbers: PhoneNumbers,
+                   random_suffix: Callable[[], str], call_id: str) -> RoutedCall:
     problems = call.problems()
     if problems:
         raise ValueError("; ".join(str(p) for p in problems))
-    cloud = is_cloud_url(project_url)
     sip = SIPCall(to_user=call.to, from_user=call.caller or "", from_host=call.from_host,
                   source_ip=call.source_ip or "", call_id=call_id)
-    o = answer_invite(list(trunks), list(rules), sip, cloud=cloud, pin=call.pin, random_suffix=random_suffix,
+    o = answer_invite(store, sip, cloud=cloud, pin=call.pin, random_suffix=random_suffix,
                       livekit_number_rules=livekit_number_rules(call.to, phone_numbers, cloud))
     d = decide(o)
     base = dict(outcome=d.outcome, sip_status=o.sip_status, sip_reason=o.sip_reason, trunk=o.trunk,

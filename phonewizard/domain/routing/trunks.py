@@ -78,12 +78,16 @@ def match_numbers(num: str, allowed: Sequence[str]) -> bool:
     return any(num == allow or norm == normalize(allow) for allow in allowed)
 
 
-def lists_number(trunk: SIPInboundTrunkInfo, called: str) -> bool:
+def lists_number(trunk: SIPInboundTrunkInfo, called: str, called_norm: str | None = None) -> bool:
     """Does the trunk's ``numbers`` hold `called`? The comparison of both
     ``ListSIPInboundTrunkRequest.Filter`` (livekit/sip.go) and the loop of ``MatchTrunkDetailed``:
     equal strings, or equal after ``NormalizeNumber``."""
-    called_norm = normalize(called)
-    return any(num == called or normalize(num) == called_norm for num in trunk.numbers)
+    if called_norm is None:
+        called_norm = normalize(called)
+    for num in trunk.numbers:
+        if num == called or normalize(num) == called_norm:
+            return True
+    return False
 
 
 def select_inbound_trunks(
@@ -91,7 +95,8 @@ def select_inbound_trunks(
 ) -> list[SIPInboundTrunkInfo]:
     """``SelectSIPInboundTrunk`` (livekit/livekit ``pkg/service/ioservice_sip.go``): the list
     request filtered by the called number keeps trunks listing it and trunks without numbers."""
-    return [t for t in trunks if not t.numbers or lists_number(t, called)]
+    called_norm = normalize(called)
+    return [t for t in trunks if not t.numbers or lists_number(t, called, called_norm)]
 
 
 def _drop(_trunk: SIPInboundTrunkInfo, _reason: TrunkFiltered) -> bool:

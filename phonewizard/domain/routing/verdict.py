@@ -80,7 +80,8 @@ class Verdict:
     agents: tuple[str, ...]
     auth_required: bool
     pin_requested: bool
-    considered: tuple[Considered, ...]
+    considered: tuple[Considered, ...]  # the trunks and rules this call concerns
+    unrelated: tuple[int, int]  # how many other (trunks, rules) the project has
     findings: tuple[Finding, ...]
     assumptions: tuple[str, ...]
     hops: tuple[Hop, ...]
@@ -125,6 +126,7 @@ class Verdict:
             "stopped_at": self.stopped_at.kind if self.stopped_at else None,
             "assumptions": list(self.assumptions),
             "considered": [c.to_json() for c in self.considered],
+            "unrelated": {"trunks": self.unrelated[0], "rules": self.unrelated[1]},
             "findings": [f.to_json() for f in self.findings],
             "hops": [h.to_json() for h in self.hops],
         }

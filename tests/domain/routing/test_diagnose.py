@@ -45,7 +45,7 @@ def test_hidden_unknown_caller_says_last_digits():
 
 
 def test_cloud_rejects_with_404_self_hosted_drops():
-    other = trunk("ST_b", ["+19990000000"])
+    other = trunk("ST_a", ["+442075550123"])  # a near miss: same last digits, another number
     cloud = diagnose([other], [R], InboundCall(to=TO), CLOUD)
     assert (cloud.outcome, cloud.sip_status, cloud.sip_reason) == ("rejected", 404, "No trunk found")
     assert cloud.stopped_at.kind == "trunk" and codes(cloud)["SDR_a"] == "rule.not_reached"
@@ -64,7 +64,7 @@ def test_self_hosted_catch_all_takes_a_call_without_trunk():
     (trunk("ST_a", [TO], allowed_numbers=["+15559999999"]), InboundCall(to=TO, caller=FROM), "trunk.caller_not_allowed"),
     (trunk("ST_a", [TO], allowed_addresses=["10.0.0.0/8"]), InboundCall(to=TO, source_ip="54.172.60.1"),
      "trunk.source_not_allowed"),
-    (trunk("ST_a", ["+19990000000"]), InboundCall(to=TO), "trunk.number_not_listed"),
+    (trunk("ST_a", ["+442075550123"]), InboundCall(to=TO), "trunk.number_not_listed"),  # a near miss
 ])
 def test_trunk_skip_reasons(t, call, code):
     v = diagnose([t], [R], call, CLOUD)
@@ -97,9 +97,10 @@ def test_unknown_caller_does_not_invent_a_trunk_conflict():
 @pytest.mark.parametrize("r,call,code,outcome", [
     (rule("SDR_x", direct("r"), inbound=["+15559999999"]), InboundCall(to=TO, caller=FROM), "rule.caller_not_listed", "dropped"),
     (rule("SDR_x", direct("r"), inbound=["15550001111"]), InboundCall(to=TO, caller=FROM), "rule.caller_other_form", "dropped"),
-    (rule("SDR_x", direct("r"), numbers=["+19990000000"]), InboundCall(to=TO), "rule.number_not_listed", "dropped"),
+    (rule("SDR_x", direct("r"), trunks=["ST_a"], numbers=["+19990000000"]), InboundCall(to=TO),
+     "rule.number_not_listed", "dropped"),
     (rule("SDR_x", direct("r"), numbers=[TO]), InboundCall(to="14155550123"), "rule.number_other_form", "dropped"),
-    (rule("SDR_x", direct("r"), trunks=["ST_z"]), InboundCall(to=TO), "rule.other_trunk", "dropped"),
+    (rule("SDR_x", direct("r"), trunks=["ST_z"], numbers=[TO]), InboundCall(to=TO), "rule.other_trunk", "dropped"),
     (rule("SDR_x", direct("r", "1234")), InboundCall(to=TO, pin=""), "rule.pin_protected", "pin_required"),
 ])
 def test_rule_skip_reasons(r, call, code, outcome):
@@ -184,10 +185,12 @@ def test_auth_required_and_carrier_finding():
 
 def test_livekit_phone_number_on_cloud():
     lk = rule("SDR_lk", individual("agent"), numbers=[TO])
-    v = diagnose([], [lk, rule("SDR_other", direct("x"), numbers=["+19990000000"])], InboundCall(to=TO), CLOUD,
-                 phone_numbers={TO: ["SDR_lk"]})
+    other = rule("SDR_other", direct("x"), numbers=[TO])
+    unrelated = rule("SDR_far", direct("y"), numbers=["+19990000000"])
+    v = diagnose([], [lk, other, unrelated], InboundCall(to=TO), CLOUD, phone_numbers={TO: ["SDR_lk"]})
     assert v.outcome == "accepted" and v.dispatch_rule_id == "SDR_lk" and v.hops[1].status == "bypassed"
-    assert codes(v)["SDR_other"] == "rule.not_attached"
+    assert codes(v) == {"SDR_lk": "rule.selected", "SDR_other": "rule.not_attached"}
+    assert v.to_json()["unrelated"] == {"trunks": 0, "rules": 1}
     offline = diagnose([], [lk], InboundCall(to=TO), CLOUD, phone_numbers={TO: []})
     assert offline.outcome == "dropped"
 
@@ -204,3 +207,11 @@ def test_bad_input_names_the_field(call, field):
 def test_the_called_number_is_never_normalised_before_matching():
     v = diagnose([T], [R], InboundCall(to="1 (415) 555-0123"), CLOUD)
     assert v.trunk_id == "ST_a" and v.call.to == "1 (415) 555-0123"  # the trunk normalises; the input stays
+
+
+def test_only_the_objects_the_call_concerns_are_listed():
+    trunks = [T] + [trunk(f"ST_{i}", [f"+1999000{i:04d}"]) for i in range(50)]
+    rules = [R] + [rule(f"SDR_{i}", direct(f"r{i}"), trunks=[f"ST_{i}"]) for i in range(50)]
+    v = diagnose(trunks, rules, InboundCall(to=TO), CLOUD)
+    assert codes(v) == {"ST_a": "trunk.selected", "SDR_a": "rule.selected"}
+    assert v.unrelated == (50, 50)

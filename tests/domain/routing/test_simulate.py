@@ -50,3 +50,23 @@ def test_pin():
     pinned = rule("SDR_p", direct("vault", "42"), trunks=["ST_a"])
     assert simulate_call([T], [pinned], InboundCall(to=TO), CLOUD).outcome == "pin_required"
     assert simulate_call([T], [pinned], InboundCall(to=TO, pin="42"), CLOUD).room_name == "vault"
+
+
+def test_routing_project_reuses_its_index_for_verdicts_and_simulations():
+    from phonewizard.domain.routing import RoutingProject, diagnose
+
+    project = RoutingProject([T], [R], CLOUD)
+    call = InboundCall(to=TO, caller=FROM)
+    assert project.diagnose(call).to_json() == diagnose([T], [R], call, CLOUD).to_json()
+    assert project.simulate(call, random_suffix=lambda: "X").room_name == f"agent_{FROM}_X"
+
+
+@pytest.mark.parametrize("url,cloud", [
+    ("wss://demo-abc.livekit.cloud", True), ("https://demo.livekit.cloud/", True), ("demo.livekit.cloud", True),
+    ("ws://localhost:7880", False), ("wss://livekit.cloud.example.com", False), ("wss://notlivekit.cloud", False),
+    ("http://127.0.0.1:7880", False),
+])
+def test_cloud_is_a_livekit_cloud_host(url, cloud):
+    from phonewizard.domain.routing import is_cloud_url
+
+    assert is_cloud_url(url) is cloud
