@@ -8,7 +8,7 @@ carrier of its trunks when they agree. Facts about carriers come from `providers
 from __future__ import annotations
 
 import ipaddress
-from typing import Mapping, Sequence
+from typing import Mapping
 
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
 

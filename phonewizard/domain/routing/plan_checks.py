@@ -18,7 +18,7 @@ from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
 from phonewizard.domain.naming import parse_marker
 from phonewizard.domain.plan import RegistrationPlan
 from phonewizard.domain.providers import provider_info
-from phonewizard.domain.routing.call import InboundCall
+from phonewizard.domain.routing.call import InboundCall, is_cloud_url
 from phonewizard.domain.routing.diagnose import diagnose
 from phonewizard.domain.routing.finding import Finding, dedupe
 from phonewizard.domain.routing.object_checks import (
@@ -30,7 +30,6 @@ from phonewizard.domain.routing.object_checks import (
 )
 from phonewizard.domain.routing.project_checks import conflict_findings
 from phonewizard.domain.routing.shadowing import shadowing_findings
-from phonewizard.domain.routing.call import is_cloud_url
 from phonewizard.domain.routing.transport_checks import india_findings, media_findings
 from phonewizard.domain.routing.trunks import normalize
 

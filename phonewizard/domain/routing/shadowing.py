@@ -11,7 +11,7 @@ S's caller and number filters are empty or hold all of D's entries, and S has no
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
 
