@@ -10,6 +10,7 @@ address filters pass (LiveKit itself lets an unparsable source through). The roo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Mapping, Sequence
 
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
@@ -92,6 +93,12 @@ class RoutingProject:
             if _short(alt) != _short(outcome):
                 assumptions.append(f"A caller on none of those lists would get another answer: {_short(alt)}.")
 
+        trunk_carrier = carrier_of_trunk(outcome.trunk, carriers) if outcome.trunk is not None else None
+        if outcome.auth_required and trunk_carrier is not None and trunk_carrier.answers_inbound_digest is False:
+            # LiveKit answers 407 and the carrier cannot reply: the call ends at the trunk.
+            outcome = replace(outcome, stage=Stage.AUTH, sip_status=407, sip_reason="Unauthorized",
+                              rule=None, dispatch=None, pin_requested=False, error=None)
+            assumptions = [a for a in assumptions if not a.startswith("The carrier is assumed to answer")]
         decision = decide(outcome)
         response = outcome.dispatch if decision.outcome == "accepted" else None
         room = identity = name = None

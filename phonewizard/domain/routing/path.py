@@ -49,6 +49,10 @@ def summary(o: InviteOutcome, d: Decision, agents: tuple[str, ...], room: str | 
     if d.outcome == "error":
         where = "at the PIN check, after answering" if d.sip_status is None else "and answers 503 Try again later"
         return f"LiveKit cannot route this call: {o.error.message if o.error else 'error'}; it fails {where}."
+    if d.outcome == "rejected" and o.trunk is not None:
+        return (f"Rejected: trunk “{trunk}” makes LiveKit challenge the carrier for a password "
+                f"({d.sip_status} {d.sip_reason}), and this carrier cannot answer the challenge, so "
+                "the call gets no further.")
     if d.outcome == "rejected":
         return ("Rejected with 404 No trunk found: on LiveKit Cloud a call must match an inbound "
                 "trunk, and no trunk takes this one.")
@@ -84,6 +88,10 @@ def hops(call: InboundCall, o: InviteOutcome, d: Decision, agents: tuple[str, ..
         ids = ", ".join(o.error.object_ids)
         trunk_hop = Hop("trunk", "Inbound trunk", None, f"conflict: {ids}", "stopped",
                         "two trunks take the call; LiveKit answers 503 Try again later")
+    elif o.stage is Stage.AUTH and o.trunk is not None:
+        trunk_hop = Hop("trunk", "Inbound trunk", trunk_id, _name(o.trunk), "stopped",
+                        f"challenges the carrier for a password ({d.sip_status}), which "
+                        f"{carrier.label if carrier else 'the carrier'} cannot answer")
     elif o.stage is Stage.AUTH:
         trunk_hop = Hop("trunk", "Inbound trunk", None, "no trunk", "stopped",
                         "no inbound trunk takes the call: 404 No trunk found")

@@ -110,7 +110,10 @@ def check_plan(
         found += india_findings(("(outbound trunk)",), "The outbound trunk", list(t.numbers), t.destination_country)
     mine = {p.rule.sip_dispatch_rule_id} | ({p.trunk.sip_trunk_id} if p.trunk is not None else set())
     cloud = is_cloud_url(project_url)
-    found += [f for f in conflict_findings(p.rules) + shadowing_findings(p.trunks, p.rules, cloud)
+    attached = {rid for ids in (phone_numbers or {}).values() for rid in ids}
+    if plan.attach_number:
+        attached.add(p.rule.sip_dispatch_rule_id)
+    found += [f for f in conflict_findings(p.rules) + shadowing_findings(p.trunks, p.rules, cloud, attached)
               if mine & set(f.object_ids)]
     if project_url:
         found += _test_calls(plan, p, project_url, phone_numbers)

@@ -66,9 +66,11 @@ def check_project(
     *,
     outbound_trunks: Sequence[SIPOutboundTrunkInfo] = (),
     carriers: Mapping[str, str] | None = None,
+    phone_numbers: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Finding]:
     """Findings for the project's lists as LiveKit returns them. `carriers` maps object IDs to
-    provider ids where the object's metadata does not say (phonewizard's own objects do)."""
+    provider ids where the object's metadata does not say (phonewizard's own objects do);
+    `phone_numbers` maps LiveKit Phone Numbers to the rule IDs they are attached to."""
     carriers = dict(carriers or {})
     by_id = {t.sip_trunk_id: t for t in trunks}
     found: list[Finding] = []
@@ -79,7 +81,8 @@ def check_project(
         found += agent_findings(r) + number_findings(r, carrier_of_rule(r, carriers, by_id))
         found += trunk_scope_findings(r, by_id)
     found += conflict_findings(rules)
-    found += shadowing_findings(trunks, rules, is_cloud_url(project_url))
+    attached = {rid for ids in (phone_numbers or {}).values() for rid in ids}
+    found += shadowing_findings(trunks, rules, is_cloud_url(project_url), attached)
     for t in outbound_trunks:
         found += outbound_trunk_findings(t)
     return dedupe(found)

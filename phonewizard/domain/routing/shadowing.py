@@ -11,7 +11,7 @@ S's caller and number filters are empty or hold all of D's entries, and S has no
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Collection, Sequence
 
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo
 
@@ -42,7 +42,8 @@ def takes_all_calls_of(s: SIPDispatchRuleInfo, d: SIPDispatchRuleInfo) -> bool:
 
 
 def shadowing_findings(trunks: Sequence[SIPInboundTrunkInfo], rules: Sequence[SIPDispatchRuleInfo],
-                       cloud: bool) -> list[Finding]:
+                       cloud: bool, attached: Collection[str] = ()) -> list[Finding]:
+    """`attached`: IDs of rules a LiveKit Phone Number is attached to (reached without a trunk)."""
     bound: dict[str, list[SIPDispatchRuleInfo]] = {}
     for r in rules:
         for tid in r.trunk_ids:
@@ -50,7 +51,7 @@ def shadowing_findings(trunks: Sequence[SIPInboundTrunkInfo], rules: Sequence[SI
     trunk_ids = [t.sip_trunk_id for t in trunks]
     found = []
     for d in rules:
-        if d.trunk_ids or _is_livekit_number_rule(d):
+        if d.trunk_ids or _is_livekit_number_rule(d) or d.sip_dispatch_rule_id in attached:
             continue
         lost: dict[str, str] = {}  # trunk → the bound rule that takes its calls
         for tid in trunk_ids:

@@ -175,11 +175,23 @@ def test_cloud_source_refusal_mentions_the_possible_drop():
     assert any("livekit/sip#318" in a for a in v.assumptions)
 
 
-def test_auth_required_and_carrier_finding():
+def test_auth_required_is_assumed_answered_by_a_carrier_not_known_to_fail():
+    t = trunk("ST_a", [TO], user="u", password="secret-pass", provider="telnyx")
+    v = diagnose([t], [R], InboundCall(to=TO), CLOUD)
+    assert v.outcome == "accepted" and v.auth_required and v.to_json()["auth_required"] is True
+    assert any(a.startswith("The carrier is assumed to answer") for a in v.assumptions)
+    assert any(f.code == "auth.carrier_unconfirmed" for f in v.findings)
+    assert "secret-pass" not in json.dumps(v.to_json())
+
+
+def test_digest_challenge_twilio_cannot_answer_rejects_the_call():
     t = trunk("ST_a", [TO], user="u", password="secret-pass", provider="twilio")
     v = diagnose([t], [R], InboundCall(to=TO), CLOUD)
-    assert v.auth_required and v.to_json()["auth_required"] is True
+    assert (v.outcome, v.sip_status, v.sip_reason, v.trunk_id, v.room) == ("rejected", 407, "Unauthorized", "ST_a", None)
+    assert v.auth_required and v.stopped_at.kind == "trunk" and "Twilio" in v.stopped_at.detail
+    assert codes(v)["SDR_a"] == "rule.not_reached"
     assert any(f.code == "auth.carrier_cannot_answer" for f in v.findings)
+    assert not any(a.startswith("The carrier is assumed to answer") for a in v.assumptions)
     assert "secret-pass" not in json.dumps(v.to_json())
 
 

@@ -49,6 +49,14 @@ def test_a_catch_all_shadowed_on_every_trunk_on_cloud():
     assert (f.code, f.severity) == ("rule.shadowed_on_trunk", "info")
 
 
+def test_a_rule_attached_to_a_livekit_number_is_not_shadowed():
+    trunks = [trunk("ST_a", [TO])]
+    rules = [rule("SDR_bound", direct("b"), trunks=["ST_a"]), rule("SDR_lk", direct("lk"), numbers=["+18005550100"])]
+    assert codes(check_project(trunks, rules, CLOUD)) == ["number.exact_match", "rule.shadowed"]
+    assert codes(check_project(trunks, rules, CLOUD, phone_numbers={"+18005550100": ["SDR_lk"]})) == [
+        "number.exact_match"]
+
+
 def test_shadowing_respects_filters_and_pins():
     trunks = [trunk("ST_a", [TO]), trunk("ST_b", ["+19990000000"])]
     narrow = rule("SDR_bound", direct("b"), trunks=["ST_a"], numbers=[TO])
