@@ -111,8 +111,6 @@ def answer_invite(
         # A LiveKit Phone Number on Cloud: no trunk, only the rules attached to the number.
         attached = set(livekit_number_rules)
         store = ListStore([], [r for r in store.rules if r.sip_dispatch_rule_id in attached])
-    trunk: SIPInboundTrunkInfo | None = None
-    auth_required = False
     try:  # GetAuthCredentials
         trunk, auth = get_sip_trunk_authentication(store, call, options)
     except RoutingError as e:
@@ -148,12 +146,14 @@ def answer_invite(
     if pin is None:
         return InviteOutcome(Stage.DISPATCH, 200, "OK, then asks for a PIN", rule=rule,
                              dispatch=response, pin_requested=True, **common)
+    asking = rule
     second = dispatch(2, pin, pin == "")
     if isinstance(second, InviteOutcome):
         return second
     trunk, rule, response = second
     common["trunk"] = trunk
     if response.result is not DispatchResult.ACCEPT or not response.room_name:
-        return InviteOutcome(Stage.PIN, 200, "OK, then 'wrong PIN' and hang up", rule=rule,
+        # The rule named is the one that asked for the PIN; no rule took the PIN typed.
+        return InviteOutcome(Stage.PIN, 200, "OK, then 'wrong PIN' and hang up", rule=rule or asking,
                              dispatch=response, pin_requested=True, **common)
     return InviteOutcome(Stage.PIN, 200, "OK", rule=rule, dispatch=response, pin_requested=True, **common)

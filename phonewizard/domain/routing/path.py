@@ -65,7 +65,7 @@ def summary(o: InviteOutcome, d: Decision, agents: tuple[str, ...], room: str | 
                 "(LiveKit logs it as \"flood\").")
     if d.outcome == "pin_required":
         if o.stage is Stage.PIN:
-            return (f"LiveKit answers {via}{auth} and asks for a PIN (rule “{rule or '?'}”), "
+            return (f"LiveKit answers {via}{auth} and asks for a PIN (rule “{rule}”), "
                     "and does not accept the PIN typed: it plays \"wrong PIN\" and hangs up.")
         return f"LiveKit answers {via}{auth} and asks the caller for a PIN (rule “{rule}”)."
     who = (f"agent {', '.join(agents)} is dispatched" if agents

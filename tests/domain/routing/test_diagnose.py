@@ -128,6 +128,7 @@ def test_pin_reasons():
     assert codes(typed)["SDR_open"] == "rule.no_pin"
     wrong = diagnose([T], [pinned, open_default], InboundCall(to=TO, pin="99"), CLOUD)
     assert wrong.outcome == "pin_required" and codes(wrong)["SDR_pin"] == "rule.wrong_pin"
+    assert wrong.dispatch_rule_id == "SDR_pin" and "wrong PIN" in wrong.summary
     assert "1234" not in json.dumps(wrong.to_json())  # a rule's PIN is never printed
 
 
