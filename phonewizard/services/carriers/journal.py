@@ -70,9 +70,11 @@ class Journal:
         return await asyncio.wait_for(request, self.timeout)
 
     async def change(self, request: Awaitable[T], *, undo_first: Undo | None = None,
-                     undo_after: Callable[[T], Undo] | None = None) -> T:
+                     undo_after: Callable[[T], Undo] | None = None, undo_if_lost: Undo | None = None) -> T:
         """Send one change, shielded. `undo_first` is journaled before sending (updates, detaching);
-        `undo_after(result)` inside the task once the carrier answered (creations)."""
+        `undo_after(result)` inside the task once the carrier answered (creations); `undo_if_lost`
+        when the request got no clear answer and its undo needs no answer (attaching by known IDs).
+        A creation whose answer was lost leaves an object we cannot name: the run is `uncertain`."""
         if undo_first is not None:
             self.undos.append(undo_first)
             self.changed = True
@@ -82,7 +84,10 @@ class Journal:
                 result = await asyncio.wait_for(request, self.timeout)
             except BaseException as exc:
                 if not _definite(exc):
-                    self.uncertain = True
+                    if undo_if_lost is not None:
+                        self.undos.append(undo_if_lost)
+                    elif undo_after is not None:
+                        self.uncertain = True
                 raise
             if undo_after is not None:
                 self.undos.append(undo_after(result))

@@ -188,10 +188,10 @@ class TwilioSetup:
                                     undo_after=lambda c: Undo(f"{c.sid} (Twilio credential list)",
                                                               partial(self._call_delete, lists(c.sid)), deletes=True))
         await journal.change(self._call(lists(made.sid).credentials.create_async(username=p.username, password=p.password)))
+        detach = Undo(f"{made.sid} (attached to the trunk's termination)",
+                      partial(self._call_delete, context.credentials_lists(made.sid)), deletes=True)
         await journal.change(self._call(context.credentials_lists.create_async(credential_list_sid=made.sid)),
-                             undo_after=lambda _: Undo(f"{made.sid} (attached to the trunk's termination)",
-                                                       partial(self._call_delete, context.credentials_lists(made.sid)),
-                                                       deletes=True))
+                             undo_after=lambda _: detach, undo_if_lost=detach)
         return made.sid
 
     async def _number(self, found: TwilioFound, trunk_sid: str, context: Any, journal: Journal) -> None:
@@ -203,9 +203,10 @@ class TwilioSetup:
             await journal.change(self._call(previous(sid).delete_async()), undo_first=Undo(
                 f"{self.plan.phone_number} (moved off trunk {old}, not put back)",
                 partial(self._call_reattach, previous, sid)))
+        detach = Undo(f"{self.plan.phone_number} (attached to the trunk)",
+                      partial(self._call_delete, context.phone_numbers(sid)), deletes=True)
         await journal.change(self._call(context.phone_numbers.create_async(phone_number_sid=sid)),
-                             undo_after=lambda _: Undo(f"{self.plan.phone_number} (attached to the trunk)",
-                                                       partial(self._call_delete, context.phone_numbers(sid)), deletes=True))
+                             undo_after=lambda _: detach, undo_if_lost=detach)
 
     async def _leftovers(self, found: TwilioFound, context: Any, list_sid: str | None) -> list[str]:
         """Earlier runs' credential lists for this number and our origination URLs no longer
