@@ -78,6 +78,12 @@ class TelnyxStandIn(StandIn):
 
     # ---- seeding and inspection (tests) --------------------------------------------------
     def add_number(self, number: str, connection_id: str | None = None) -> str:
+        """Add a number to the account (or assign an existing one to `connection_id`)."""
+        with self.lock:
+            for existing in self.numbers.values():
+                if existing["phone_number"] == number:
+                    existing["connection_id"] = connection_id
+                    return existing["id"]
         nid = new_id()
         with self.lock:
             self.numbers[nid] = {"id": nid, "record_type": "phone_number", "phone_number": number,

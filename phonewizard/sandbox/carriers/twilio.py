@@ -80,6 +80,12 @@ class TwilioStandIn(StandIn):
 
     # ---- seeding and inspection (tests) --------------------------------------------------
     def add_number(self, number: str, trunk_sid: str | None = None) -> str:
+        """Add a number to the account (or put an existing one on `trunk_sid`)."""
+        with self.lock:
+            for existing in self.numbers.values():
+                if existing["phone_number"] == number:
+                    existing["trunk_sid"] = trunk_sid
+                    return existing["sid"]
         pn = sid("PN")
         with self.lock:
             self.numbers[pn] = {"sid": pn, "phone_number": number, "trunk_sid": trunk_sid,

@@ -44,6 +44,9 @@ class Journal:
         self.uncertain = False  # a request got no clear answer: it may have been applied
         self.started: list[str] = []
         self.changed = False  # something that existed before was changed
+        # When a creation got no answer: re-list and delete phonewizard-named objects that were not
+        # there before the run; returns what it could not remove (set by the carrier's set-up).
+        self.sweep: Callable[[], Awaitable[list[str]]] | None = None
 
     def step(self, name: str, state: str) -> None:
         if state == "started":
@@ -130,7 +133,13 @@ class Journal:
                 log.debug("carrier rollback: %s failed", item.label, exc_info=True)
                 remaining.append(item.label)
         if self.uncertain:
-            remaining.append("possibly an object whose creation got no answer (its name starts with “phonewizard”)")
+            try:
+                if self.sweep is None:
+                    raise LookupError("no sweep")
+                remaining += await asyncio.wait_for(self.sweep(), self.timeout * 3)
+            except Exception:
+                log.debug("carrier rollback: the sweep for unanswered creations failed", exc_info=True)
+                remaining.append("possibly an object whose creation got no answer (its name starts with “phonewizard”)")
         return remaining
 
 

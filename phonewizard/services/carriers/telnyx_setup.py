@@ -35,6 +35,7 @@ class TelnyxFound:
     profile_id: str | None = None
     fqdns: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)  # IDs that existed before the run (for the sweep)
 
 
 @dataclass
@@ -81,7 +82,31 @@ class TelnyxSetup:
             found.notes.append(f"moves {p.phone_number} from connection {where}")
         if connection is not None:
             found.fqdns = await self._list(c.fqdns.list(filter={"connection_id": connection.id}))
+        found.known = {x.id for x in found.fqdns} | {x for x in (mine, profile) if x}
         return found
+
+    async def sweep(self, found: TelnyxFound) -> list[str]:
+        """After a creation got no answer: delete what carries our names and was not there before."""
+        p, c, left = self.plan, self.client, []
+        conns = await self._list(c.fqdn_connections.list(filter={"connection_name": {"contains": p.connection_name}}))
+        doomed = [(c.fqdn_connections, x.id, f"{x.id} (Telnyx FQDN connection)") for x in conns
+                  if x.connection_name == p.connection_name and x.id not in found.known]
+        if p.outbound_profile_name:
+            profiles = await self._list(c.outbound_voice_profiles.list(filter={"name": {"contains": p.outbound_profile_name}}))
+            doomed += [(c.outbound_voice_profiles, x.id, f"{x.id} (Telnyx outbound voice profile)") for x in profiles
+                       if x.name == p.outbound_profile_name and x.id not in found.known]
+        if found.connection is not None:
+            fqdns = await self._list(c.fqdns.list(filter={"connection_id": found.connection.id}))
+            doomed += [(c.fqdns, x.id, f"{x.id} (Telnyx FQDN)") for x in fqdns if x.id not in found.known]
+        for resource, item_id, label in doomed:
+            try:
+                await self._delete(resource, item_id)
+            except CarrierRefused as exc:
+                if exc.status != 404:
+                    left.append(label)
+            except Exception:
+                left.append(label)
+        return left
 
     async def _find_connection(self) -> Any:
         p, conns = self.plan, self.client.fqdn_connections
@@ -102,6 +127,7 @@ class TelnyxSetup:
     # ---- the changes ---------------------------------------------------------------------
     async def apply(self, found: TelnyxFound, journal: Journal) -> TelnyxOutcome:
         p = self.plan
+        journal.sweep = lambda: self.sweep(found)
         profile = found.profile_id
         if p.outbound_profile_name:
             profile = await journal.in_step("carrier_outbound_profile", self._profile(found, journal))

@@ -36,6 +36,7 @@ class TwilioFound:
     origination: list[Any] = field(default_factory=list)  # the chosen trunk's
     credential_lists: list[Any] = field(default_factory=list)  # attached to the chosen trunk
     notes: list[str] = field(default_factory=list)  # what will change, in words
+    known: set[str] = field(default_factory=set)  # SIDs that existed before the run (for the sweep)
 
 
 @dataclass
@@ -60,10 +61,12 @@ class TwilioSetup:
     # ---- the check -----------------------------------------------------------------------
     async def check(self) -> TwilioFound:
         p = self.plan
-        trunks, numbers = await asyncio.gather(
+        trunks, numbers, lists = await asyncio.gather(
             self._call(self.trunks.list_async()),
-            self._call(self.account.incoming_phone_numbers.list_async(phone_number=p.phone_number)))
+            self._call(self.account.incoming_phone_numbers.list_async(phone_number=p.phone_number)),
+            self._call(self.account.sip.credential_lists.list_async()))
         found, reasons = TwilioFound(), []
+        found.known = {t.sid for t in trunks} | {c.sid for c in lists}
         by_sid = {t.sid: t for t in trunks}
         if p.trunk_sid:
             if p.trunk_sid not in by_sid:
@@ -105,11 +108,38 @@ class TwilioSetup:
             context = self.trunks(found.trunk.sid)
             found.origination, found.credential_lists = await asyncio.gather(
                 self._call(context.origination_urls.list_async()), self._call(context.credentials_lists.list_async()))
+            found.known |= {u.sid for u in found.origination}
         return found
+
+    async def sweep(self, found: TwilioFound, trunk_sid: str | None) -> list[str]:
+        """After a creation got no answer: delete what carries our names and was not there before."""
+        p, left = self.plan, []
+        trunks, lists = await asyncio.gather(self._call(self.trunks.list_async()),
+                                             self._call(self.account.sip.credential_lists.list_async()))
+        doomed = [(self.trunks(t.sid), f"{t.sid} (Twilio trunk)") for t in trunks
+                  if t.friendly_name == p.trunk_name and t.sid not in found.known]
+        doomed += [(self.account.sip.credential_lists(c.sid), f"{c.sid} (Twilio credential list)") for c in lists
+                   if c.friendly_name == p.credential_list_name and c.sid not in found.known]
+        if trunk_sid and trunk_sid in found.known:
+            urls = await self._call(self.trunks(trunk_sid).origination_urls.list_async())
+            names = {r.name for r in p.routes}
+            doomed += [(self.trunks(trunk_sid).origination_urls(u.sid), f"{u.sid} (Twilio origination URL)")
+                       for u in urls if u.friendly_name in names and u.sid not in found.known]
+        for item, label in doomed:
+            try:
+                await self._call(item.delete_async())
+            except CarrierRefused as exc:
+                if exc.status != 404:
+                    left.append(label)
+            except Exception:
+                left.append(label)
+        return left
 
     # ---- the changes ---------------------------------------------------------------------
     async def apply(self, found: TwilioFound, journal: Journal) -> TwilioOutcome:
         p = self.plan
+        chosen = found.trunk.sid if found.trunk is not None else None
+        journal.sweep = lambda: self.sweep(found, chosen)
         trunk_sid = await journal.in_step("carrier_trunk", self._trunk(found, journal))
         context = self.trunks(trunk_sid)
         origination = await journal.in_step("carrier_origination", self._origination(found, context, journal))
