@@ -66,11 +66,22 @@ async def open_twilio(credentials: TwilioCredentials, base_url: str | None = Non
 
 def twilio_error(exc: BaseException, credentials: TwilioCredentials, timeout: float) -> CarrierError | None:
     """The user-facing error for a client failure, or None for programming errors and cancels."""
+    import json
+
     import aiohttp
-    from twilio.base.exceptions import TwilioRestException
+    from twilio.base.exceptions import TwilioException, TwilioRestException
 
     if isinstance(exc, CarrierError):
         return exc
+    if isinstance(exc, TwilioException) and not isinstance(exc, TwilioRestException) and len(exc.args) > 1:
+        # A list page that failed: the SDK raises ("Unable to fetch page", response) instead.
+        response = exc.args[1]
+        try:
+            body = json.loads(getattr(response, "text", "") or "{}")
+        except ValueError:
+            body = {}
+        exc = TwilioRestException(getattr(response, "status_code", 500), "", msg=str(body.get("message", "")),
+                                  code=body.get("code"))
     if isinstance(exc, TwilioRestException):
         code = str(exc.code) if exc.code else None
         if exc.status in (401, 403) or code == "20003":
