@@ -237,8 +237,7 @@ class TelnyxSetup:
 
 
 def _dump(model: Any, keys: dict[str, Any]) -> dict[str, Any]:
-    """The current values of the sub-settings we are about to change (for restoring them)."""
-    if model is None:
-        return {}
-    data = model.model_dump() if hasattr(model, "model_dump") else dict(model)
-    return {k: data.get(k) for k in keys if data.get(k) is not None}
+    """The current values of the sub-settings we are about to change (for restoring them); a
+    setting that was unset is restored as null, so what this run set is cleared again."""
+    data = {} if model is None else (model.model_dump() if hasattr(model, "model_dump") else dict(model))
+    return {k: data.get(k) for k in keys}
