@@ -3,6 +3,8 @@
 Prints where the sandbox listens and the exact environment variables to point the wizard (or any
 livekit-api program) at it. Printing the API secret is intended here: it is a throwaway secret of
 a local test server, shown once on the user's own terminal and never written to a file or log.
+The Twilio and Telnyx stand-ins (sandbox/carriers/) start beside it on free ports, labelled as
+stand-ins, with their own throwaway credentials and the PHONEWIZARD_*_BASE_URL lines.
 """
 
 from __future__ import annotations
@@ -11,10 +13,24 @@ import signal
 import threading
 from pathlib import Path
 
+from .carriers import TelnyxStandIn, TwilioStandIn
 from .server import SandboxServer
 
 
-def usage_text(server: SandboxServer) -> str:
+def carrier_text(twilio: TwilioStandIn, telnyx: TelnyxStandIn) -> list[str]:
+    return [
+        "",
+        "Carrier stand-ins (local imitations of Twilio's and Telnyx's APIs, not the real carriers):",
+        f"  export PHONEWIZARD_TWILIO_BASE_URL={twilio.url}",
+        f"  export TWILIO_ACCOUNT_SID={twilio.account_sid}",
+        f"  export TWILIO_AUTH_TOKEN={twilio.auth_token}",
+        f"  export PHONEWIZARD_TELNYX_BASE_URL={telnyx.url}",
+        f"  export TELNYX_API_KEY={telnyx.api_key}",
+        "Numbers in both stand-in accounts: " + ", ".join(sorted(n["phone_number"] for n in twilio.numbers.values())),
+    ]
+
+
+def usage_text(server: SandboxServer, carriers: list[str] | None = None) -> str:
     return "\n".join(
         [
             f"LiveKit SIP sandbox listening on {server.url}",
@@ -28,6 +44,7 @@ def usage_text(server: SandboxServer) -> str:
             "",
             f"SIP URI to give a provider (not dialable): {server.sip_uri}",
             f"Phone numbers owned by the sandbox: {', '.join(_numbers(server))}",
+            *(carriers or []),
             "Press Ctrl-C to stop.",
         ]
     )
@@ -41,10 +58,11 @@ def run_forever(port: int, state_path: Path | None, api_key: str, api_secret: st
     """Serve until Ctrl-C (SIGINT) or SIGTERM; state is kept in ``state_path`` when given."""
     server = SandboxServer(api_key=api_key, api_secret=api_secret, port=port, state_path=state_path)
     server.start_in_thread()
+    twilio, telnyx = TwilioStandIn().start_in_thread(), TelnyxStandIn().start_in_thread()
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        print(usage_text(server), flush=True)
+        print(usage_text(server, carrier_text(twilio, telnyx)), flush=True)
         if state_path is not None:
             print(f"State is kept in {state_path} (SIP passwords are not saved).", flush=True)
         while not stop.wait(0.5):
@@ -54,4 +72,6 @@ def run_forever(port: int, state_path: Path | None, api_key: str, api_secret: st
     finally:
         signal.signal(signal.SIGTERM, previous)
         server.stop_thread()
+        twilio.stop_thread()
+        telnyx.stop_thread()
         print("Sandbox stopped.", flush=True)
