@@ -90,10 +90,10 @@ def test_save_profile_with_a_slow_keyring_keeps_the_window_ticking(qtbot, tmp_pa
     wizard = make_wizard(qtbot, tmp_path, profile_path=profile)  # LIVEKIT_* set: no keyring read
     button = wizard.button(wizard.WizardButton.CustomButton2)
     ticks = Ticks()
-    with qtbot.waitSignal(wizard.profile_saver.profile_saved, timeout=10000) as saved:
-        wizard.save_profile()
-        assert not button.isEnabled() and wizard.saving_profile  # no second Save meanwhile
-        assert wizard.save_profile() is None
+    with qtbot.waitSignal(wizard.profile.saved, timeout=10000) as saved:
+        assert wizard.profile.save()
+        assert not button.isEnabled()
+        assert not wizard.profile.save()  # no second Save meanwhile
         assert not profile.exists()  # the file follows the keyring
     gap = ticks.stop()
     assert gap < MAX_GAP, f"the GUI thread stalled for {gap:.2f} s"
@@ -112,7 +112,7 @@ def test_prefill_reads_the_keyring_in_the_background_and_keeps_a_typed_secret(qt
     page = wizard.page(PageId.LIVEKIT)
     assert page.url_edit.text() == "wss://clinic-7h3k.livekit.cloud" and page.secret_edit.text() == ""
     qtbot.keyClicks(page.secret_edit.line_edit, "typed-while-waiting-0123456789abcdef")
-    qtbot.waitUntil(lambda: wizard._prefill_job is None, timeout=10000)
+    qtbot.waitUntil(lambda: wizard.profile._secrets_job is None, timeout=10000)
     gap = ticks.stop()
     assert gap < MAX_GAP, f"the GUI thread stalled for {gap:.2f} s"
     assert ticks.elapsed >= DELAY
@@ -145,7 +145,7 @@ def test_open_configuration_reads_the_keyring_in_the_background(qtbot, tmp_path,
                         staticmethod(lambda *a, **k: (str(opened), "JSON (*.json)")))
     page = wizard.page(PageId.LIVEKIT)
     ticks = Ticks()
-    assert wizard.open_configuration()
+    assert wizard.profile.open_configuration()
     assert page.url_edit.text() == "wss://clinic-7h3k.livekit.cloud" and page.secret_edit.text() == ""
     qtbot.waitUntil(lambda: page.secret_edit.text() == SECRET, timeout=10000)
     gap = ticks.stop()
