@@ -8,10 +8,11 @@ page 1 (showing what LIVEKIT_* says), and its `Startup` runs the second half —
 validation) — once, at the first of:
 
 - the event-loop turn after the window first paints (`after_first_paint`);
-- the first user input anywhere in the application (a key, a click, a wheel turn, a drop …):
-  an application event filter runs the second half before that input is delivered, so every
-  action — an edit on page 1, Test connection, the sandbox box, Open, Save — finds the wizard
-  complete, and nothing outside this module has to check for an unfinished start-up;
+- the first user input anywhere in the application (a key, a click, a wheel turn, a drop …)
+  once the window is active or painted (no input reaches it before): an application event filter
+  runs the second half before that input is delivered, so every action — an edit on page 1, Test
+  connection, the sandbox box, Open, Save — finds the wizard complete, and nothing outside this
+  module has to check for an unfinished start-up;
 - `run()` called directly (`PhoneWizard(defer_startup=False)`: both halves in the constructor).
 
 The tricks that keep the first paint cheap stay in this module: the paint and input triggers, and
@@ -72,27 +73,42 @@ def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
 
 
 class _BeforeFirstInput(QObject):
-    """Application-wide event filter: at the first user input, call `callback` (once) before the
-    input reaches its widget. Installed only until start-up has run (a few milliseconds)."""
+    """At the first user input, call `callback` (once) before the input reaches its widget.
 
-    def __init__(self, parent: QObject, callback: Callable[[], None]) -> None:
-        super().__init__(parent)
+    An application event filter sees every event of every object (ShortcutOverride, for a
+    mnemonic such as Alt+O, goes to the focus widget before the window sees a key), but a filter
+    in Python costs a few microseconds per event, ~3 ms while page 1 is shown and painted. No input
+    can reach the window before it is active or painted, so until then only the window's own
+    events are watched, and the application filter is armed at its first WindowActivate or Paint.
+    The start-up that follows removes both (`remove`).
+    """
+
+    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
         self._callback = callback
+        self._app: QCoreApplication | None = None
+        self._arming = {QEvent.Type.WindowActivate, QEvent.Type.Paint}
         self._inputs = {
             QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.InputMethod,
             QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
             QEvent.Type.TouchBegin, QEvent.Type.TabletPress, QEvent.Type.Drop,
         }
-        self._app = QCoreApplication.instance()
-        if self._app is not None:
-            self._app.installEventFilter(self)
+        window.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() in self._inputs:
+        kind = event.type()
+        if self._app is None:
+            if kind in self._arming:
+                self._app = QCoreApplication.instance()
+                if self._app is not None:
+                    self._app.installEventFilter(self)
+        elif kind in self._inputs:
             self._callback()  # removes this filter; the input is then delivered as usual
         return False
 
     def remove(self) -> None:
+        self._window.removeEventFilter(self)
         if self._app is not None:
             self._app.removeEventFilter(self)
             self._app = None
@@ -145,7 +161,7 @@ class Startup(QObject):
 
     def defer(self) -> None:
         """Run after the window's first paint, or at the first user input if that comes sooner."""
-        self._input_guard = _BeforeFirstInput(self, self.run)
+        self._input_guard = _BeforeFirstInput(self._wizard, self.run)
         after_first_paint(self._wizard, self.run)
 
     def run(self) -> None:

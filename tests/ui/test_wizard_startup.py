@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
@@ -82,7 +83,8 @@ def test_saved_profile_and_its_keyring_secret_load_after_the_first_paint(qtbot, 
 
 
 def test_typing_before_start_up_ran_finishes_it_first_and_keeps_the_text(qtbot, tmp_path):
-    wizard = deferred_wizard(qtbot, tmp_path)  # shown, not yet painted: nothing has run yet
+    wizard = deferred_wizard(qtbot, tmp_path)
+    QApplication.processEvents()  # one turn: page 1 paints; start-up is due in the next turn
     page = wizard.page(PageId.LIVEKIT)
     assert not wizard.startup.done
     qtbot.keyClicks(page.sip_uri_edit, "sip:early.sip.livekit.cloud")
@@ -108,6 +110,7 @@ def test_a_click_before_start_up_ran_acts_on_the_loaded_draft(qtbot, tmp_path, s
     environ = {"LIVEKIT_URL": sandbox.url, "LIVEKIT_API_KEY": sandbox.api_key,
                "LIVEKIT_API_SECRET": sandbox.api_secret}
     wizard = deferred_wizard(qtbot, tmp_path, environ=environ)
+    QApplication.processEvents()  # one turn: page 1 paints; start-up is due in the next turn
     page = wizard.page(PageId.LIVEKIT)
     assert not wizard.startup.done
     qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
