@@ -76,7 +76,7 @@ def run_gui(args: Sequence[str]) -> int:
     wizard = PhoneWizard(defer_startup=True)  # installs the About button and window icon itself
     # Once start-up is done, load the LiveKit client stack (livekit-api, aiohttp, protobuf; ~0.2 s)
     # on the worker thread, so the first Test connection or Register does not pause the window.
-    wizard.startup_finished.connect(lambda: wizard.worker.submit(preload_livekit_client))
+    wizard.startup.finished.connect(lambda: wizard.worker.submit(preload_livekit_client))
     wizard.show()
     code = app.exec()
     wizard.shutdown()

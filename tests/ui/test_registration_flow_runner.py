@@ -28,11 +28,12 @@ def record(runner):
     return seen
 
 
-def test_steps_follow_progress_and_success_marks_last_done(qtbot, worker):
+def test_steps_follow_progress_and_success_returns_the_result(qtbot, worker):
     async def apply(connection, plan, progress, take_over):
         for step in ("conflict_check", "inbound_trunk", "dispatch_rule"):
-            progress(step)
+            progress(step, "started")
             await asyncio.sleep(0.01)
+            progress(step, "done")
         return {"sip_uri": "sip:abc.sip.livekit.cloud", "take_over": take_over, "conn": connection}
 
     runner = RegistrationRunner(worker, apply)
@@ -52,28 +53,11 @@ def test_steps_follow_progress_and_success_marks_last_done(qtbot, worker):
     ]
 
 
-def test_explicit_states_and_keyword_form_are_understood(qtbot, worker):
-    async def apply(connection, plan, progress, take_over):
-        progress("conflict_check", "started")
-        progress("conflict_check", "ok")
-        progress(step="inbound_trunk", state="created")
-        return "r"
-
-    runner = RegistrationRunner(worker, apply)
-    seen = record(runner)
-    with qtbot.waitSignal(runner.succeeded, timeout=5000):
-        runner.start(None, None)
-    assert seen == [
-        ("conflict_check", "running"),
-        ("conflict_check", "done"),
-        ("inbound_trunk", "done"),
-    ]
-
-
 def test_failure_marks_the_running_step_failed(qtbot, worker):
     async def apply(connection, plan, progress, take_over):
-        progress("conflict_check")
-        progress("inbound_trunk")
+        progress("conflict_check", "started")
+        progress("conflict_check", "done")
+        progress("inbound_trunk", "started")
         raise ValueError("LiveKit refused the inbound trunk: numbers must be set")
 
     runner = RegistrationRunner(worker, apply)
@@ -90,8 +74,9 @@ def test_cancel_waits_for_rollback_then_reports_cancelled(qtbot, worker):
     created, started = [], threading.Event()
 
     async def apply(connection, plan, progress, take_over):
-        progress("conflict_check")
-        progress("inbound_trunk")
+        progress("conflict_check", "started")
+        progress("conflict_check", "done")
+        progress("inbound_trunk", "started")
         created.append("ST_1")
         started.set()
         try:
@@ -115,7 +100,7 @@ def test_failed_rollback_during_cancel_is_a_failure_flagged_as_cancel(qtbot, wor
     started = threading.Event()
 
     async def apply(connection, plan, progress, take_over):
-        progress("inbound_trunk")
+        progress("inbound_trunk", "started")
         started.set()
         try:
             await asyncio.sleep(30)
@@ -149,7 +134,8 @@ def test_only_one_registration_at_a_time(qtbot, worker):
 
 def test_two_runners_on_one_worker_ignore_each_others_jobs(qtbot, worker):
     async def ok(connection, plan, progress, take_over):
-        progress("dispatch_rule")
+        progress("dispatch_rule", "started")
+        progress("dispatch_rule", "done")
         return "ok"
 
     async def bad(connection, plan, progress, take_over):
@@ -166,6 +152,7 @@ def test_two_runners_on_one_worker_ignore_each_others_jobs(qtbot, worker):
     qtbot.waitUntil(lambda: bool(a_results and b_results), timeout=5000)
     assert a_results == ["ok"]
     assert isinstance(b_results[0], ValueError)
+    assert a.step_states == {"dispatch_rule": "done"}
     assert "dispatch_rule" not in b.step_states
 
 

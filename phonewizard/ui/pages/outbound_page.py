@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.phone_numbers import is_indian, region_of
 from phonewizard.domain.providers import provider_info
-from phonewizard.domain.report import Problem
+from phonewizard.domain.report import Problem, Report
 from phonewizard.domain.registration_rules import DIGEST_KEY
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.pages.outbound_address_editor import OutboundAddressEditor
@@ -214,7 +214,7 @@ class OutboundPage(DraftPage):
             label.show_problem(errors[0].message if errors else None, warnings[0].message if warnings else None)
         return ()
 
-    def report_applied(self, report: Any) -> None:
+    def report_applied(self, report: Report) -> None:
         self._update_suggestion()
 
     # ---- helpers ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
@@ -31,6 +31,9 @@ from phonewizard.ui.pages.export_action import export_report, export_status_labe
 from phonewizard.ui.widgets import CopyableValue
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.fonts import monospace_font
+
+if TYPE_CHECKING:
+    from phonewizard.domain.result import RegistrationResult
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ class ResultPage(DraftPage):
         super().__init__(parent)
         self.setTitle("Your number is connected")
         self.setSubTitle("Finish the setup at your carrier with the values below.")
-        self.result: Any = None
+        self.result: RegistrationResult | None = None
         self._secrets: tuple[str, ...] = ()
 
         self.summary_label = QLabel()
@@ -122,7 +125,7 @@ class ResultPage(DraftPage):
         if result is not None:
             self.show_result(result, secrets=[s for s in secrets if isinstance(s, str) and s])
 
-    def show_result(self, result: Any, *, secrets: Iterable[str] = ()) -> None:
+    def show_result(self, result: RegistrationResult, *, secrets: Iterable[str] = ()) -> None:
         self.result = result
         self._secrets = tuple(s for s in secrets if s)
         instructions = result.instructions
@@ -176,10 +179,6 @@ class ResultPage(DraftPage):
                 logger.error("a secret reached the result page; it was masked")
                 text = text.replace(secret, MASK)
         return text
-
-    def copyable_values(self) -> list[str]:
-        """Everything a Copy button on this page can put on the clipboard."""
-        return [self.sip_uri_label.text(), *(c.value() for c in self.copyables)]
 
     # ---- actions ----------------------------------------------------------------------------
     @Slot()

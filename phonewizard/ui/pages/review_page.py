@@ -14,9 +14,9 @@ from __future__ import annotations
 import html
 import logging
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -40,7 +40,14 @@ from phonewizard.ui.widgets.problem_label import ERROR_COLOR, ProblemLabel, hint
 if TYPE_CHECKING:
     # domain/plan imports livekit-protocol and protobuf; the page builds a plan only when it is
     # shown or Register is pressed, so the wizard starts without them (benchmarks/RESULTS.md).
+    from PySide6.QtGui import QShowEvent
+
     from phonewizard.domain.plan import RegistrationPlan
+    from phonewizard.domain.report import Report
+    from phonewizard.domain.result import RegistrationResult
+    from phonewizard.ui.async_worker import AsyncWorker
+    from phonewizard.ui.registration_runner import PrepareFunction
+    from phonewizard.ui.wizard import PhoneWizard
 
 logger = logging.getLogger(__name__)
 
@@ -48,27 +55,21 @@ NOTHING_LEFT = "Cancelled — nothing was left on LiveKit."
 
 
 class ReviewPage(DraftPage):
-    """Summary, plan, export, and the Register run with progress, cancel and conflict choices.
-
-    Signals:
-        registered(object): the RegistrationResult, just before the wizard moves to the result page.
-    """
+    """Summary, plan, export, and the Register run with progress, cancel and conflict choices."""
 
     page_id = PageId.REVIEW
     owned_fields = ()
-    registered = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, apply: Any = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle("Review and register")
         self.setSubTitle("Check the settings and what will be created in LiveKit, then press Register.")
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Register")
-        self._apply = apply  # registrar override for tests; None = services.registrar
         self._runner: RegistrationRunner | None = None
         self._plan: RegistrationPlan | None = None
-        self.result: Any = None
-        self.last_error: Any = None
+        self.result: RegistrationResult | None = None
+        self.last_error: BaseException | None = None
         self._locked_buttons: list[QPushButton] = []  # Open/Save, disabled while registering
 
         settings_box = QGroupBox("Your settings")
@@ -134,7 +135,7 @@ class ReviewPage(DraftPage):
         self.take_over_button.clicked.connect(lambda: self.start_registration(take_over=True))
 
     # ---- report / plan ----------------------------------------------------------------------
-    def report_applied(self, report: Any) -> None:
+    def report_applied(self, report: Report) -> None:
         self._plan = None
         if report.ok and report.config is not None:
             sandbox = bool(getattr(self.wizard(), "sandbox_active", False))
@@ -161,7 +162,7 @@ class ReviewPage(DraftPage):
             self.plan_view.setPlainText(plan_json_text(self._plan))
         return self._plan
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         self._current_plan()
         super().showEvent(event)
 
@@ -213,9 +214,9 @@ class ReviewPage(DraftPage):
             self.status_label.setText("Cancelling — removing what was already created…")
             self._runner.cancel()
 
-    def _ensure_runner(self, worker: Any) -> RegistrationRunner:
+    def _ensure_runner(self, worker: AsyncWorker) -> RegistrationRunner:
         if self._runner is None:
-            self._runner = RegistrationRunner(worker, self._apply, self)
+            self._runner = RegistrationRunner(worker, parent=self)
             self._runner.step_changed.connect(self.checklist.set_state)
             self._runner.succeeded.connect(self._on_succeeded)
             self._runner.failed.connect(self._on_failed)
@@ -224,7 +225,7 @@ class ReviewPage(DraftPage):
         return self._runner
 
     @staticmethod
-    def _secrets_saver(wizard: Any) -> Any:
+    def _secrets_saver(wizard: PhoneWizard) -> PrepareFunction | None:
         """The registration job's first step: keyring first; without one the registration still
         proceeds, and the user is told. It runs on the worker: a locked keyring may block."""
         if getattr(wizard, "sandbox_active", False):
@@ -251,7 +252,7 @@ class ReviewPage(DraftPage):
         return save
 
     @Slot(object)
-    def _on_secrets_saved(self, problem: Any) -> None:
+    def _on_secrets_saved(self, problem: str | None) -> None:
         if problem:
             self.secrets_notice.show_warning(f"Secrets were not saved: {problem}")
 
@@ -278,17 +279,16 @@ class ReviewPage(DraftPage):
         self.set_busy(False)
 
     @Slot(object)
-    def _on_succeeded(self, result: Any) -> None:
+    def _on_succeeded(self, result: RegistrationResult) -> None:
         self.result = result
         self._end_run()
         self.status_label.setText("Registered.")
-        self.registered.emit(result)
         wizard = self.wizard()
         if wizard is not None and wizard.currentPage() is self:
             wizard.next()
 
     @Slot(object)
-    def _on_failed(self, exc: Any) -> None:
+    def _on_failed(self, exc: BaseException) -> None:
         self.last_error = exc
         cancelling = self._runner is not None and self._runner.cancel_requested
         self._end_run()
@@ -336,7 +336,7 @@ class ReviewPage(DraftPage):
                 break
 
 
-def _plain_message(exc: Any) -> str:
+def _plain_message(exc: BaseException) -> str:
     from phonewizard.services.livekit_client import LiveKitError
 
     if isinstance(exc, LiveKitError):
