@@ -28,7 +28,7 @@ from phonewizard.domain.config_document import CONFIG_FORMAT, LiveKitProfile, Ph
 from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.domain.livekit_objects import PhoneNumberInfo, RegistrationObjects
 from phonewizard.domain.naming import Marker, parse_marker
-from phonewizard.domain.phone_numbers import parse_e164
+from phonewizard.domain.phone_numbers import is_indian, parse_e164
 from phonewizard.domain.plan import RegistrationPlan, plan
 from phonewizard.domain.problems import Problem
 from phonewizard.domain.provider_detect import PROVIDER_IDS, recognise_provider
@@ -127,6 +127,10 @@ def reverse(objects: RegistrationObjects, profile: LiveKitProfile | Mapping[str,
         elif reading.krisp:
             reg["krisp_enabled"] = True
     _missing(reg, inbound, outbound, rule, number, agent, notes)
+    if "destination_country" not in reg and _indian(reg):
+        # India's rule (registration_rules._india) wants a destination country even when outbound
+        # is off, but only the outbound trunk stores it: the one value that rule accepts is IN.
+        reg["destination_country"] = "IN"
 
     raw = {"format": CONFIG_FORMAT, "agent_name": agent or "", "livekit": profile_document(profile),
            "registration": reg}
@@ -135,6 +139,14 @@ def reverse(objects: RegistrationObjects, profile: LiveKitProfile | Mapping[str,
         return Reconstruction(raw, notes.all(), origin, tuple(report.errors), reason)
     _safety_net(plan(report.config), inbound, outbound, rule, number, notes)
     return Reconstruction(config_to_document(report.config), notes.all(), origin, (), reason, report.config)
+
+
+def _indian(reg: dict[str, Any]) -> bool:
+    transfer = reg.get("transfer_config") if isinstance(reg.get("transfer_config"), dict) else {}
+    targets = [*(transfer.get("allowed_destinations") or []), transfer.get("supervisor_phone")]
+    numbers = [reg["phone_number"], *reg.get("trunk_numbers", []), *reg.get("outbound_numbers", []),
+               *(t[4:] for t in targets if isinstance(t, str) and t.startswith("tel:"))]
+    return any(isinstance(n, str) and is_indian(n) for n in numbers)
 
 
 def _e164_or(key: str) -> str:

@@ -64,7 +64,8 @@ def read_rule(rule: SIPDispatchRuleInfo, ctx: RuleContext, notes: Notes) -> Rule
         notes.add(K.AGENT_MISMATCH, oid, "dispatch_rule.room_config.agents",
                   f"phonewizard registered this number for agent “{ctx.marker_agent}”, but the rule "
                   f"now dispatches “{reading.agent_name}”; the document follows the rule", False)
-    _room_rule(rule, room_prefix(reading.agent_name or ctx.marker_agent or ""), notes)
+    agent = reading.agent_name or ctx.marker_agent
+    _room_rule(rule, room_prefix(agent) if agent else "<prefix from the agent name>", notes)
     _scope(rule, ctx, notes)
     reading.fields["hide_phone_number"] = rule.hide_phone_number
     reading.krisp = rule.krisp_enabled
