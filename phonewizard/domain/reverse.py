@@ -126,6 +126,9 @@ def reverse(objects: RegistrationObjects, profile: LiveKitProfile | Mapping[str,
             reg["krisp_enabled"] = reading.krisp
         elif reading.krisp:
             reg["krisp_enabled"] = True
+            if inbound is not None and not inbound.krisp_enabled:
+                notes.add(K.KRISP, inbound.sip_trunk_id, "inbound_trunk.krisp_enabled",
+                          "off here but on for the dispatch rule; registering turns it on here", False)
     _missing(reg, inbound, outbound, rule, number, agent, notes)
     if "destination_country" not in reg and _indian(reg):
         # India's rule (registration_rules._india) wants a destination country even when outbound
@@ -280,7 +283,8 @@ def _safety_net(p: RegistrationPlan, inbound: Any, outbound: Any, rule: SIPDispa
         planned.trunk_ids[:] = [inbound.sip_trunk_id if inbound is not None else "<new inbound trunk>"]
     oid, path = rule.sip_dispatch_rule_id, "dispatch_rule.room_config.agents.0.metadata"
     agents = rule.room_config.agents
-    if agents and agents[0].metadata != planned.room_config.agents[0].metadata and not notes.covers(oid, path):
+    told = notes.covers(oid, path) or notes.mentions(oid, path)
+    if agents and agents[0].metadata != planned.room_config.agents[0].metadata and not told:
         notes.add(K.AGENT_METADATA, oid, path,
                   "rewritten in phonewizard's form (keys sorted, every default written out); the "
                   "settings are the same", False)

@@ -91,5 +91,9 @@ class Notes:
         return any(oid == object_id and (field == f or field.startswith(f + "."))
                    for oid, f, _ in self._items)
 
+    def mentions(self, object_id: str, field: str) -> bool:
+        """True when a notice speaks about this field or anything inside it."""
+        return any(oid == object_id and (f == field or f.startswith(field + ".")) for oid, f, _ in self._items)
+
     def all(self) -> tuple[Notice, ...]:
         return tuple(self._items.values())

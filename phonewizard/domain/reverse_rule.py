@@ -138,9 +138,9 @@ def _agent_options(agent: Any, notes: Notes, oid: str) -> None:
     for f, value in agent.ListFields():
         if f.name in ("agent_name", "metadata"):
             continue
-        text = dict(value) if f.name == "attributes" else value
+        text = ", ".join(f"{k}={v}" for k, v in value.items()) if f.name == "attributes" else value
         notes.add(K.AGENT_OPTIONS, oid, f"dispatch_rule.room_config.agents.0.{f.name}",
-                  f"{f.name} {shown(text)} of the agent dispatch is not kept")
+                  f"not kept: the agent dispatch's {f.name} ({shown(text)})")
 
 
 def read_agent_metadata(text: str, phone: str, notes: Notes, oid: str) -> dict[str, Any]:
@@ -167,7 +167,7 @@ def read_agent_metadata(text: str, phone: str, notes: Notes, oid: str) -> dict[s
                   "registration.metadata, which the agent then receives under the key “metadata”")
         return {"metadata": data}
     if data.get("phone_number") not in (None, phone):
-        notes.add(K.AGENT_METADATA, oid, f"{path}.phone_number",
+        notes.add(K.AGENT_METADATA, oid, path,
                   f"tells the agent its number is {shown(data['phone_number'])}; registering sends {phone}")
     return {key: data[key] for key in AGENT_METADATA_KEYS[1:] if key in data}
 
@@ -191,8 +191,12 @@ def _extras(rule: SIPDispatchRuleInfo, notes: Notes) -> None:
                   f"the room preset “{shown(rule.room_preset)}” is not kept")
     for f, value in rule.room_config.ListFields():
         if f.name != "agents":
+            if f.message_type is not None and f.message_type.GetOptions().map_entry:
+                detail = f" ({shown(', '.join(f'{k}={v}' for k, v in value.items()))})"
+            else:
+                detail = "" if f.message_type is not None else f" ({shown(value)})"
             notes.add(K.ROOM_CONFIG, oid, f"dispatch_rule.room_config.{f.name}",
-                      f"the room setting {f.name} ({shown(str(value).strip() or value)}) is not kept")
+                      f"not kept: the room setting {f.name}{detail}")
     encryption = rule.media.encryption if rule.media.HasField("encryption") else rule.media_encryption
     if encryption:
         notes.add(K.MEDIA, oid, "dispatch_rule.media.encryption",

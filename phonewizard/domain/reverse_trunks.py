@@ -120,7 +120,7 @@ def read_seconds(obj: Any, name: str, default: int, bounds: tuple[int, int], not
     seconds = duration.seconds + (1 if duration.nanos >= 500_000_000 else 0)
     if duration.nanos:
         notes.add(K.TIMEOUTS, oid, field,
-                  f"{duration.seconds}.{duration.nanos:09d} s is rounded to whole seconds ({seconds} s)")
+                  f"{duration.seconds + duration.nanos / 1e9:g} s is rounded to whole seconds ({seconds} s)")
     if not low <= seconds <= high:
         kept = min(max(seconds, low), high)
         notes.add(K.TIMEOUTS, oid, field,
