@@ -20,10 +20,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
 from phonewizard.domain.config_document import LiveKitProfile
-from phonewizard.domain.inventory_grouping import APART_REASONS, ApartReason, Group, group_objects
+from phonewizard.domain.inventory_grouping import (
+    APART_REASONS,
+    ApartReason,
+    Group,
+    group_objects,
+    object_id,
+    read_markers,
+)
 from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.domain.livekit_objects import PhoneNumberInfo, ProjectObjects, RegistrationObjects
-from phonewizard.domain.naming import Marker, parse_marker
+from phonewizard.domain.naming import Marker
 from phonewizard.domain.provider_detect import PROVIDER_IDS, recognise_provider
 from phonewizard.domain.reverse import Reconstruction, reverse
 from phonewizard.domain.reverse_notices import Origin
@@ -123,22 +130,17 @@ def reverse_entry(entry: InventoryEntry, profile: LiveKitProfile | Mapping[str, 
 
 
 def build_inventory(objects: ProjectObjects) -> ProjectInventory:
-    groups, apart = group_objects(objects)
+    markers = read_markers(objects)
+    groups, apart = group_objects(objects, markers)
     homes: dict[str, list[str]] = {}
     for key, g in groups.items():
         for obj in (*g.inbound, *g.outbound, *g.rules, *g.numbers):
-            homes.setdefault(_id(obj), []).append(key)
-    catch_alls = [a.obj.sip_dispatch_rule_id for a in apart if a.reason == "catch_all_rule"]
-    entries = tuple(_entry(groups[k], homes, catch_alls, objects.numbers_readable) for k in sorted(groups))
-    shown_apart = tuple(ApartObject(_ref(a.kind, a.obj, _has_marker(a.obj), homes, ""),  # type: ignore[arg-type]
+            homes.setdefault(object_id(obj), []).append(key)
+    catch_alls = [object_id(a.obj) for a in apart if a.reason == "catch_all_rule"]
+    entries = tuple(_entry(groups[k], markers, homes, catch_alls, objects.numbers_readable) for k in sorted(groups))
+    shown_apart = tuple(ApartObject(_ref(a.kind, a.obj, object_id(a.obj) in markers, homes, ""),  # type: ignore[arg-type]
                                     a.reason, _apart_message(a.reason, a.obj, homes)) for a in apart)
     return ProjectInventory(entries, shown_apart, objects.numbers_readable, {e.phone_number: e for e in entries})
-
-
-def _id(obj: Any) -> str:
-    if isinstance(obj, PhoneNumberInfo):
-        return obj.id
-    return getattr(obj, "sip_dispatch_rule_id", "") or obj.sip_trunk_id
 
 
 def _name(obj: Any) -> str:
@@ -146,34 +148,27 @@ def _name(obj: Any) -> str:
 
 
 def _ref(kind: ObjectKind, obj: Any, ours: bool, homes: dict[str, list[str]], key: str) -> ObjectRef:
-    shared = tuple(k for k in homes.get(_id(obj), ()) if k != key)
-    return ObjectRef(kind, _id(obj), _name(obj), ours, shared)
-
-
-def _has_marker(obj: Any) -> bool:
-    return not isinstance(obj, PhoneNumberInfo) and parse_marker(obj.metadata) is not None
+    oid = object_id(obj)
+    shared = tuple(k for k in homes.get(oid, ()) if k != key)
+    return ObjectRef(kind, oid, _name(obj), ours, shared)
 
 
 def _apart_message(reason: str, obj: Any, homes: dict[str, list[str]]) -> str:
     message = APART_REASONS[reason]
-    numbers = homes.get(_id(obj))
+    numbers = homes.get(object_id(obj))
     if numbers:
         message += f"; it is also the rule of LiveKit number {', '.join(numbers)}"
     return message
 
 
-def _marker_for(obj: Any, key: str) -> Marker | None:
-    if isinstance(obj, PhoneNumberInfo):
-        return None
-    m = parse_marker(obj.metadata)
-    return m if m is not None and normalize_number(m.phone_number) == key else None
-
-
-def _entry(g: Group, homes: dict[str, list[str]], catch_alls: list[str], numbers_readable: bool) -> InventoryEntry:
+def _entry(g: Group, all_markers: dict[str, Marker], homes: dict[str, list[str]], catch_alls: list[str],
+           numbers_readable: bool) -> InventoryEntry:
     key = g.key
     made = [*g.inbound, *g.outbound, *g.rules]
-    markers = {_id(o): m for o in made if (m := _marker_for(o, key)) is not None}
-    refs = tuple(_ref(kind, o, _id(o) in markers, homes, key)  # type: ignore[arg-type]
+    # Ours = marked for this very number (a rule marked for another number is a stranger here).
+    markers = {oid: m for o in made if (m := all_markers.get(oid := object_id(o))) is not None
+               and (m.phone_number == key or normalize_number(m.phone_number) == key)}
+    refs = tuple(_ref(kind, o, object_id(o) in markers, homes, key)  # type: ignore[arg-type]
                  for kind, items in (("inbound_trunk", g.inbound), ("outbound_trunk", g.outbound),
                                      ("dispatch_rule", g.rules), ("livekit_number", g.numbers))
                  for o in items)
@@ -205,7 +200,7 @@ def _problems(g: Group, carrier: str, markers: dict[str, Marker], catch_alls: li
     problems: list[str] = []
     for items, words in ((g.inbound, "inbound trunks"), (g.outbound, "outbound trunks"), (g.rules, "dispatch rules")):
         if len(items) > 1:
-            problems.append(f"{len(items)} {words} serve this number ({', '.join(_id(o) for o in items)}); "
+            problems.append(f"{len(items)} {words} serve this number ({', '.join(object_id(o) for o in items)}); "
                             "one is expected")
     fallback = (f", unless the catch-all rule {', '.join(catch_alls)} takes them" if catch_alls else "")
     if carrier == "livekit":

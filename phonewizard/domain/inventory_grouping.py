@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from livekit.protocol.sip import SIPDispatchRuleInfo
+
 from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.domain.livekit_objects import PhoneNumberInfo, ProjectObjects
-from phonewizard.domain.naming import parse_marker
+from phonewizard.domain.naming import Marker, parse_marker
 
 ApartReason = Literal["catch_all_rule", "wildcard_trunk", "rule_for_wildcard_trunk", "orphan_rule",
                       "outbound_without_numbers", "unassigned_number"]
@@ -57,14 +59,30 @@ class Apart:
     reason: ApartReason
 
 
-def marker_key(obj: Any) -> str | None:
-    m = parse_marker(obj.metadata)
-    return normalize_number(m.phone_number) if m is not None else None
+def object_id(obj: Any) -> str:
+    """The LiveKit ID of a trunk, rule or LiveKit number (unique across all three: ST_/SDR_/PN_)."""
+    if isinstance(obj, PhoneNumberInfo):
+        return obj.id
+    return obj.sip_dispatch_rule_id if isinstance(obj, SIPDispatchRuleInfo) else obj.sip_trunk_id
 
 
-def group_objects(objects: ProjectObjects) -> tuple[dict[str, Group], list[Apart]]:
+def read_markers(objects: ProjectObjects) -> dict[str, Marker]:
+    """phonewizard's marker of every trunk and rule that has one, by object ID, parsed once."""
+    found: dict[str, Marker] = {}
+    for obj in (*objects.inbound, *objects.outbound, *objects.rules):
+        m = parse_marker(obj.metadata)
+        if m is not None:
+            found[object_id(obj)] = m
+    return found
+
+
+def group_objects(objects: ProjectObjects, markers: dict[str, Marker]) -> tuple[dict[str, Group], list[Apart]]:
     groups: dict[str, Group] = {}
     apart: list[Apart] = []
+
+    def marker_key(obj: Any) -> str | None:
+        m = markers.get(object_id(obj))
+        return normalize_number(m.phone_number) if m is not None else None
 
     def group(key: str) -> Group:
         found = groups.get(key)
