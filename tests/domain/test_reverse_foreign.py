@@ -201,3 +201,13 @@ def test_hand_edited_phonewizard_rule_follows_the_rule_and_says_so():
     assert rebuilt.origin == "phonewizard" and rebuilt.document["agent_name"] == "other"
     mismatch = next(n for n in rebuilt.notices if n.kind is K.AGENT_MISMATCH)
     assert "“bot”" in mismatch.message and not mismatch.changes_behaviour
+
+
+def test_the_user_documentation_explains_every_notice_and_every_reason_for_listing_apart():
+    from pathlib import Path
+
+    from phonewizard.domain.inventory_grouping import APART_REASONS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "registrations.md").read_text(encoding="utf-8")
+    assert [k.value for k in K if f"| `{k.value}` |" not in text] == []
+    assert [r for r in APART_REASONS if f"| `{r}` |" not in text] == []
