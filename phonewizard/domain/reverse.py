@@ -99,7 +99,7 @@ def reverse(objects: RegistrationObjects, profile: LiveKitProfile | Mapping[str,
     number = _first(objects.numbers, key, lambda n: rule is not None and rule.sip_dispatch_rule_id in n.dispatch_rule_ids)
     _extra_objects(objects, (inbound, outbound, rule, number), notes)
 
-    made = [o for o in (*objects.inbound, *objects.outbound, *objects.rules)]
+    made = [*objects.inbound, *objects.outbound, *objects.rules]
     markers = [m for o in made if (m := _marker(o, key)) is not None]
     origin: Origin = ("phonewizard" if made and len(markers) == len(made)
                       else "foreign" if not markers else "mixed")
