@@ -20,7 +20,7 @@ when any target is missed or a benchmark could not run, so it can serve as a che
                                                                              target ≤ 50 ms
   6 bundle       size of dist/phonewizard/ and its `--selftest` wall time against the source
                  run (information, no target; skipped when dist/ is absent)
-  7 inventory    a sandbox with 1,000 registrations (3,000 objects): read the project and build
+  8 inventory    a sandbox with 1,000 registrations (3,000 objects): read the project and build
                  its inventory (wall)                                        target ≤ 500 ms
                  LiveKit requests per read (read_project's count and the sandbox log)
                                                               target 4 (one List per object kind)
@@ -128,7 +128,7 @@ def bench_registration(runs: int) -> list[Row]:
 def bench_inventory(runs: int) -> list[Row]:
     result = child([str(HERE / "inventory_bench.py"), str(runs)], timeout=600)
     if "skip" in result:
-        return [Row("7", "inventory", f"skipped: {result['skip']}", "—", "—", "—", "skip")]
+        return [Row("8", "inventory", f"skipped: {result['skip']}", "—", "—", "—", "skip")]
     read, build = median(result["read"]), median(result["build"])
     total = median([r + b for r, b in zip(result["read"], result["build"])])
     requests = max(result["requests"])
@@ -136,15 +136,15 @@ def bench_inventory(runs: int) -> list[Row]:
     one_per_kind = all(sorted(set(m)) == sorted(m) for m in result["logged"])
     rounds, latency = result["latency_rounds"], result["latency"]
     return [
-        Row("7", f"inventory of {result['objects']:,} objects: read + build",
+        Row("8", f"inventory of {result['objects']:,} objects: read + build",
             f"{total * 1000:.0f} ms (read {read * 1000:.0f} + build {build * 1000:.0f})", "—", "—",
             "≤ 500 ms", "ok" if total <= 0.5 else "MISSED"),
-        Row("7", "  LiveKit requests per read (counted / sandbox log)", f"{requests} / {logged}",
+        Row("8", "  LiveKit requests per read (counted / sandbox log)", f"{requests} / {logged}",
             "4 (one List per kind)", f"{requests / 4:.2f}", "4",
             "ok" if requests == 4 and logged == 4 and one_per_kind else "MISSED"),
-        Row("7", "  sequential rounds with 50 ms per request; wall / 50 ms",
+        Row("8", "  sequential rounds with 50 ms per request; wall / 50 ms",
             f"{rounds}; {result['latency_wall'] / latency:.2f}", "1 round", f"{rounds:.2f}", "—", "info"),
-        Row("7", "  rebuild one entry's document (show --json); all 1,000",
+        Row("8", "  rebuild one entry's document (show --json); all 1,000",
             f"{median(result['reverse_one']) * 1000:.1f} ms; {result['reverse_all']:.2f} s", "—", "—", "—", "info"),
     ]
 
@@ -186,7 +186,7 @@ def table(rows: list[Row]) -> str:
 
 
 BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",),
-              "inventory": ("7",)}
+              "inventory": ("8",)}
 
 
 def merged_rows(old: str, rows: list[Row], only: list[str]) -> list[Row]:
