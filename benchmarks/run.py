@@ -24,6 +24,12 @@ when any target is missed or a benchmark could not run, so it can serve as a che
                  in memory (RoutingProject: the lists indexed once)           target p99 ≤ 20 ms
                  (and, for information: one-shot from the bare lists with the index built per
                  verdict, wall and CPU; the index build alone; the first verdict of a process)
+  8 inventory    a sandbox with 1,000 registrations (3,000 objects): read the project and build
+                 its inventory (wall)                                        target ≤ 500 ms
+                 LiveKit requests per read (read_project's count and the sandbox log)
+                                                              target 4 (one List per object kind)
+                 one round with 50 ms per request; rebuilding one entry's document (show --json)
+                 and all 1,000 (information)
 
 --record also writes the table and the machine it ran on to benchmarks/RESULTS.md.
 """
@@ -144,6 +150,30 @@ def bench_doctor(calls: int) -> list[Row]:
     ]
 
 
+def bench_inventory(runs: int) -> list[Row]:
+    result = child([str(HERE / "inventory_bench.py"), str(runs)], timeout=600)
+    if "skip" in result:
+        return [Row("8", "inventory", f"skipped: {result['skip']}", "—", "—", "—", "skip")]
+    read, build = median(result["read"]), median(result["build"])
+    total = median([r + b for r, b in zip(result["read"], result["build"])])
+    requests = max(result["requests"])
+    logged = max(len(m) for m in result["logged"])
+    one_per_kind = all(sorted(set(m)) == sorted(m) for m in result["logged"])
+    rounds, latency = result["latency_rounds"], result["latency"]
+    return [
+        Row("8", f"inventory of {result['objects']:,} objects: read + build",
+            f"{total * 1000:.0f} ms (read {read * 1000:.0f} + build {build * 1000:.0f})", "—", "—",
+            "≤ 500 ms", "ok" if total <= 0.5 else "MISSED"),
+        Row("8", "  LiveKit requests per read (counted / sandbox log)", f"{requests} / {logged}",
+            "4 (one List per kind)", f"{requests / 4:.2f}", "4",
+            "ok" if requests == 4 and logged == 4 and one_per_kind else "MISSED"),
+        Row("8", "  sequential rounds with 50 ms per request; wall / 50 ms",
+            f"{rounds}; {result['latency_wall'] / latency:.2f}", "1 round", f"{rounds:.2f}", "—", "info"),
+        Row("8", "  rebuild one entry's document (show --json); all 1,000",
+            f"{median(result['reverse_one']) * 1000:.1f} ms; {result['reverse_all']:.2f} s", "—", "—", "—", "info"),
+    ]
+
+
 def wall_of(cmd: list[str]) -> float:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.perf_counter()
@@ -181,7 +211,7 @@ def table(rows: list[Row]) -> str:
 
 
 BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",),
-              "doctor": ("7",)}
+              "doctor": ("7",), "inventory": ("8",)}
 
 
 def merged_rows(old: str, rows: list[Row], only: list[str]) -> list[Row]:
@@ -245,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         "registration": lambda: bench_registration(args.runs),
         "bundle": lambda: bench_bundle(min(args.runs, 3)),
         "doctor": lambda: bench_doctor(args.calls),
+        "inventory": lambda: bench_inventory(args.runs),
     }
     rows: list[Row] = []
     for name, bench in benches.items():

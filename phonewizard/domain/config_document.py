@@ -126,3 +126,23 @@ class PhoneWizardConfig(StrictModel):
                 "part of room names and must equal the name your agent registers with)"
             )
         return value
+
+
+def config_to_document(config: PhoneWizardConfig) -> dict[str, Any]:
+    """The config as the JSON object of a file (DESIGN.md "Contracts"): no secrets, no `null`
+    noise, keys in the contract's order. Files and the document rebuilt from LiveKit both use it."""
+    document = config.model_dump(
+        mode="json",
+        exclude={"livekit": {"api_secret"}, "registration": {"auth_password"}},
+        exclude_none=True,
+    )
+    if not document["livekit"].get("allow_insecure_transport"):
+        # Only written when the user explicitly asked for it, to keep files minimal.
+        document["livekit"].pop("allow_insecure_transport", None)
+    # Key order of the contract, whatever pydantic's field order is.
+    return {
+        "format": CONFIG_FORMAT,
+        "agent_name": document["agent_name"],
+        "livekit": document["livekit"],
+        "registration": document["registration"],
+    }

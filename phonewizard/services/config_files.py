@@ -21,7 +21,7 @@ from typing import Any, Mapping
 import platformdirs
 
 from phonewizard import APP_NAME
-from phonewizard.domain.config_document import CONFIG_FORMAT, PhoneWizardConfig
+from phonewizard.domain.config_document import CONFIG_FORMAT, PhoneWizardConfig, config_to_document
 from phonewizard.domain.phone_numbers import parse_e164
 from phonewizard.domain.report import Problem, Report, check_config
 from phonewizard.services.private_files import write_private_text
@@ -59,25 +59,6 @@ def default_config_dir() -> Path:
 def default_config_path() -> Path:
     """The default profile the wizard saves and `list`/`unregister` read."""
     return default_config_dir() / "config.json"
-
-
-def config_to_document(config: PhoneWizardConfig) -> dict[str, Any]:
-    """The JSON object written to disk: no secrets, no `null` noise."""
-    document = config.model_dump(
-        mode="json",
-        exclude={"livekit": {"api_secret"}, "registration": {"auth_password"}},
-        exclude_none=True,
-    )
-    if not document["livekit"].get("allow_insecure_transport"):
-        # Only written when the user explicitly asked for it, to keep files minimal.
-        document["livekit"].pop("allow_insecure_transport", None)
-    # Key order of the contract, whatever pydantic's field order is.
-    return {
-        "format": CONFIG_FORMAT,
-        "agent_name": document["agent_name"],
-        "livekit": document["livekit"],
-        "registration": document["registration"],
-    }
 
 
 def save_config(path: str | os.PathLike[str], config: PhoneWizardConfig) -> Path:
