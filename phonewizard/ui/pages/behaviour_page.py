@@ -34,6 +34,8 @@ def parse_metadata(text: str) -> tuple[dict[str, Any] | None, str | None]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except RecursionError:  # json recurses per level; a pasted [[[[… must not crash the page
+        return None, "nested too deeply; metadata may nest at most 16 levels"
     if not isinstance(value, dict):
         return None, 'must be a JSON object in braces, e.g. {"team": "support"}'
     return value, None
