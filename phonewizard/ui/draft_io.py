@@ -78,7 +78,7 @@ def environment_livekit(environ: Mapping[str, str]) -> dict[str, str]:
     """The LiveKit fields the LIVEKIT_* variables set (blank ones count as unset)."""
     found = {}
     for variable, field in ENV_FIELDS.items():
-        value = environ.get(variable, "").strip()
+        value = environ.get(variable, "").strip(" ")
         if value:
             found[field] = value
     return found

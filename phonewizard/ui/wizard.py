@@ -240,8 +240,8 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         self.finish_startup()  # "Test connection" pressed before start-up finished
         livekit = self.draft.get("livekit") or {}
         return Connection(
-            url=str(livekit.get("url") or "").strip(),
-            api_key=str(livekit.get("api_key") or "").strip(),
+            url=str(livekit.get("url") or "").strip(" "),
+            api_key=str(livekit.get("api_key") or "").strip(" "),
             api_secret=str(livekit.get("api_secret") or ""),
         )
 

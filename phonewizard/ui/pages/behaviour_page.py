@@ -167,7 +167,7 @@ class BehaviourPage(DraftPage):
     def store(self, draft: MutableMapping[str, Any]) -> None:
         set_path(draft, _DTMF, {
             "auto_navigate_ivr": self.auto_navigate_check.isChecked(),
-            "dtmf_sequence": self.dtmf_edit.text().strip(),
+            "dtmf_sequence": self.dtmf_edit.text().strip(" "),
             "dtmf_timeout": self.dtmf_timeout_spin.value(),
             "ivr_detection": self.ivr_detection_check.isChecked(),
         })
@@ -177,7 +177,7 @@ class BehaviourPage(DraftPage):
             "requires_confirmation": self.confirm_check.isChecked(),
             "warm_transfer_enabled": self.warm_check.isChecked(),
         })
-        set_path(draft, f"{_TRANSFER}.supervisor_phone", self.supervisor_edit.text().strip() or None)
+        set_path(draft, f"{_TRANSFER}.supervisor_phone", self.supervisor_edit.text().strip(" ") or None)
         set_path(draft, _FEATURES, {name: c.isChecked() for name, c in self.feature_checks.items()})
         value, _error = parse_metadata(self.metadata_edit.toPlainText())
         # Invalid JSON is stored as the text itself: the model rejects it (so Next stays off) and
