@@ -91,10 +91,22 @@ def test_an_edit_before_start_up_finished_is_kept(qtbot, tmp_path):
     assert wizard.report is not None and page.isComplete()
 
 
-def test_a_wizard_shut_down_before_its_first_paint_does_not_start_later(qtbot, tmp_path):
+def test_a_wizard_shut_down_before_its_first_paint_does_not_start_later(qtbot, tmp_path, monkeypatch):
+    # Wait for the positive event — the after-first-paint trigger has run (after a paint or the
+    # no-paint fallback) — and only then check that it started nothing; a fixed wait would pass
+    # whenever the trigger was merely late.
+    fired: list[bool] = []
+    trigger = PhoneWizard._finish_startup_unless_shut_down
+
+    def spy(self) -> None:
+        trigger(self)
+        fired.append(self.startup_done)
+
+    monkeypatch.setattr(PhoneWizard, "_finish_startup_unless_shut_down", spy)
     wizard = deferred_wizard(qtbot, tmp_path, environ={})  # would start the sandbox
     wizard.shutdown()
-    qtbot.wait(700)  # past the first paint and the no-paint fallback
+    qtbot.waitUntil(lambda: bool(fired), timeout=10000)
+    assert fired == [False]
     assert not wizard.startup_done and not wizard.sandbox_active
 
 
