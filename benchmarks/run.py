@@ -20,6 +20,9 @@ when any target is missed or a benchmark could not run, so it can serve as a che
                                                                              target ≤ 50 ms
   6 bundle       size of dist/phonewizard/ and its `--selftest` wall time against the source
                  run (information, no target; skipped when dist/ is absent)
+  7 safety       check_config per call (p99 ≤ 2 ms); hostile config paths refused in-process and
+                 by `phonewizard validate` as a process (≤ 1 s); the sandbox's parallel latency,
+                 stop with a hanging request, and a client's 0.5 s timeout (safety_bench.py)
 
 --record also writes the table and the machine it ran on to benchmarks/RESULTS.md.
 """
@@ -119,6 +122,29 @@ def bench_registration(runs: int) -> list[Row]:
     ]
 
 
+def bench_safety(runs: int) -> list[Row]:
+    r = child([str(HERE / "safety_bench.py"), str(runs)])
+    ms = [x * 1000 for x in r["validation"]]
+    mean = sum(ms) / len(ms)
+    worst_in, proc = max(r["hostile_in_process"]), median(r["hostile_process"])
+    parallel, stop, timeout = max(r["parallel_latencies"]), max(r["stop"]), max(r["client_timeout"])
+    return [
+        Row("7", "check_config, full configuration (1000 calls): mean (p50 / p99)", f"{mean:.2f} ms "
+            f"({percentile(ms, 50):.2f} / {percentile(ms, 99):.2f})", "—", "—", "mean ≤ 2 ms",
+            "ok" if mean <= 2.0 else "MISSED"),
+        Row("7", "hostile config path refused in-process (FIFO, /dev/zero, /dev/urandom, 100k deep), worst",
+            f"{worst_in * 1000:.1f} ms", "—", "—", "≤ 1 s", "ok" if worst_in <= 1.0 else "MISSED"),
+        Row("7", "  same, `phonewizard validate` as a process (start-up included), median",
+            f"{proc * 1000:.0f} ms", "—", "—", "≤ 1 s", "ok" if proc <= 1.0 else "MISSED"),
+        Row("7", "sandbox: 4 parallel requests at 0.4 s latency, in latencies (worst)", f"{parallel:.2f}",
+            "1.00", f"{parallel:.2f}", "< 1.5", "ok" if parallel < 1.5 else "MISSED"),
+        Row("7", "sandbox stop_thread with a request hanging in a timeout fault (worst)", f"{stop * 1000:.0f} ms",
+            "—", "—", "≤ 1 s", "ok" if stop <= 1.0 else "MISSED"),
+        Row("7", "client with a 0.5 s timeout against a server that never answers (worst)",
+            f"{timeout * 1000:.0f} ms", "500 ms", f"{timeout / 0.5:.2f}", "≤ 1 s", "ok" if timeout <= 1.0 else "MISSED"),
+    ]
+
+
 def wall_of(cmd: list[str]) -> float:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.perf_counter()
@@ -155,7 +181,8 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",)}
+BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",),
+              "safety": ("7",)}
 
 
 def merged_rows(old: str, rows: list[Row], only: list[str]) -> list[Row]:
@@ -208,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per start-up/registration figure")
     parser.add_argument("--keys", type=int, default=1000, help="keystrokes per typing field")
-    parser.add_argument("--only", choices=["startup", "typing", "registration", "bundle"], action="append")
+    parser.add_argument("--only", choices=list(BENCH_ROWS), action="append")
     parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
 
@@ -217,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         "typing": lambda: bench_typing(args.keys),
         "registration": lambda: bench_registration(args.runs),
         "bundle": lambda: bench_bundle(min(args.runs, 3)),
+        "safety": lambda: bench_safety(min(args.runs, 3)),
     }
     rows: list[Row] = []
     for name, bench in benches.items():

@@ -36,7 +36,8 @@ _IGNORABLE_VISIBLE_CATEGORY = (
     (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2800, 0x2800),
     (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0100, 0xE01EF),
 )
-_REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+_IGNORABLE = frozenset(code for low, high in _IGNORABLE_VISIBLE_CATEGORY for code in range(low, high + 1))
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn", "Zs"})
 _LINE_BREAKS = {"\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"}
 
 # Control characters have no Unicode name, only aliases; these are the ones people meet.
@@ -51,11 +52,7 @@ def is_refused(char: str) -> bool:
     """True for a character no text field may hold (see the module docstring)."""
     if char == " ":
         return False
-    category = unicodedata.category(char)
-    if category in _REFUSED_CATEGORIES or category == "Zs":
-        return True
-    code = ord(char)
-    return any(low <= code <= high for low, high in _IGNORABLE_VISIBLE_CATEGORY)
+    return unicodedata.category(char) in _REFUSED_CATEGORIES or ord(char) in _IGNORABLE
 
 
 def describe(char: str) -> str:
@@ -89,6 +86,8 @@ def _kind_and_fix(char: str) -> tuple[str, str]:
 def invisible_problem(text: str) -> str | None:
     """Why `text` cannot be used as typed, naming the first refused character and its position
     (1-based, in characters), or None when every character may stay."""
+    if text.isascii() and text.isprintable():
+        return None  # the common case, decided in C: printable ASCII has nothing to refuse
     bad = [(i, c) for i, c in enumerate(text, start=1) if is_refused(c)]
     if not bad:
         return None
