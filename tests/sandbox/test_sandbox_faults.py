@@ -141,7 +141,7 @@ def test_latency_and_max_concurrency(sandbox):
 
     asyncio.run(main())
     # In parallel, not 4 × 0.4 s: all four were in flight at once and form one round.
-    # (How long that takes is a benchmark figure, benchmarks/sandbox_bench.py, not a test.)
+    # (How long that takes is a benchmark figure, benchmarks/safety_bench.py, not a test.)
     assert sandbox.log.max_concurrency == 4 and sandbox.log.sequential_rounds() == 1
     assert sandbox.log.methods == ["ListSIPInboundTrunk"] * 4
     sandbox.log.clear()
