@@ -20,7 +20,7 @@ when any target is missed or a benchmark could not run, so it can serve as a che
                                                                              target ≤ 50 ms
   6 bundle       size of dist/phonewizard/ and its `--selftest` wall time against the source
                  run (information, no target; skipped when dist/ is absent)
-  7 safety       check_config per call (p99 ≤ 2 ms); hostile config paths refused in-process and
+  8 safety       check_config per call (p99 ≤ 2 ms); hostile config paths refused in-process and
                  by `phonewizard validate` as a process (≤ 1 s); the sandbox's parallel latency,
                  stop with a hanging request, and a client's 0.5 s timeout (safety_bench.py)
 
@@ -129,18 +129,18 @@ def bench_safety(runs: int) -> list[Row]:
     worst_in, proc = max(r["hostile_in_process"]), median(r["hostile_process"])
     parallel, stop, timeout = max(r["parallel_latencies"]), max(r["stop"]), max(r["client_timeout"])
     return [
-        Row("7", "check_config, full configuration (1000 calls): mean (p50 / p99)", f"{mean:.2f} ms "
+        Row("8", "check_config, full configuration (1000 calls): mean (p50 / p99)", f"{mean:.2f} ms "
             f"({percentile(ms, 50):.2f} / {percentile(ms, 99):.2f})", "—", "—", "mean ≤ 2 ms",
             "ok" if mean <= 2.0 else "MISSED"),
-        Row("7", "hostile config path refused in-process (FIFO, /dev/zero, /dev/urandom, 100k deep), worst",
+        Row("8", "hostile config path refused in-process (FIFO, /dev/zero, /dev/urandom, 100k deep), worst",
             f"{worst_in * 1000:.1f} ms", "—", "—", "≤ 1 s", "ok" if worst_in <= 1.0 else "MISSED"),
-        Row("7", "  same, `phonewizard validate` as a process (start-up included), median",
+        Row("8", "  same, `phonewizard validate` as a process (start-up included), median",
             f"{proc * 1000:.0f} ms", "—", "—", "≤ 1 s", "ok" if proc <= 1.0 else "MISSED"),
-        Row("7", "sandbox: 4 parallel requests at 0.4 s latency, in latencies (worst)", f"{parallel:.2f}",
+        Row("8", "sandbox: 4 parallel requests at 0.4 s latency, in latencies (worst)", f"{parallel:.2f}",
             "1.00", f"{parallel:.2f}", "< 1.5", "ok" if parallel < 1.5 else "MISSED"),
-        Row("7", "sandbox stop_thread with a request hanging in a timeout fault (worst)", f"{stop * 1000:.0f} ms",
+        Row("8", "sandbox stop_thread with a request hanging in a timeout fault (worst)", f"{stop * 1000:.0f} ms",
             "—", "—", "≤ 1 s", "ok" if stop <= 1.0 else "MISSED"),
-        Row("7", "client with a 0.5 s timeout against a server that never answers (worst)",
+        Row("8", "client with a 0.5 s timeout against a server that never answers (worst)",
             f"{timeout * 1000:.0f} ms", "500 ms", f"{timeout / 0.5:.2f}", "≤ 1 s", "ok" if timeout <= 1.0 else "MISSED"),
     ]
 
@@ -182,7 +182,7 @@ def table(rows: list[Row]) -> str:
 
 
 BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",),
-              "safety": ("7",)}
+              "safety": ("8",)}
 
 
 def merged_rows(old: str, rows: list[Row], only: list[str]) -> list[Row]:

@@ -1,4 +1,4 @@
-"""Benchmark 7: how fast the safety paths answer — figures that used to be wall-clock windows in
+"""Benchmark 8: how fast the safety paths answer — figures that used to be wall-clock windows in
 tests (tests only check order and outcome now; a shared 2-core machine makes windows flaky).
 
   validation     check_config on a full configuration, per call            (was test_report.py)

@@ -4,7 +4,7 @@ A FIFO, a link to /dev/zero or /dev/urandom, a socket, a folder, and documents n
 100,000 levels deep: each is refused with exit 2 and one line that starts with the file's name,
 through `read_document`, `load_config`, and `phonewizard validate` / `register` run as real
 processes. The subprocess timeout only detects a hang (a FIFO used to block forever); how fast the
-refusal comes is measured in benchmarks/safety_bench.py (benchmark 7), not asserted here.
+refusal comes is measured in benchmarks/safety_bench.py (benchmark 8), not asserted here.
 """
 
 from __future__ import annotations
