@@ -29,7 +29,7 @@ ENV_SECRET = "LIVEKIT_API_SECRET"
 
 def env_overrides() -> dict[str, str]:
     """The `livekit` profile fields set by environment variables (empty ones are ignored)."""
-    values = {"url": os.environ.get(ENV_URL, "").strip(" "), "api_key": os.environ.get(ENV_KEY, "").strip(" ")}
+    values = {"url": os.environ.get(ENV_URL, "").strip(), "api_key": os.environ.get(ENV_KEY, "").strip()}
     return {name: value for name, value in values.items() if value}
 
 
