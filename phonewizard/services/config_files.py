@@ -165,7 +165,7 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     is checked (iteratively) before anything recursive walks the document."""
     path = Path(path)
     try:
-        data = read_regular_file(path, MAX_FILE_BYTES, what="a phonewizard config file")
+        data = read_regular_file(path, MAX_FILE_BYTES, what="a config file")
     except UserFileError as exc:
         raise ConfigFileError(str(exc)) from None
     try:
@@ -202,7 +202,7 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def _too_deep(path: Path) -> str:
-    return f"{path}: the JSON is nested too deeply (more than {MAX_DEPTH} levels) to be a phonewizard config"
+    return f"{path}: the JSON is nested too deeply (more than {MAX_DEPTH} levels) to be a config file"
 
 
 def _check_format(path: Path, document: dict[str, Any]) -> None:

@@ -80,7 +80,7 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, *, what: str = "
 
     Raises `UserFileError` when the path is missing, is not a regular file, cannot be read, or
     holds more than `limit` bytes (reason starts with "larger than"). `what` names the expected
-    file in messages ("a phonewizard config file")."""
+    file in messages ("a config file")."""
     path = Path(path)
     try:
         before = os.stat(path)
