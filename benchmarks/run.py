@@ -30,6 +30,9 @@ when any target is missed or a benchmark could not run, so it can serve as a che
                                                               target 4 (one List per object kind)
                  one round with 50 ms per request; rebuilding one entry's document (show --json)
                  and all 1,000 (information)
+  9 safety       check_config per call (p99 ≤ 2 ms); hostile config paths refused in-process and
+                 by `phonewizard validate` as a process (≤ 1 s); the sandbox's parallel latency,
+                 stop with a hanging request, and a client's 0.5 s timeout (safety_bench.py)
 
 --record also writes the table and the machine it ran on to benchmarks/RESULTS.md.
 """
@@ -174,6 +177,29 @@ def bench_inventory(runs: int) -> list[Row]:
     ]
 
 
+def bench_safety(runs: int) -> list[Row]:
+    r = child([str(HERE / "safety_bench.py"), str(runs)])
+    ms = [x * 1000 for x in r["validation"]]
+    mean = sum(ms) / len(ms)
+    worst_in, proc = max(r["hostile_in_process"]), median(r["hostile_process"])
+    parallel, stop, timeout = max(r["parallel_latencies"]), max(r["stop"]), max(r["client_timeout"])
+    return [
+        Row("9", "check_config, full configuration (1000 calls): mean (p50 / p99)", f"{mean:.2f} ms "
+            f"({percentile(ms, 50):.2f} / {percentile(ms, 99):.2f})", "—", "—", "mean ≤ 2 ms",
+            "ok" if mean <= 2.0 else "MISSED"),
+        Row("9", "hostile config path refused in-process (FIFO, /dev/zero, /dev/urandom, 100k deep), worst",
+            f"{worst_in * 1000:.1f} ms", "—", "—", "≤ 1 s", "ok" if worst_in <= 1.0 else "MISSED"),
+        Row("9", "  same, `phonewizard validate` as a process (start-up included), median",
+            f"{proc * 1000:.0f} ms", "—", "—", "≤ 1 s", "ok" if proc <= 1.0 else "MISSED"),
+        Row("9", "sandbox: 4 parallel requests at 0.4 s latency, in latencies (worst)", f"{parallel:.2f}",
+            "1.00", f"{parallel:.2f}", "< 1.5", "ok" if parallel < 1.5 else "MISSED"),
+        Row("9", "sandbox stop_thread with a request hanging in a timeout fault (worst)", f"{stop * 1000:.0f} ms",
+            "—", "—", "≤ 1 s", "ok" if stop <= 1.0 else "MISSED"),
+        Row("9", "client with a 0.5 s timeout against a server that never answers (worst)",
+            f"{timeout * 1000:.0f} ms", "500 ms", f"{timeout / 0.5:.2f}", "≤ 1 s", "ok" if timeout <= 1.0 else "MISSED"),
+    ]
+
+
 def wall_of(cmd: list[str]) -> float:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.perf_counter()
@@ -211,7 +237,8 @@ def table(rows: list[Row]) -> str:
 
 
 BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",),
-              "doctor": ("7",), "inventory": ("8",)}
+              "doctor": ("7",), "inventory": ("8",),
+              "safety": ("9",)}
 
 
 def merged_rows(old: str, rows: list[Row], only: list[str]) -> list[Row]:
@@ -276,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "bundle": lambda: bench_bundle(min(args.runs, 3)),
         "doctor": lambda: bench_doctor(args.calls),
         "inventory": lambda: bench_inventory(args.runs),
+        "safety": lambda: bench_safety(min(args.runs, 3)),
     }
     rows: list[Row] = []
     for name, bench in benches.items():

@@ -41,7 +41,9 @@ class ApiSecret:
 
 def env_overrides(environ: Mapping[str, str]) -> dict[str, str]:
     """The `livekit` profile fields set by environment variables (empty ones are ignored)."""
-    values = {"url": environ.get(ENV_URL, "").strip(), "api_key": environ.get(ENV_KEY, "").strip()}
+    # Plain spaces only: a value ending in a newline or U+2028 is then named by the text rule
+    # (domain/text_rules.py) instead of being trimmed silently.
+    values = {"url": environ.get(ENV_URL, "").strip(" "), "api_key": environ.get(ENV_KEY, "").strip(" ")}
     return {name: value for name, value in values.items() if value}
 
 

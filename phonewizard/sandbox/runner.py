@@ -64,7 +64,7 @@ def run_forever(port: int, state_path: Path | None, api_key: str, api_secret: st
     try:
         print(usage_text(server, carrier_text(twilio, telnyx)), flush=True)
         if state_path is not None:
-            print(f"State is kept in {state_path} (SIP passwords are not saved).", flush=True)
+            print(f"State is kept in {server.store.shown_path} (SIP passwords are not saved).", flush=True)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

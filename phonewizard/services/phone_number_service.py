@@ -139,7 +139,7 @@ class PhoneNumberClient:
             raw = await resp.read()
             try:
                 data = json.loads(raw) if raw else {}
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested deeper than json can parse
                 data = {}
             if resp.status == 200:
                 return data if isinstance(data, dict) else {}

@@ -95,10 +95,31 @@ def test_typing_before_start_up_ran_finishes_it_first_and_keeps_the_text(qtbot, 
     assert wizard.report is not None and page.isComplete()
 
 
-def test_a_wizard_shut_down_before_its_first_paint_does_not_start_later(qtbot, tmp_path):
+def _spy_on_start_up_runs(monkeypatch) -> list[bool]:
+    """Each call of Startup.run (the after-first-paint trigger, the input guard, direct calls)
+    appends whether start-up is done afterwards: tests wait for the trigger to have *run*."""
+    from phonewizard.ui.startup import Startup
+
+    runs: list[bool] = []
+    run = Startup.run
+
+    def spy(self) -> None:
+        run(self)
+        runs.append(self.done)
+
+    monkeypatch.setattr(Startup, "run", spy)
+    return runs
+
+
+def test_a_wizard_shut_down_before_its_first_paint_does_not_start_later(qtbot, tmp_path, monkeypatch):
+    # Wait for the positive event — the after-first-paint trigger has run (after a paint or the
+    # no-paint fallback) — and only then check that it started nothing; a fixed wait would pass
+    # whenever the trigger was merely late.
+    runs = _spy_on_start_up_runs(monkeypatch)
     wizard = deferred_wizard(qtbot, tmp_path, environ={})  # would start the sandbox
     wizard.shutdown()
-    qtbot.wait(700)  # past the first paint and the no-paint fallback
+    qtbot.waitUntil(lambda: bool(runs), timeout=10000)
+    assert runs == [False]
     assert not wizard.startup.done and not wizard.sandbox_active
     qtbot.keyClick(wizard.page(PageId.LIVEKIT).url_edit, "x")  # nor at an input
     assert not wizard.startup.done
@@ -118,7 +139,8 @@ def test_a_click_before_start_up_ran_acts_on_the_loaded_draft(qtbot, tmp_path, s
     qtbot.waitUntil(lambda: page.test_status.text().startswith("Connected"), timeout=10000)
 
 
-def test_start_up_runs_once(qtbot, tmp_path):
+def test_start_up_runs_once(qtbot, tmp_path, monkeypatch):
+    runs = _spy_on_start_up_runs(monkeypatch)
     wizard = deferred_wizard(qtbot, tmp_path, show=False)
     finished = []
     wizard.startup.finished.connect(lambda: finished.append(True))
@@ -126,7 +148,7 @@ def test_start_up_runs_once(qtbot, tmp_path):
     pages = [wizard.page(i) for i in wizard.pageIds()]
     wizard.startup.run()
     qtbot.keyClick(wizard.page(PageId.LIVEKIT).url_edit, "x")
-    qtbot.wait(700)  # past the first-paint fallback
+    qtbot.waitUntil(lambda: len(runs) == 3, timeout=10000)  # the no-paint fallback has fired too
     assert [wizard.page(i) for i in wizard.pageIds()] == pages and finished == [True]
 
 

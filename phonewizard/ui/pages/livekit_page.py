@@ -196,10 +196,10 @@ class LiveKitPage(DraftPage):
         self.pristine = not any(e.text() for e in (self.url_edit, self.key_edit))
 
     def store(self, draft: MutableMapping[str, Any]) -> None:
-        set_path(draft, "livekit.url", self.url_edit.text().strip())
-        set_path(draft, "livekit.api_key", self.key_edit.text().strip())
+        set_path(draft, "livekit.url", self.url_edit.text().strip(" "))
+        set_path(draft, "livekit.api_key", self.key_edit.text().strip(" "))
         set_path(draft, "livekit.api_secret", self.secret_edit.text())
-        set_path(draft, "livekit.sip_uri", self.sip_uri_edit.text().strip() or None)
+        set_path(draft, "livekit.sip_uri", self.sip_uri_edit.text().strip(" ") or None)
         set_path(draft, "livekit.allow_insecure_transport", True if self.insecure_check.isChecked() else None)
 
     def set_sandbox_mode(self, active: bool) -> None:
@@ -213,7 +213,7 @@ class LiveKitPage(DraftPage):
     def _update_insecure_option(self) -> None:
         # The same rule the validation applies, so the option appears exactly when it is needed.
         try:
-            plain_remote = bool(insecure_url_findings(self.url_edit.text().strip()))
+            plain_remote = bool(insecure_url_findings(self.url_edit.text().strip(" ")))
         except ValueError:  # not a URL at all: the URL field's own error says so
             plain_remote = False
         self.insecure_check.setVisible(plain_remote or self.insecure_check.isChecked())

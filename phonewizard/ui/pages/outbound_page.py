@@ -191,10 +191,10 @@ class OutboundPage(DraftPage):
             set_path(draft, f"registration.{name}", value if enabled else None)
         keep_credentials = enabled or self._digest_on
         set_path(draft, "registration.auth_username",
-                 (self.username_edit.text().strip() or None) if keep_credentials else None)
+                 (self.username_edit.text().strip(" ") or None) if keep_credentials else None)
         set_path(draft, "registration.auth_password",
                  (self.password_edit.text() or None) if keep_credentials else None)
-        set_path(draft, "registration.destination_country", self.country_edit.text().strip().upper() or None)
+        set_path(draft, "registration.destination_country", self.country_edit.text().strip(" ").upper() or None)
 
     # ---- completeness -----------------------------------------------------------------------
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
@@ -223,7 +223,7 @@ class OutboundPage(DraftPage):
 
     def _update_suggestion(self) -> None:
         suggestion = self.suggested_country()
-        current = self.country_edit.text().strip().upper()
+        current = self.country_edit.text().strip(" ").upper()
         self.suggest_button.setVisible(bool(suggestion) and suggestion != current)
         if suggestion:
             self.suggest_button.setText(f"Use {suggestion} (from {self.phone_number})")
