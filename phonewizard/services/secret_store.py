@@ -19,10 +19,20 @@ if TYPE_CHECKING:
 
 SERVICE_NAME = "phonewizard"
 
-_WAY_FORWARD = (
-    "register without saving secrets (--no-save-secrets, or untick 'save in keyring'), "
-    "or export the configuration without secrets"
-)
+# What did not happen and what to do instead, per action: a message must fit what was attempted
+# and name only ways that exist (the wizard has no "save in keyring" switch: without a keyring it
+# registers and says the secrets were not kept). Each way keeps secrets off the command line.
+_OUTCOME = {
+    "read": ("read from", "nothing was read from it",
+             "or give the secret another way: LIVEKIT_API_SECRET for the API secret, "
+             "PHONEWIZARD_SIP_PASSWORD or --sip-password-stdin for a SIP password, or type it in the wizard"),
+    "save": ("saved to", "secrets were NOT saved",
+             "or export the configuration without secrets and give them another way each time "
+             "(LIVEKIT_API_SECRET, PHONEWIZARD_SIP_PASSWORD, or typed in the wizard); on the command line "
+             "--no-save-secrets stops register from trying to save them"),
+    "delete": ("deleted from", "nothing was deleted from it",
+               "then run the command again: the entries stay in the keyring until then"),
+}
 _T = TypeVar("_T")
 
 
@@ -127,40 +137,41 @@ class SecretStore:
         """Dotted class path of the backend in use, e.g. `keyring.backends.SecretService.Keyring`."""
         return _class_path(self._current())
 
-    def _checked(self) -> keyring.backend.KeyringBackend:
+    def _checked(self, action: str = "save") -> keyring.backend.KeyringBackend:
         backend = self._current()
         reason = _insecure_reason(backend)
         if reason:
+            _verb, outcome, way = _OUTCOME[action]
             raise SecretStoreUnavailable(
-                f"No secure system keyring found (backend: {_class_path(backend)}; {reason}). "
-                "Start gnome-keyring or KWallet (Linux), or use the macOS Keychain / Windows "
-                f"Credential Manager; secrets were NOT saved. You can {_WAY_FORWARD}."
+                f"No secure system keyring found (backend: {_class_path(backend)}; {reason}); "
+                f"{outcome}. Start gnome-keyring or KWallet (Linux), or use the macOS Keychain / "
+                f"Windows Credential Manager, {way}."
             )
         return backend
 
     def available(self) -> bool:
         """True when the backend is a secure system keyring (does not unlock or touch it)."""
         try:
-            self._checked()
+            self._checked("read")
         except SecretStoreUnavailable:
             return False
         return True
 
     def get(self, key: str) -> str | None:
-        backend = self._checked()
+        backend = self._checked("read")
         return self._guard("read", backend, lambda: backend.get_password(self._service, key))
 
     def set(self, key: str, value: str) -> None:
         if not value:
             raise ValueError("refusing to store an empty secret; use delete() instead")
-        backend = self._checked()
+        backend = self._checked("save")
         self._guard(
             "save", backend, lambda: backend.set_password(self._service, key, value), secret=value
         )
 
     def delete(self, key: str) -> None:
         """Remove the entry; an entry that does not exist is not an error."""
-        backend = self._checked()
+        backend = self._checked("delete")
         errors = _keyring().errors
 
         def remove() -> None:
@@ -196,14 +207,10 @@ class SecretStore:
         except Exception as exc:  # noqa: BLE001 — D-Bus/OS errors from a backend; never a traceback
             detail = f"{type(exc).__name__}: {_scrub(exc, secret)}"
             advice = "Check that your system keyring is running and unlocked"
-        verb, outcome = {
-            "read": ("read from", "nothing was read"),
-            "save": ("saved to", "secrets were NOT saved"),
-            "delete": ("deleted from", "nothing was deleted"),
-        }[action]
+        verb, outcome, way = _OUTCOME[action]
         raise SecretStoreUnavailable(
             f"The secret could not be {verb} the system keyring (backend: {name}; {detail}); "
-            f"{outcome}. {advice}, or {_WAY_FORWARD}."
+            f"{outcome}. {advice}, {way}."
         ) from None
 
 

@@ -166,13 +166,42 @@ def test_chain_of_secure_backends_is_accepted(monkeypatch, memory_keyring):
 def test_locked_keyring_gives_advice():
     store = SecretStore(_Locked())
     assert store.available()  # the backend itself is acceptable; it is merely locked
-    for call in (lambda: store.get("k"), lambda: store.set("k", SECRET), lambda: store.delete("k")):
+    for action, message in _messages_per_action(store).items():
+        assert "locked" in message and "Unlock" in message
+        _assert_fits(action, message)
+
+
+# Each message says what did not happen for *that* action, and ways forward that exist for it.
+_EXPECTED = {"read": ("nothing was read", ("LIVEKIT_API_SECRET", "PHONEWIZARD_SIP_PASSWORD")),
+             "save": ("NOT saved", ("--no-save-secrets",)),
+             "delete": ("nothing was deleted", ("run the command again",))}
+
+
+def _messages_per_action(store: SecretStore) -> dict[str, str]:
+    calls = {"read": lambda: store.get("k"), "save": lambda: store.set("k", SECRET),
+             "delete": lambda: store.delete("k")}
+    messages = {}
+    for action, call in calls.items():
         with pytest.raises(SecretStoreUnavailable) as info:
             call()
-        message = str(info.value)
-        assert "locked" in message and "Unlock" in message
-        assert "register without saving" in message and "export" in message
-        assert SECRET not in message
+        messages[action] = str(info.value)
+    return messages
+
+
+def _assert_fits(action: str, message: str) -> None:
+    outcome, ways = _EXPECTED[action]
+    assert outcome in message and all(way in message for way in ways), (action, message)
+    assert not any(other in message for a, (other, _) in _EXPECTED.items() if a != action), (action, message)
+    # No control that does not exist ("untick 'save in keyring'"), no way that does not fit a read.
+    assert "untick" not in message and "save in keyring" not in message
+    assert SECRET not in message
+
+
+def test_missing_keyring_messages_fit_each_action():
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    for action, message in _messages_per_action(SecretStore()).items():
+        assert "No secure system keyring found" in message
+        _assert_fits(action, message)
 
 
 def test_failing_backend_is_wrapped_and_secret_scrubbed():
