@@ -42,12 +42,15 @@ def memory_keyring():
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
-    """Config, data and QSettings go to a per-test folder, never the developer's home."""
+    """Config, data, QSettings and the LiveKit CLI's projects come from a per-test folder, never the
+    developer's home."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "LIVEKIT_TOKEN"):
+    for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "LIVEKIT_TOKEN", "PHONEWIZARD_SIP_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
+    # The LiveKit CLI's projects (app/lk_projects.py): a per-test file, absent unless a test writes it.
+    monkeypatch.setenv("PHONEWIZARD_LK_CLI_CONFIG", str(tmp_path / "lk" / "cli-config.yaml"))
     return tmp_path
 
 

@@ -98,8 +98,9 @@ def check_sendable(config: PhoneWizardConfig) -> None:
         raise InvalidInput.field(
             PASSWORD_FIELD,
             f"required with auth_username “{reg.auth_username}”, but it is neither in the file nor "
-            'in the system keyring: add "auth_password" to the file for this run (it is then moved '
-            "to the keyring) or save it with the wizard",
+            "in the system keyring: run the command again with --sip-password-stdin (it asks without "
+            "echo, or reads a pipe; the password is then kept in the keyring), or export "
+            "PHONEWIZARD_SIP_PASSWORD (not saved), or save it with the wizard",
         )
 
 

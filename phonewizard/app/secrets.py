@@ -2,9 +2,12 @@
 
 * Secrets go to the system keyring only after LiveKit accepted the registration; a failed or
   cancelled registration saves nothing.
-* What is saved: a secret the user typed (wizard) or wrote in plaintext in a file (CLI). One from
-  an environment variable is managed by whoever set it (often CI, without a keyring); one read
-  from the keyring is there already; the sandbox's throwaway ones are not saved at all.
+* What is saved: a secret the user typed (wizard, or `register --sip-password-stdin`) or wrote in
+  plaintext in a file (CLI). One from an environment variable (LIVEKIT_API_SECRET,
+  PHONEWIZARD_SIP_PASSWORD) is managed by whoever set it (often CI, without a keyring); one read
+  from the keyring is there already; one read from the LiveKit CLI's own file stays there (the
+  wizard copies it to the keyring only when the user asks); the sandbox's throwaway ones are not
+  saved at all.
 * Keyring entries are named from the validated configuration (number in +E.164), so the wizard
   and the CLI find each other's secrets.
 * Carrier credentials (Twilio Auth Token or API key secret, Telnyx API key) follow the same rule:
@@ -31,7 +34,7 @@ from phonewizard.services.secret_store import (
 __all__ = ["SavedSecrets", "SecretStore", "SecretToSave", "carrier_secrets_to_save", "save_secrets",
            "secrets_to_save"]
 
-_SAVED_SOURCES: frozenset[SecretSource] = frozenset({"typed", "file"})
+_SAVED_SOURCES: frozenset[SecretSource] = frozenset({"typed", "file", "stdin"})
 
 
 @dataclass(frozen=True)

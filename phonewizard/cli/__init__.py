@@ -23,8 +23,11 @@ from phonewizard.cli.errors import (
 )
 
 _EPILOG = """\
-connection: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET override the file's "livekit"
-profile; otherwise the API secret comes from the system keyring.
+connection: --lk-project NAME uses a project of LiveKit's own CLI (~/.livekit/cli-config.yaml);
+otherwise LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET override the file's "livekit"
+profile, and the API secret comes from the system keyring or the LiveKit CLI's matching project.
+Without a file, a command uses the saved profile, else the LiveKit CLI's default project.
+SIP password: --sip-password-stdin, PHONEWIZARD_SIP_PASSWORD, the file, the system keyring.
 carrier set-up (provider_config.carrier_setup): TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or
 TWILIO_API_KEY and TWILIO_API_SECRET), TELNYX_API_KEY, else the system keyring;
 PHONEWIZARD_TWILIO_BASE_URL / PHONEWIZARD_TELNYX_BASE_URL point the carrier clients elsewhere.
@@ -36,6 +39,17 @@ SANDBOX_PORT = 7880  # LiveKit's own default port, so examples/*.json work uncha
 
 _INSECURE_HELP = ("allow an http:// or ws:// LiveKit URL to a host other than this machine (refused by "
                   "default: the API secret signs every request, and the signed token would travel unencrypted)")
+
+_LK_PROJECT_HELP = ("use this project of LiveKit's own CLI (`lk project list`): its URL, API key and secret, and "
+                    "the SIP URI derived from its project ID; LIVEKIT_* are then ignored")
+_PASSWORD_HELP = ("read the SIP password (auth_password) from standard input: asked for without echo on a "
+                  "terminal, else the first line of a pipe; saved in the keyring after success")
+
+
+def add_project_option(parser: argparse.ArgumentParser) -> None:
+    """`--lk-project NAME` and `--allow-insecure`: every command that reads a LiveKit project."""
+    parser.add_argument("--lk-project", metavar="NAME", help=_LK_PROJECT_HELP)
+    parser.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,29 +70,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--take-over", action="store_true",
                    help="take over objects phonewizard registered for this number for another agent")
     p.add_argument("--no-save-secrets", action="store_true",
-                   help="do not move secrets found in the file into the system keyring")
-    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+                   help="do not move secrets found in the file (or typed for --sip-password-stdin) into the "
+                        "system keyring")
+    p.add_argument("--sip-password-stdin", action="store_true", help=_PASSWORD_HELP)
+    add_project_option(p)
     p.set_defaults(run="register")
 
     p = sub.add_parser("validate", help="check a config file; print every problem")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    add_project_option(p)
     p.set_defaults(run="validate")
 
     p = sub.add_parser("export-lk", help="write files for `lk sip inbound|outbound|dispatch create`")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--out", metavar="DIR", required=True, help="folder for the files")
-    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    add_project_option(p)
     p.set_defaults(run="export-lk")
 
     p = sub.add_parser("list", help="list the numbers phonewizard registered in LiveKit")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
-    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    add_project_option(p)
     p.set_defaults(run="list")
 
     p = sub.add_parser("unregister", help="remove everything phonewizard created for a number")
     p.add_argument("number", metavar="NUMBER", help="the phone number, e.g. +14155550123")
-    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    add_project_option(p)
     p.set_defaults(run="unregister")
 
     p = sub.add_parser("forget-profile",

@@ -15,6 +15,7 @@ from phonewizard.app.documents import ConfigFile, open_config
 from phonewizard.app.lk_files import write_lk_files
 from phonewizard.app.secrets import SecretStore
 from phonewizard.cli.errors import EXIT_OK, err, print_warnings
+from phonewizard.cli.projects import lk_project_arg
 from phonewizard.domain.fact_notes import MAX_AGE_DAYS, stale_fact_lines
 from phonewizard.domain.plan import plan
 
@@ -26,7 +27,8 @@ def print_file_warnings(document: ConfigFile, *, skip_password: bool = False) ->
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    document = open_config(args.file, os.environ, store=SecretStore(), allow_insecure=args.allow_insecure)
+    document = open_config(args.file, os.environ, store=SecretStore(), allow_insecure=args.allow_insecure,
+                           lk=lk_project_arg(args))
     print_file_warnings(document)
     config = document.config
     print(f"{args.file}: valid ({config.registration.provider} number "
@@ -43,7 +45,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export_lk(args: argparse.Namespace) -> int:
     # The password is never exported, so there is no need to read the keyring here.
-    document = open_config(args.file, os.environ, store=None, allow_insecure=args.allow_insecure)
+    document = open_config(args.file, os.environ, store=None, allow_insecure=args.allow_insecure,
+                           lk=lk_project_arg(args))
     print_file_warnings(document, skip_password=True)
     written = write_lk_files(document.config, Path(args.out), out_field="--out")
     print("Wrote (mode 0600, no secrets):")

@@ -1,4 +1,5 @@
-"""`register FILE [--dry-run] [--json] [--take-over] [--no-save-secrets]`.
+"""`register FILE [--dry-run] [--json] [--take-over] [--no-save-secrets] [--sip-password-stdin]
+[--lk-project NAME]`.
 
 Read and validate the file (app/documents.py) → dry run: print the plan, send nothing → otherwise
 resolve the API secret → `app.register` (conflict check, create, roll back on failure, then save
@@ -11,17 +12,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import os
+import sys
 
 from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_base_url, carrier_credentials
-from phonewizard.app.documents import ConfigFile, open_config
-from phonewizard.app.errors import InvalidInput
-from phonewizard.app.project import SecretSource, api_secret_for
+from phonewizard.app.documents import open_config
+from phonewizard.app.errors import InvalidInput, LiveKitUnreachable
+from phonewizard.app.project import api_secret_for
 from phonewizard.app.register import RegistrationRequest, check_sendable, register
 from phonewizard.app.secrets import SecretStore, secrets_to_save
-from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, print_warnings, remember_secret
+from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE, CliError, err, print_warnings, remember_secret
 from phonewizard.cli.files import print_file_warnings
+from phonewizard.cli.projects import lk_project_arg
 from phonewizard.domain.carrier_options import setup_options
 from phonewizard.domain.plan import RegistrationPlan, plan
 from phonewizard.domain.result import RegistrationResult
@@ -29,7 +33,11 @@ from phonewizard.domain.result import RegistrationResult
 
 def cmd_register(args: argparse.Namespace) -> int:
     store = SecretStore()
-    document = open_config(args.file, os.environ, store=store, allow_insecure=args.allow_insecure)
+    password = read_password_stdin() if args.sip_password_stdin else None
+    if password:
+        remember_secret(password.rstrip("\r\n"))
+    document = open_config(args.file, os.environ, store=store, allow_insecure=args.allow_insecure,
+                           lk=lk_project_arg(args), password_stdin=password)
     config = document.config
     the_plan = plan(config)
     if setup_options(config.registration) is not None and not config.livekit.sip_uri:
@@ -47,13 +55,19 @@ def cmd_register(args: argparse.Namespace) -> int:
     reg = config.registration
     if reg.auth_password is not None:
         remember_secret(reg.auth_password.get_secret_value())
-    secret = api_secret_for(config.livekit, store, os.environ)
+    secret = api_secret_for(config.livekit, store, os.environ, lk=document.lk)
     remember_secret(secret.value)
-    save = [] if args.no_save_secrets else secrets_to_save(config, secret, _password_source(document))
+    save = [] if args.no_save_secrets else secrets_to_save(config, secret, document.password_source)
     carrier = _carrier_setup(the_plan, config, store)
     request = RegistrationRequest(config, secret, take_over=args.take_over, save=save, carrier=carrier)
     try:
         registered = asyncio.run(register(request, store))
+    except LiveKitUnreachable as exc:
+        if not config.livekit.sandbox:
+            raise
+        raise CliError(EXIT_UNREACHABLE, f"error: {exc}", f"{args.file} was exported from the wizard's sandbox: "
+                       "start `phonewizard sandbox` in another terminal, paste the export lines it prints, "
+                       "and run this command again") from None
     except KeyboardInterrupt:
         raise CliError(
             EXIT_FAILED,
@@ -87,12 +101,15 @@ def _carrier_setup(the_plan: RegistrationPlan, config, store: SecretStore) -> Ca
     return CarrierSetup(the_plan.carrier, credentials, carrier_base_url(the_plan.carrier.carrier, os.environ))
 
 
-def _password_source(document: ConfigFile) -> SecretSource | None:
-    """"file" when the SIP password was written in the file, "keyring" when it was looked up."""
-    raw = document.loaded.raw.get("registration")
-    if isinstance(raw, dict) and raw.get("auth_password"):
-        return "file"
-    return "keyring" if document.config.registration.auth_password is not None else None
+def read_password_stdin() -> str:
+    """The SIP password for --sip-password-stdin: asked for without echo on a terminal (so it is
+    neither on the command line nor in the shell's history), else the first line of the pipe."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            return getpass.getpass("SIP password (auth_password): ")
+        except EOFError:
+            return ""
+    return sys.stdin.readline() if sys.stdin is not None else ""
 
 
 def _print_result(result: RegistrationResult, carrier: CarrierSetupResult | None = None) -> None:

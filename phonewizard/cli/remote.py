@@ -1,7 +1,8 @@
 """`list [--json]`, `unregister NUMBER` and `sandbox [--port N] [--state FILE]`.
 
-`list` and `unregister` take the project from LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET
-or the profile the wizard saves (secret from the keyring): app/project.saved_profile.
+`list` and `unregister` take the project from --lk-project, else LIVEKIT_URL / LIVEKIT_API_KEY /
+LIVEKIT_API_SECRET or the profile the wizard saves (secret from the keyring), else the LiveKit CLI's
+default project: app/project.command_project.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phonewizard.app.profiles import default_profile_path
-from phonewizard.app.project import api_secret_for, connection_for, saved_profile
+from phonewizard.app.project import api_secret_for, command_project, connection_for
 from phonewizard.app.registrations import list_registrations, parse_number, unregister
 from phonewizard.app.secrets import SecretStore
 from phonewizard.cli import SANDBOX_PORT
 from phonewizard.cli.errors import EXIT_FAILED, EXIT_INVALID, EXIT_OK, CliError, err, remember_secret
+from phonewizard.cli.projects import lk_project_arg
 
 if TYPE_CHECKING:
     from phonewizard.services.livekit_client import Connection
@@ -27,11 +29,16 @@ SANDBOX_KEY = "devkey"
 
 
 def project_connection(args: argparse.Namespace, store: SecretStore) -> Connection:
-    """The connection for a file-less command (variables over the saved profile)."""
-    profile = saved_profile(default_profile_path(), os.environ, allow_insecure=getattr(args, "allow_insecure", False))
-    secret = api_secret_for(profile, store, os.environ)
+    """The connection for a file-less command: --lk-project, else the variables over the saved
+    profile, else the LiveKit CLI's default project (app/project.command_project); a note says
+    when the project comes from the LiveKit CLI."""
+    chosen = command_project(default_profile_path(), os.environ, lk=lk_project_arg(args),
+                             allow_insecure=getattr(args, "allow_insecure", False))
+    if chosen.note:
+        err(f"note: {chosen.note}")
+    secret = api_secret_for(chosen.profile, store, os.environ, lk=chosen.lk)
     remember_secret(secret.value)
-    return connection_for(profile, secret)
+    return connection_for(chosen.profile, secret)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

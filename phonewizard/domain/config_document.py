@@ -62,6 +62,10 @@ class LiveKitProfile(StrictModel):
     sip_uri: Annotated[str | None, BeforeValidator(_blank_is_none), Visible] = None
     # Plain http/ws to a non-local host sends the signed token in clear; only on explicit request.
     allow_insecure_transport: bool = Field(default=False, validate_default=True)
+    # Exported by the wizard in sandbox mode: the URL and key are the local sandbox's, whose secret
+    # is new on every start, so `register` can say "start `phonewizard sandbox`" instead of asking
+    # for a secret no keyring holds (DESIGN.md, sandbox).
+    sandbox: bool = False
 
     @field_validator("url")
     @classmethod
@@ -142,9 +146,10 @@ def config_to_document(config: PhoneWizardConfig) -> dict[str, Any]:
         exclude={"livekit": {"api_secret"}, "registration": {"auth_password"}},
         exclude_none=True,
     )
-    if not document["livekit"].get("allow_insecure_transport"):
-        # Only written when the user explicitly asked for it, to keep files minimal.
-        document["livekit"].pop("allow_insecure_transport", None)
+    for flag in ("allow_insecure_transport", "sandbox"):
+        if not document["livekit"].get(flag):
+            # Only written when true (asked for, or a sandbox export), to keep files minimal.
+            document["livekit"].pop(flag, None)
     # Key order of the contract, whatever pydantic's field order is.
     return {
         "format": CONFIG_FORMAT,

@@ -34,9 +34,9 @@ MAX_FILE_BYTES = 1024 * 1024  # a real config is a few KiB; anything bigger is n
 MAX_DEPTH = 32
 _FORMAT_RE = re.compile(r"^phonewizard/(\d+)$")
 _PASSWORD_ELSEWHERE = (
-    "not in this file and not in the system keyring; `register` needs it: add "
-    '"auth_password" to the file for one run (it is then saved in the keyring) '
-    "or save it with the wizard"
+    "not in this file and not in the system keyring; `register` needs it: give it with "
+    "--sip-password-stdin (asked for without echo, or read from a pipe; then kept in the keyring) "
+    "or the PHONEWIZARD_SIP_PASSWORD variable, or save it with the wizard"
 )
 
 
@@ -74,7 +74,8 @@ def save_config(path: str | os.PathLike[str], config: PhoneWizardConfig) -> Path
 def load_config(
     path: str | os.PathLike[str],
     secrets: SecretStore | None = None,
-    livekit_overrides: Mapping[str, str] | None = None,
+    livekit_overrides: Mapping[str, Any] | None = None,
+    sip_password: str | None = None,
 ) -> LoadedConfig:
     """Parse and validate a config file. File-level problems raise `ConfigFileError`; field
     problems are in `report.errors` (the caller decides; `report.ok` says whether to go on).
@@ -86,7 +87,8 @@ def load_config(
 
     `livekit_overrides` (e.g. from LIVEKIT_URL/LIVEKIT_API_KEY) replace fields of the file's
     `livekit` profile before validation, so they are checked by the same rules; `raw` stays
-    what the file says.
+    what the file says. `sip_password` (given outside the file: environment, stdin) is used
+    instead of the file's and the keyring's when the file has a username.
     """
     raw = read_document(path)
     notices = secret_notices(raw)
@@ -96,12 +98,11 @@ def load_config(
         work["livekit"] = {**(profile if isinstance(profile, dict) else {}), **livekit_overrides}
     registration = work.get("registration")
     missing_password = False
-    if (
-        isinstance(registration, dict)
-        and isinstance(registration.get("auth_username"), str)
-        and registration["auth_username"].strip()
-        and not registration.get("auth_password")
-    ):
+    has_username = (isinstance(registration, dict) and isinstance(registration.get("auth_username"), str)
+                    and bool(registration["auth_username"].strip()))
+    if has_username and sip_password:
+        registration["auth_password"] = sip_password  # type: ignore[index]
+    elif has_username and not registration.get("auth_password"):  # type: ignore[union-attr]
         password = _password_from_keyring(registration, secrets, notices)
         missing_password = password is None
         if password:
