@@ -10,6 +10,7 @@ authentication failed, refused). Messages are plain sentences and never contain 
 from __future__ import annotations
 
 import asyncio
+import warnings
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import AsyncIterator, Awaitable, TypeVar
@@ -17,6 +18,7 @@ from urllib.parse import urlparse
 
 import aiohttp
 from google.protobuf.message import DecodeError
+import jwt.warnings
 from livekit.api import AccessToken, LiveKitAPI, SIPGrants, TwirpError, VideoGrants
 
 from phonewizard.services.errors import LiveKitAuthFailed, LiveKitError, LiveKitRefused, LiveKitUnreachable
@@ -53,9 +55,21 @@ class Connection:
             )
 
 
+def quiet_short_key_warning() -> None:
+    """PyJWT warns (InsecureKeyLengthWarning, printed with a file name and a source line) whenever
+    it signs with an HMAC key under 32 bytes. That key is the LiveKit project's API secret, which
+    the server chose (`livekit-server --dev` uses "secret"; LiveKit accepts it and logs its own
+    note): nothing a user of this tool can act on, so it is not shown. Set again before each use,
+    because a caller's `warnings.catch_warnings()` may have dropped a filter set at import."""
+    category = getattr(jwt.warnings, "InsecureKeyLengthWarning", None)  # PyJWT < 2.10 has none
+    if category is not None:
+        warnings.filterwarnings("ignore", category=category)
+
+
 def sip_admin_token(conn: Connection) -> str:
     """The token livekit-api signs for every SIP admin call (empty video grant + `sip.admin`, the
     library's default lifetime of 6 hours), signed once. It is a credential: never log it."""
+    quiet_short_key_warning()
     return (AccessToken(conn.api_key, conn.api_secret)
             .with_grants(VideoGrants()).with_sip_grants(SIPGrants(admin=True)).to_jwt())
 
@@ -69,6 +83,7 @@ async def open_api(conn: Connection, *, sip_admin: bool = False) -> AsyncIterato
     registration). Only for blocks that call nothing but `api.sip` admin methods (trunks, rules):
     the token holds no other grant."""
     timeout = aiohttp.ClientTimeout(total=conn.timeout)
+    quiet_short_key_warning()  # livekit-api signs a token per request otherwise
     if sip_admin:
         api = LiveKitAPI.with_token(sip_admin_token(conn), conn.url, timeout=timeout)
     else:

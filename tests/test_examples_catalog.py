@@ -1,0 +1,37 @@
+"""The example files agree with the provider catalog (domain/providers.py): an example "limited to
+Twilio's signalling IPs" (docs/cli.md) lists every range the wizard's "Add Twilio's published
+signalling ranges" button adds, and no example would refuse a call from a published address."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from pathlib import Path
+
+import pytest
+
+from phonewizard.domain.providers import PROVIDERS
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def examples() -> list[Path]:
+    return sorted(EXAMPLES.glob("*.json"))
+
+
+def test_the_twilio_example_lists_exactly_the_ranges_the_button_adds():
+    registration = json.loads((EXAMPLES / "twilio.json").read_text())["registration"]
+    assert registration["allowed_addresses"] == list(PROVIDERS["twilio"].signalling_ranges)
+    assert "limited to Twilio's signalling IPs" in (DOCS / "cli.md").read_text()
+
+
+@pytest.mark.parametrize("path", examples(), ids=lambda p: p.name)
+def test_every_published_address_is_allowed(path):
+    registration = json.loads(path.read_text())["registration"]
+    published = PROVIDERS[registration["provider"]].signalling_ranges
+    allowed = [ipaddress.ip_network(a, strict=False) for a in registration.get("allowed_addresses", [])]
+    if not published or not allowed:
+        return  # nothing published (custom, LiveKit numbers), or the example does not restrict callers
+    missing = [r for r in published if not any(ipaddress.ip_network(r).subnet_of(net) for net in allowed)]
+    assert not missing, f"{path.name} would refuse calls from {registration['provider']}'s {missing}"
