@@ -107,8 +107,37 @@ def prepare_draft(profile_path: Path, environ: Mapping[str, str]) -> PreparedDra
     livekit = draft.get("livekit")
     if not isinstance(livekit, dict):  # a hand-written profile's "livekit": "…"
         livekit = draft["livekit"] = {}
+    notices.extend(environment_notices(livekit if from_profile else {}, from_env))
     livekit.update(from_env)
     return PreparedDraft(draft, notices, from_profile, bool(from_env) or has_livekit_project(draft))
+
+
+_ENV_NAMES = {field: variable for variable, field in ENV_FIELDS.items()}
+_WORDS = {"url": "URL", "api_key": "API key", "api_secret": "API secret"}
+
+
+def environment_notices(profile: Mapping[str, Any], from_env: Mapping[str, str]) -> list[str]:
+    """What page 1 must say about LiveKit's variables, as precisely as the CLI does
+    (app/project.py): a variable that sets only part of a project names what is missing and
+    where to give it; one that replaces a different value of the saved profile says so."""
+    if not from_env:
+        return []
+    notices = []
+    for field in ("url", "api_key"):
+        if field in from_env:
+            old = str(profile.get(field) or "")
+            if old and old.rstrip("/") != from_env[field].rstrip("/"):
+                notices.append(f"Using {_ENV_NAMES[field]} from the environment instead of the saved profile's "
+                               f"{_WORDS[field]} ({old}).")
+    lacking = [f for f in ("url", "api_key") if f not in from_env and not str(profile.get(f) or "").strip()]
+    if lacking:
+        have = " and ".join(_ENV_NAMES[f] for f in ("url", "api_key", "api_secret") if f in from_env)
+        verb = "are" if " and " in have else "is"
+        missing = " and ".join(_ENV_NAMES[f] for f in lacking)
+        words = " and ".join(f"the {_WORDS[f]}" for f in lacking)
+        notices.append(f"{have} {verb} set in the environment, but {missing} {'are' if len(lacking) > 1 else 'is'} "
+                       f"not: enter {words} on page 1, or export {missing} as well.")
+    return notices
 
 
 @dataclass

@@ -103,6 +103,25 @@ def vonage_address(domain: str, region: str = "us") -> str:
     return f"{name}.sip-{region}.vonage.com"
 
 
+# Vonage's nearest SIP region by ITU world zone (the first digit of the country code), refined
+# where a zone spans two regions: 90 Turkey, 96–98 the Middle East and Iran, 99 Central Asia are
+# nearer Europe; 91–95 (India to Myanmar) Asia-Pacific. Zone 2 (Africa) and 7 (Russia) → Europe,
+# zone 5 (Latin America) → the US. A suggestion the user can change, not a rule.
+_VONAGE_ZONE = {"1": "us", "2": "eu", "3": "eu", "4": "eu", "5": "us", "6": "ap", "7": "eu", "8": "ap"}
+_VONAGE_ZONE_9 = {"0": "eu", "1": "ap", "2": "ap", "3": "ap", "4": "ap", "5": "ap", "6": "eu", "7": "eu",
+                  "8": "eu", "9": "eu"}
+
+
+def vonage_region_for(phone_number: str) -> str | None:
+    """The Vonage region nearest a +E.164 number (`+442071838750` → "eu"), or None when the text
+    is not such a number yet."""
+    text = phone_number.strip()
+    if not re.fullmatch(r"\+[1-9]\d{5,14}", text):
+        return None
+    zone = text[1]
+    return _VONAGE_ZONE_9[text[2]] if zone == "9" else _VONAGE_ZONE[zone]
+
+
 def _vonage_length_message(name: str) -> str:
     low, high = VONAGE_NAME_LENGTH
     return (

@@ -20,6 +20,7 @@ from phonewizard.domain.provider_addresses import (  # the address builders are 
     telnyx_address,
     twilio_address,
     vonage_address,
+    vonage_region_for,
 )
 from phonewizard.domain.provider_facts import CarrierFact, facts_for
 from phonewizard.domain.provider_steps import CarrierStep, steps_for
@@ -194,5 +195,5 @@ def carrier_steps(sip_uri: str | None, config: PhoneWizardConfig | Registration)
 __all__ = [
     "PROVIDERS", "TELNYX_HOSTS", "TWILIO_EDGES", "VONAGE_HINT", "CarrierFact", "CarrierStep", "ProviderInfo",
     "carrier_steps", "provider_info", "supported_providers", "telnyx_address", "twilio_address",
-    "vonage_address",
+    "vonage_address", "vonage_region_for",
 ]

@@ -118,3 +118,16 @@ def test_remember_secrets_of_a_draft_with_malformed_sections_saves_what_it_can(m
     draft = drafts.draft_from_document({"livekit": "wss://typed-as-a-string", "registration": ["x"]})
     drafts.remember_secrets(draft, SecretStore())  # no AttributeError on a string or a list
     assert memory_keyring.entries == {}
+
+
+def test_variables_naming_part_of_a_project_say_what_is_missing(tmp_path):
+    # As precise as the CLI (app/project.py): what is set, what is not, and where to give it.
+    [notice] = drafts.prepare_draft(tmp_path / "none.json", {"LIVEKIT_URL": URL}).notices
+    assert notice == ("LIVEKIT_URL is set in the environment, but LIVEKIT_API_KEY is not: enter the API key "
+                      "on page 1, or export LIVEKIT_API_KEY as well.")
+    [notice] = drafts.prepare_draft(tmp_path / "none.json", {"LIVEKIT_API_SECRET": "s" * 40}).notices
+    assert "LIVEKIT_URL and LIVEKIT_API_KEY are not" in notice
+    # The saved profile supplies the key: nothing is missing, but the URL it had is replaced.
+    [notice] = drafts.prepare_draft(profile(tmp_path), {"LIVEKIT_URL": "wss://other.livekit.cloud"}).notices
+    assert notice.startswith("Using LIVEKIT_URL from the environment instead of the saved profile's URL")
+    assert drafts.prepare_draft(profile(tmp_path), {"LIVEKIT_URL": URL}).notices == []  # the same value
