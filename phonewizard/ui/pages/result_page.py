@@ -40,12 +40,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # reference/livekit-sip.md §8: the mistakes that make a first call fail silently.
-EXTRA_TIPS = (
-    "Endless ringing usually means no dispatch rule matched: LiveKit drops such calls on purpose. "
-    "Check that the dispatch rule below still exists (LiveKit Cloud → Telephony → Dispatch rules).",
-    "If your carrier sends the number without + (Vonage does), LiveKit still matches it; any other "
-    "difference (spaces, a 0 prefix, a missing country code) makes the call be refused.",
-)
+def extra_tips(result: RegistrationResult) -> list[str]:
+    """The rule is named by its ID (also under "Created in LiveKit", which is above the tips),
+    not by a position on the page."""
+    return [
+        "Endless ringing usually means no dispatch rule matched: LiveKit drops such calls on purpose. "
+        f"Check that dispatch rule {result.dispatch_rule_id} still exists (LiveKit Cloud → Telephony → "
+        "Dispatch rules).",
+        "If your carrier sends the number without + (Vonage does), LiveKit still matches it; any other "
+        "difference (spaces, a 0 prefix, a missing country code) makes the call be refused.",
+    ]
 
 
 class ResultPage(DraftPage):
@@ -170,7 +174,7 @@ class ResultPage(DraftPage):
         self.checks_label.setText("".join(f"• {html.escape(self._guard(c))}<br>" for c in checks))
         self.checks_box.setVisible(bool(checks))
 
-        tips = [*instructions.if_it_does_not_ring, *EXTRA_TIPS]
+        tips = [*instructions.if_it_does_not_ring, *extra_tips(result)]
         self.tips_label.setText("".join(f"• {html.escape(self._guard(t))}<br>" for t in tips))
 
     def _show_saved_secrets(self, saved: SavedSecrets | None) -> None:
