@@ -4,6 +4,12 @@
 applies the plan with the registrar (conflict check, create, roll back on any failure including
 cancellation), and only then saves the secrets the policy names (app/secrets.py). The review page
 runs it on the GUI's worker thread; `phonewizard register` runs it with asyncio.run.
+
+Every run holds the number's lock on this machine (another run of the same number is refused:
+`RunInProgress`) and keeps a journal on disk while it works (app/runs.py), so a crash is found
+by the next start (app/recovery.py); across machines the registrar's race rule decides
+(`LostRace`). A successful registration supersedes the unfinished runs of its number: their
+records are dropped and returned in `Registered.resolved`.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Callable, Sequence
 from phonewizard.app.documents import PASSWORD_FIELD
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.project import ApiSecret, connection_for
+from phonewizard.app.runs import guarded_run, regardless_of_cancel
 from phonewizard.app.secrets import SavedSecrets, SecretStore, SecretToSave, save_secrets
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.plan import RegistrationPlan, plan
@@ -48,6 +55,8 @@ class RegistrationRequest:
 class Registered:
     result: RegistrationResult
     secrets: SavedSecrets
+    # Run IDs of earlier unfinished runs of this number that this registration superseded.
+    resolved: list[str] = field(default_factory=list)
 
 
 def steps_for(p: RegistrationPlan) -> list[str]:
@@ -82,27 +91,31 @@ async def register(
     """Apply the registration; on success save the policy's secrets. Raises InvalidInput, the
     LiveKit errors of app/errors.py (nothing left behind unless PartialRollback), or
     CancelledError after a complete rollback."""
-    from phonewizard.services.registrar import Registrar  # livekit-api: loaded when a run starts
+    from phonewizard.services.config_files import config_to_document
+    from phonewizard.services.registrar import PartialRollback, Registrar  # livekit-api: loaded when a run starts
 
-    check_sendable(request.config)
-    connection = connection_for(request.config.livekit, request.api_secret)
-    result = await Registrar(connection).apply(request.plan, progress=progress, take_over=request.take_over)
+    config = request.config
+    check_sendable(config)
+    connection = connection_for(config.livekit, request.api_secret)
+    reg = config.registration
+    with guarded_run(config.livekit.url, config.livekit.api_key, reg.phone_number, "register",
+                     agent_name=config.agent_name, provider=reg.provider, take_over=request.take_over,
+                     config=config_to_document(config)) as run:
+        try:
+            result = await Registrar(connection).apply(request.plan, progress=progress,
+                                                       take_over=request.take_over, tracking=run.tracking)
+        except PartialRollback as exc:
+            run.kept(exc.remaining)
+            raise
+        run.finished()
+        resolved = [r.run_id for r in run.resolve_earlier()]
     if not request.save or store is None:
-        return Registered(result, SavedSecrets())
-    return Registered(result, await _save_regardless_of_cancel(store, request.save))
+        return Registered(result, SavedSecrets(), resolved)
+    return Registered(result, await _save_regardless_of_cancel(store, request.save), resolved)
 
 
 async def _save_regardless_of_cancel(store: SecretStore, secrets: Sequence[SecretToSave]) -> SavedSecrets:
     """The registration stands once LiveKit accepted it, so a cancel arriving now must neither
     undo it nor abandon the save half-way: wait for the keyring (in a thread: it may block on an
     unlock prompt), then report success."""
-    task = asyncio.ensure_future(asyncio.to_thread(save_secrets, store, secrets))
-    while True:
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            if task.done():
-                return task.result()
-            current = asyncio.current_task()
-            if current is not None:
-                current.uncancel()  # the cancel came too late to mean "undo"; finish normally
+    return await regardless_of_cancel(asyncio.to_thread(save_secrets, store, secrets))
