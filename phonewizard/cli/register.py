@@ -4,22 +4,33 @@ Read and validate the file (app/documents.py) → dry run: print the plan, send 
 resolve the API secret → `app.register` (conflict check, create, roll back on failure, then save
 the secrets the policy names: those written in the file; app/secrets.py) → print the result
 (`--json`: the RegistrationResult document on stdout).
-Ctrl-C while registering cancels the run; the registrar rolls back before the command exits.
+Ctrl-C, SIGTERM or SIGHUP while registering cancels the run; the registrar rolls back before the
+command exits 1 (cli/signals.py). Unfinished runs of the project are reported first
+(cli/recover.py); a successful registration resolves those of its number.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
 
 from phonewizard.app.documents import ConfigFile, open_config
 from phonewizard.app.project import SecretSource, api_secret_for
 from phonewizard.app.register import RegistrationRequest, check_sendable, register
 from phonewizard.app.secrets import SecretStore, secrets_to_save
-from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, print_warnings, remember_secret
+from phonewizard.cli.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    err,
+    json_text,
+    out,
+    print_warnings,
+    remember_secret,
+)
 from phonewizard.cli.files import print_file_warnings
+from phonewizard.cli.recover import report_unfinished
+from phonewizard.cli.signals import Interrupted, run_interruptibly
 from phonewizard.domain.plan import plan
 from phonewizard.domain.result import RegistrationResult
 
@@ -30,7 +41,7 @@ def cmd_register(args: argparse.Namespace) -> int:
     config = document.config
     if args.dry_run:
         print_file_warnings(document)
-        print(json.dumps(plan(config).to_json(), indent=2, ensure_ascii=False))
+        print(json_text(plan(config).to_json()))
         err("dry run: nothing was sent to LiveKit")
         return EXIT_OK
 
@@ -43,19 +54,26 @@ def cmd_register(args: argparse.Namespace) -> int:
     remember_secret(secret.value)
     save = [] if args.no_save_secrets else secrets_to_save(config, secret, _password_source(document))
     request = RegistrationRequest(config, secret, take_over=args.take_over, save=save)
+    report_unfinished(config.livekit.url)
     try:
-        registered = asyncio.run(register(request, store))
-    except KeyboardInterrupt:
+        registered, late_signal = run_interruptibly(register(request, store))
+    except (Interrupted, KeyboardInterrupt) as exc:
+        name = f" ({exc.signal_name})" if isinstance(exc, Interrupted) else ""
         raise CliError(
             EXIT_FAILED,
-            f"interrupted: registering {reg.phone_number} was cancelled and everything it had "
+            f"interrupted{name}: registering {reg.phone_number} was cancelled and everything it had "
             "created or changed in LiveKit was rolled back",
         ) from None
 
     if args.json:
-        print(registered.result.model_dump_json(indent=2))
+        print(json_text(registered.result.model_dump(mode="json")))
     else:
         _print_result(registered.result)
+    for run_id in registered.resolved:
+        err(f"note: this registration supersedes the unfinished run {run_id} of {reg.phone_number}; "
+            "it is resolved.")
+    if late_signal:
+        err(f"warning: {late_signal} arrived after LiveKit had accepted the registration: it stands.")
     if registered.secrets.problem:
         # The registration itself succeeded; not saving is worth a warning, not a failure.
         print_warnings([f"secrets: {registered.secrets.problem}"])
@@ -75,22 +93,24 @@ def _password_source(document: ConfigFile) -> SecretSource | None:
 
 def _print_result(result: RegistrationResult) -> None:
     verb = "Updated" if result.status == "updated" else "Registered"
-    print(f"{verb} {result.phone_number} ({result.provider}) for agent {result.agent_id}.")
+    out(f"{verb} {result.phone_number} ({result.provider}) for agent {result.agent_id}.")
     if result.inbound_trunk_id:
-        print(f"  inbound trunk:  {result.inbound_trunk_id}")
+        out(f"  inbound trunk:  {result.inbound_trunk_id}")
     if result.outbound_trunk_id:
-        print(f"  outbound trunk: {result.outbound_trunk_id} (calls out via {result.outbound_address})")
-    print(f"  dispatch rule:  {result.dispatch_rule_id}")
-    print(f"  rooms:          {result.room_pattern}")
+        out(f"  outbound trunk: {result.outbound_trunk_id} (calls out via {result.outbound_address})")
+    out(f"  dispatch rule:  {result.dispatch_rule_id}")
+    out(f"  rooms:          {result.room_pattern}")
     if result.sip_uri:
-        print(f"  SIP URI for your carrier: {result.sip_uri}")
+        out(f"  SIP URI for your carrier: {result.sip_uri}")
     instructions = result.instructions
     if instructions.summary:
-        print()
-        print(instructions.summary)
+        out()
+        out(instructions.summary)
     for number, step in enumerate(instructions.steps, start=1):
-        print(f"  {number}. {step.text}" + (f"\n     {step.value}" if step.value else ""))
+        out(f"  {number}. {step.text}")
+        if step.value:
+            out(f"     {step.value}")
     if instructions.if_it_does_not_ring:
-        print("If it does not ring:")
+        out("If it does not ring:")
         for tip in instructions.if_it_does_not_ring:
-            print(f"  - {tip}")
+            out(f"  - {tip}")
