@@ -22,11 +22,17 @@ KINDS = ("inbound", "outbound", "dispatch")  # the order of list_all's three lis
 
 async def list_all(api: LiveKitAPI, conn: Connection) -> tuple[list, list, list]:
     """Inbound trunks, outbound trunks and dispatch rules, in one concurrent round trip."""
-    a, b, c = await within(conn, asyncio.gather(
-        api.sip.list_inbound_trunk(ListSIPInboundTrunkRequest()),
-        api.sip.list_outbound_trunk(ListSIPOutboundTrunkRequest()),
-        api.sip.list_dispatch_rule(ListSIPDispatchRuleRequest()),
-    ))
+    async def all_three() -> list:
+        return await asyncio.gather(
+            api.sip.list_inbound_trunk(ListSIPInboundTrunkRequest()),
+            api.sip.list_outbound_trunk(ListSIPOutboundTrunkRequest()),
+            api.sip.list_dispatch_rule(ListSIPDispatchRuleRequest()),
+        )
+
+    # A coroutine, not the gather itself: wait_for cancels a bare gather future on a cancel or
+    # timeout without ever reading its CancelledError, which asyncio then prints with a traceback
+    # ("_GatheringFuture exception was never retrieved"); inside a task it is read.
+    a, b, c = await within(conn, all_three())
     return list(a.items), list(b.items), list(c.items)
 
 
