@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from phonewizard.app.errors import InvalidInput
+from phonewizard.app.errors import InvalidInput, PartialUnregister
 from phonewizard.domain.phone_numbers import parse_e164
 from phonewizard.services.forget import Forgotten, forget_sip_passwords, usernames_in_profile
 from phonewizard.services.secret_store import SecretStore
@@ -65,11 +65,14 @@ async def unregister(connection: Connection, phone_number: str, store: SecretSto
     from phonewizard.services.registrar import Registrar
 
     with guarded_run(connection.url, connection.api_key, phone_number, "unregister") as run:
-        # A PartialUnregister keeps the journal: the next command says what is left.
+        # Stopped part-way (some removed, or a deletion without an answer): the journal stays, so
+        # the next command says what is left. A clean refusal changed nothing: it goes.
         try:
             outcome = await Registrar(connection).unregister(phone_number, tracking=run.tracking)
         except Exception as exc:
-            run.kept(getattr(exc, "remaining", []), status="incomplete")
+            if isinstance(exc, PartialUnregister) or any(
+                    c["state"] in ("pending", "unknown") for c in run.record.changes):
+                run.kept(getattr(exc, "remaining", []), status="incomplete")
             raise
         run.finished()
         resolved = [r.run_id for r in run.resolve_earlier()]
