@@ -23,7 +23,8 @@ from tests.safety.processes import ROOT, child_env, finish, run, start, wait_for
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 HOLD = 1.5  # seconds the sandbox holds the chosen request (the signal arrives meanwhile)
-MOMENTS = ["ListSIPDispatchRule", "CreateSIPInboundTrunk", "CreateSIPDispatchRule"]
+# The other moments than the dispatch rule's (tested on its own below, in every run of the suite).
+MOMENTS = ["ListSIPDispatchRule", "CreateSIPInboundTrunk"]
 
 
 def _nothing_left(sandbox) -> None:
@@ -84,7 +85,7 @@ def _registered(sandbox, tmp_path) -> None:
     sandbox.log.clear()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM], ids=["SIGTERM"])
 def test_unregister_stopped_before_removing_changes_nothing(sandbox, tmp_path, sig):
     _registered(sandbox, tmp_path)
     sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=HOLD)
@@ -98,7 +99,7 @@ def test_unregister_stopped_before_removing_changes_nothing(sandbox, tmp_path, s
     assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("sig", [signal.SIGHUP], ids=["SIGHUP"])
 def test_unregister_interrupted_while_removing_finishes_first(sandbox, tmp_path, sig):
     _registered(sandbox, tmp_path)
     sandbox.faults.fail("DeleteSIPDispatchRule", "timeout", seconds=HOLD)
