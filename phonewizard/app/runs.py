@@ -2,7 +2,7 @@
 
 `guarded_run(url, api_key, number, command)` takes the lock of (project, number) on this
 machine — `RunInProgress` names the process holding it — and yields a `GuardedRun`: its
-`record` (services/run_journal.RunRecord, written to disk before anything is sent), the
+`record` (services/run_journal.RunRecord, on disk before the first change is sent), the
 `tracking` to pass to the registrar (run ID, journal writer, race rule), and `earlier`: the
 records of runs of the same number that did not finish (they hold no lock, since we do). The
 caller ends the run with `finished()` (the record goes), `kept(remaining)` (a rollback that did
@@ -67,8 +67,9 @@ def guarded_run(url: str, api_key: str, phone_number: str, command: str, **field
     with hold_number(url, phone_number, command, run_id):
         earlier = [r for r in load_records().records
                    if r.same_project(url) and normalize_number(r.phone_number) == normalize_number(phone_number)]
+        # Written by the journal writer when the first change is about to be sent: a run that
+        # never sends one leaves nothing to recover.
         record = RunRecord(run_id, command, url, api_key, phone_number, **fields)  # type: ignore[arg-type]
-        record.save()
         run = GuardedRun(record, Tracking(run_id, JournalWriter(record)), earlier)
         try:
             yield run

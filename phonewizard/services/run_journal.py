@@ -146,8 +146,11 @@ class JournalWriter:
     def __call__(self, run: Any, event: str) -> None:
         record = self.record
         if event == "checked":
+            # Kept in memory: the first change written carries it. Until a change is sent there
+            # is nothing to recover, and each write (with its fsync) costs milliseconds.
             record.planned = planned_steps(run)
-        elif event == "rolling_back":
+            return
+        if event == "rolling_back":
             record.status = "rolling_back"
         record.changes = [change_of(e) for e in run.sent]
         record.save()

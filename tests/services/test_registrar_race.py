@@ -83,3 +83,12 @@ def test_an_untracked_run_never_waits_or_compares(sandbox):
     result = run(registrar(sandbox).apply(make_plan()))
     assert result.dispatch_rule_id
     assert set(_runs_of(sandbox)) == {None}
+
+
+def test_looking_again_costs_no_extra_round_trip(sandbox):
+    # The look-again listing goes out beside the dispatch rule's request, once the inbound
+    # trunk exists: a tracked registration is still three sequential rounds.
+    sandbox.faults.latency = 0.05
+    run(registrar(sandbox).apply(make_plan(), tracking=Tracking(EARLY)))
+    assert sandbox.log.methods.count("ListSIPInboundTrunk") == 2
+    assert sandbox.log.sequential_rounds() == 3
