@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Awaitable, Iterator, TypeVar
 
-from phonewizard.services.registrar_run import Tracking
+from phonewizard.services.run_entries import Tracking
 from phonewizard.services.run_journal import JournalWriter, RunRecord, load_records, new_run_id
 from phonewizard.services.run_lock import hold_number
 from phonewizard.domain.livekit_numbers import normalize_number

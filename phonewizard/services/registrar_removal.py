@@ -17,7 +17,7 @@ from livekit.api import LiveKitAPI
 
 from phonewizard.services.errors import PartialUnregister
 from phonewizard.services.livekit_client import Connection, is_definite_refusal, map_error, within
-from phonewizard.services.registrar_run import Entry, Tracking
+from phonewizard.services.run_entries import Entry, Tracking
 from phonewizard.services.sip_objects import delete_request, object_id
 
 

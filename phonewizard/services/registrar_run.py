@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
 from livekit.api import LiveKitAPI
@@ -39,40 +38,13 @@ from phonewizard.services.concurrency import gather_all, while_waiting
 from phonewizard.services.livekit_client import Connection, LiveKitRefused, is_definite_refusal, within
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.registrar_inventory import Inventory, RegistrationConflict, classify
+from phonewizard.services.run_entries import Entry, Tracking
 from phonewizard.services.sip_objects import delete_request, list_all, object_id
 
 __all__ = ["Entry", "Run", "Tracking", "delete_request", "gather_all", "list_all", "object_id", "while_waiting"]
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, str], None]
-
-
-@dataclass
-class Entry:
-    """One change to undo. kind: inbound|outbound|dispatch|number; action: created|updated|
-    deleted|attached. `previous` is the object as it was (updated/deleted) or the number's
-    previous rule ID (attached); a trunk may hold its SIP password, so it is not in the repr.
-    state: done | failed (LiveKit said no: nothing changed) | unknown (no clear answer)."""
-
-    step: str | None
-    kind: str
-    action: str
-    object_id: str  # "" for a creation until LiveKit answers with the new ID
-    previous: Any = field(default=None, repr=False)
-    state: str = "done"
-    answered: bool = False  # False while the request is in flight (the journal says "pending")
-    password_changed: bool = False  # an update that replaced the trunk's SIP password
-
-
-@dataclass(frozen=True)
-class Tracking:
-    """A run's identity and its observer: `observe(run, event)` is called with "checked" (the
-    conflict check is done), "sent" (a change is about to go out; run.sent ends with it),
-    "answered", "rolling_back" and "rolled_back". An observer that raises stops the run
-    (before a change is sent) or the run after that change: the journal is part of its safety."""
-
-    run_id: str
-    observe: Callable[[Run, str], None] | None = None
 
 
 class Run:
