@@ -27,8 +27,12 @@ def _runs_of(sandbox) -> dict[str, set[str]]:
 
 
 def test_both_runs_create_and_the_one_that_started_first_keeps_the_number(sandbox):
-    # Both conflict checks are held, so both see an empty project and both create a set.
+    # Both conflict checks are held, so both see an empty project and both create a set; both
+    # look-again listings (each run's second ListSIPInboundTrunk) are held until both runs' first
+    # objects exist, so each sees the other: the rule alone decides.
     sandbox.faults.fail("ListSIPDispatchRule", "timeout", seconds=0.3, times=2)
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=0, times=2)
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=0.5, times=2)
 
     async def both():
         return await asyncio.gather(
