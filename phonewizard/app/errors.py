@@ -3,8 +3,10 @@
 `InvalidInput` is the app's own: the input cannot be used, each problem a `field.path: message`
 line (exit 2 on the command line; shown next to the field or in a message in the wizard). The
 LiveKit failures come from services/errors.py, re-exported so front ends import from one place:
-`RegistrationConflict` and `LiveKitRefused` (refused, nothing left behind), `PartialRollback`
-(objects remain), `LiveKitUnreachable`/`LiveKitAuthFailed` (no usable answer). Also re-exported:
+`RegistrationConflict`, `LostRace` and `LiveKitRefused` (refused, nothing left behind),
+`PartialRollback` and `PartialUnregister` (objects remain), `LiveKitUnreachable`/`LiveKitAuthFailed`
+(no usable answer), `RunInProgress` (another process on this machine is working on the number;
+nothing was sent). Also re-exported:
 `ConfigFileError` (a file that cannot be read at all) and `SecretStoreUnavailable` (no keyring).
 The carrier failures (services/carriers/errors.py) likewise: `CarrierConflict` and `CarrierRefused`
 (refused; nothing left at the carrier or in LiveKit), `CarrierPartialRollback` (objects remain at the
@@ -31,15 +33,19 @@ from phonewizard.services.errors import (
     LiveKitError,
     LiveKitRefused,
     LiveKitUnreachable,
+    LostRace,
     PartialRollback,
+    PartialUnregister,
     RegistrationConflict,
+    RunInProgress,
 )
 from phonewizard.services.secret_store import SecretStoreUnavailable
 
 __all__ = [
     "CarrierAuthFailed", "CarrierConflict", "CarrierError", "CarrierPartialRollback", "CarrierRefused",
-    "CarrierUnreachable", "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed", "LiveKitError", "LiveKitRefused",
-    "LiveKitUnreachable", "PartialRollback", "RegistrationConflict", "SecretStoreUnavailable",
+    "CarrierUnreachable", "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed", "LiveKitError",
+    "LiveKitRefused", "LiveKitUnreachable", "LostRace", "PartialRollback", "PartialUnregister",
+    "RegistrationConflict", "RunInProgress", "SecretStoreUnavailable",
 ]
 
 

@@ -1,4 +1,4 @@
-"""The headless commands: `phonewizard register|validate|export-lk|list|unregister|sandbox`.
+"""The headless commands: `phonewizard register|validate|export-lk|list|unregister|recover|sandbox`.
 
 `main(argv) -> int` is the entry (`phonewizard/__main__.py` calls it). It never shows a
 traceback: every failure becomes one line per problem on stderr and an exit code (errors.py).
@@ -28,8 +28,10 @@ profile; otherwise the API secret comes from the system keyring.
 carrier set-up (provider_config.carrier_setup): TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or
 TWILIO_API_KEY and TWILIO_API_SECRET), TELNYX_API_KEY, else the system keyring;
 PHONEWIZARD_TWILIO_BASE_URL / PHONEWIZARD_TELNYX_BASE_URL point the carrier clients elsewhere.
-exit codes: 0 done, 2 invalid input, 3 LiveKit or the carrier refused (nothing left behind),
-4 LiveKit or the carrier unreachable or authentication failed, 1 anything else."""
+exit codes: 0 done, 2 invalid input, 3 refused (by LiveKit or the carrier, or another run has the
+number; nothing left behind), 4 LiveKit or the carrier unreachable or authentication failed,
+5 the check ran and the call would not (doctor) or did not (call) get through, 1 anything else
+(including an interrupted command: Ctrl-C, SIGTERM and SIGHUP roll a registration back)."""
 
 
 SANDBOX_PORT = 7880  # LiveKit's own default port, so examples/*.json work unchanged
@@ -81,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="unregister")
 
+    p = sub.add_parser("recover", help="show or resolve runs that did not finish (a crash, kill -9)")
+    p.add_argument("number", metavar="NUMBER", nargs="?", help="only the runs of this number")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--undo", action="store_true",
+                     help="remove what the run created and put back what it changed")
+    how.add_argument("--finish", action="store_true",
+                     help="run it again to the end (a registration from its recorded configuration)")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    p.set_defaults(run="recover")
+
     p = sub.add_parser("forget-profile",
                        help="delete the saved profile and its secrets from the system keyring")
     p.set_defaults(run="forget-profile")
@@ -105,6 +117,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from phonewizard.cli.profile import cmd_forget_profile
 
         return cmd_forget_profile
+    if name == "recover":
+        from phonewizard.cli.recover import cmd_recover
+
+        return cmd_recover
     from phonewizard.cli.remote import cmd_list, cmd_sandbox, cmd_unregister
 
     return {"list": cmd_list, "unregister": cmd_unregister, "sandbox": cmd_sandbox}[name]
@@ -139,8 +155,11 @@ def explain(exc: BaseException) -> tuple[int, list[str]]:
     if isinstance(exc, app.ConfigFileError):
         return EXIT_INVALID, [str(exc)]
     # PartialRollback (a LiveKitError) before the LiveKit errors: objects remain, so never exit 3.
-    if isinstance(exc, (app.PartialRollback, app.SecretStoreUnavailable, app.CarrierPartialRollback)):
+    if isinstance(exc, (app.PartialRollback, app.PartialUnregister, app.SecretStoreUnavailable,
+                        app.CarrierPartialRollback)):
         return EXIT_FAILED, [f"error: {exc}"]
+    if isinstance(exc, (app.LostRace, app.RunInProgress)):  # refused, but not by LiveKit itself
+        return EXIT_REFUSED, [f"refused: {exc}"]
     if isinstance(exc, app.CarrierRefused):  # the conflict check or a refusal: nothing left anywhere
         if isinstance(exc, app.CarrierConflict):
             return EXIT_REFUSED, [str(exc)]
@@ -157,6 +176,10 @@ def explain(exc: BaseException) -> tuple[int, list[str]]:
         return EXIT_REFUSED, [f"LiveKit refused: {exc}"]
     if isinstance(exc, (app.LiveKitUnreachable, app.LiveKitAuthFailed)):
         return EXIT_UNREACHABLE, [f"error: {exc}"]
+    from phonewizard.cli.signals import Interrupted
+
+    if isinstance(exc, Interrupted):
+        return EXIT_FAILED, [f"interrupted ({exc.signal_name})"]
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_FAILED, ["interrupted"]
     if isinstance(exc, SystemExit):

@@ -14,7 +14,7 @@ from pathlib import Path
 from phonewizard.app.documents import ConfigFile, open_config
 from phonewizard.app.lk_files import write_lk_files
 from phonewizard.app.secrets import SecretStore
-from phonewizard.cli.errors import EXIT_OK, err, print_warnings
+from phonewizard.cli.errors import EXIT_OK, err, out, print_warnings
 from phonewizard.domain.fact_notes import MAX_AGE_DAYS, stale_fact_lines
 from phonewizard.domain.plan import plan
 
@@ -29,15 +29,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     document = open_config(args.file, os.environ, store=SecretStore(), allow_insecure=args.allow_insecure)
     print_file_warnings(document)
     config = document.config
-    print(f"{args.file}: valid ({config.registration.provider} number "
-          f"{config.registration.phone_number} for agent {config.agent_name})")
+    out(f"{args.file}: valid ({config.registration.provider} number "
+        f"{config.registration.phone_number} for agent {config.agent_name})")
     for line in plan(config).describe():
-        print(f"  - {line}")
+        out(f"  - {line}")
     stale = stale_fact_lines(config.registration, date.today())
     if stale:
-        print(f"Carrier facts this file relies on, not checked in the last {MAX_AGE_DAYS} days "
-              "(docs/carrier-facts.md):")
-        print("\n".join(f"  - {line}" for line in stale))
+        out(f"Carrier facts this file relies on, not checked in the last {MAX_AGE_DAYS} days "
+            "(docs/carrier-facts.md):")
+        for line in stale:
+            out(f"  - {line}")
     return EXIT_OK
 
 
@@ -46,10 +47,10 @@ def cmd_export_lk(args: argparse.Namespace) -> int:
     document = open_config(args.file, os.environ, store=None, allow_insecure=args.allow_insecure)
     print_file_warnings(document, skip_password=True)
     written = write_lk_files(document.config, Path(args.out), out_field="--out")
-    print("Wrote (mode 0600, no secrets):")
+    out("Wrote (mode 0600, no secrets):")
     for path in written.paths:
-        print(f"  {path}")
-    print("Then run, in this order:")
+        out(f"  {path}")
+    out("Then run, in this order:")
     for step in written.steps:
-        print(step if step.startswith("note:") else f"  {step}")
+        out(step if step.startswith("note:") else f"  {step}")
     return EXIT_OK

@@ -14,15 +14,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from phonewizard.services.secret_index import forget_entry, remember_entry
+
 if TYPE_CHECKING:
     import keyring.backend
 
 SERVICE_NAME = "phonewizard"
 
-_WAY_FORWARD = (
-    "register without saving secrets (--no-save-secrets, or untick 'save in keyring'), "
-    "or export the configuration without secrets"
-)
+# What happened and what to do instead, per action: the message must fit what was attempted.
+# (The wizard has no "save in keyring" switch: without a keyring it registers and says so.)
+_OUTCOME = {
+    "read": ("read from", "nothing was read from it",
+             "or give the secret another way: LIVEKIT_API_SECRET for the API secret, "
+             '"auth_password" in the file for one run'),
+    "save": ("saved to", "secrets were NOT saved",
+             "or register without saving secrets (--no-save-secrets on the command line) and keep them "
+             "elsewhere, e.g. LIVEKIT_API_SECRET, or export the configuration without secrets"),
+    "delete": ("deleted from", "nothing was deleted from it",
+               "then run the command again: the entries stay in the keyring until then"),
+}
 _T = TypeVar("_T")
 
 
@@ -64,6 +74,12 @@ def twilio_secret_key(account_sid: str, api_key: str | None = None) -> str:
 def telnyx_key_key(account: str = "default") -> str:
     """Keyring entry of a Telnyx API key (one account per machine unless labelled)."""
     return f"telnyx-api-key:{account.strip() or 'default'}"
+
+
+def project_url(url: str) -> str:
+    """A LiveKit project's URL as every name derived from it uses it (keyring entries, locks,
+    run journals): ws→http, wss→https, host lower-case, no trailing `/`."""
+    return _normalise_url(url)
 
 
 def _normalise_url(url: str) -> str:
@@ -127,50 +143,57 @@ class SecretStore:
         """Dotted class path of the backend in use, e.g. `keyring.backends.SecretService.Keyring`."""
         return _class_path(self._current())
 
-    def _checked(self) -> keyring.backend.KeyringBackend:
+    def _checked(self, action: str = "save") -> keyring.backend.KeyringBackend:
         backend = self._current()
         reason = _insecure_reason(backend)
         if reason:
+            _verb, outcome, way = _OUTCOME[action]
             raise SecretStoreUnavailable(
-                f"No secure system keyring found (backend: {_class_path(backend)}; {reason}). "
-                "Start gnome-keyring or KWallet (Linux), or use the macOS Keychain / Windows "
-                f"Credential Manager; secrets were NOT saved. You can {_WAY_FORWARD}."
+                f"No secure system keyring found (backend: {_class_path(backend)}; {reason}); "
+                f"{outcome}. Start gnome-keyring or KWallet (Linux), or use the macOS Keychain / "
+                f"Windows Credential Manager, {way}."
             )
         return backend
 
     def available(self) -> bool:
         """True when the backend is a secure system keyring (does not unlock or touch it)."""
         try:
-            self._checked()
+            self._checked("read")
         except SecretStoreUnavailable:
             return False
         return True
 
     def get(self, key: str) -> str | None:
-        backend = self._checked()
+        backend = self._checked("read")
         return self._guard("read", backend, lambda: backend.get_password(self._service, key))
 
     def set(self, key: str, value: str) -> None:
         if not value:
             raise ValueError("refusing to store an empty secret; use delete() instead")
-        backend = self._checked()
+        backend = self._checked("save")
         self._guard(
             "save", backend, lambda: backend.set_password(self._service, key, value), secret=value
         )
+        if self._service == SERVICE_NAME:
+            remember_entry(key)
 
-    def delete(self, key: str) -> None:
-        """Remove the entry; an entry that does not exist is not an error."""
-        backend = self._checked()
+    def delete(self, key: str) -> bool:
+        """Remove the entry; True when there was one. An absent entry is not an error."""
+        backend = self._checked("delete")
         errors = _keyring().errors
 
-        def remove() -> None:
+        def remove() -> bool:
             try:
                 backend.delete_password(self._service, key)
             except errors.PasswordDeleteError:
                 # Absent entry. Backends raise this for "not found"; nothing to delete.
-                pass
+                return False
+            return True
 
-        self._guard("delete", backend, remove)
+        removed = self._guard("delete", backend, remove)
+        if self._service == SERVICE_NAME:
+            forget_entry(key)
+        return removed
 
     def _guard(
         self,
@@ -196,14 +219,10 @@ class SecretStore:
         except Exception as exc:  # noqa: BLE001 — D-Bus/OS errors from a backend; never a traceback
             detail = f"{type(exc).__name__}: {_scrub(exc, secret)}"
             advice = "Check that your system keyring is running and unlocked"
-        verb, outcome = {
-            "read": ("read from", "nothing was read"),
-            "save": ("saved to", "secrets were NOT saved"),
-            "delete": ("deleted from", "nothing was deleted"),
-        }[action]
+        verb, outcome, way = _OUTCOME[action]
         raise SecretStoreUnavailable(
             f"The secret could not be {verb} the system keyring (backend: {name}; {detail}); "
-            f"{outcome}. {advice}, or {_WAY_FORWARD}."
+            f"{outcome}. {advice}, {way}."
         ) from None
 
 

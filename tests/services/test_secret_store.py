@@ -166,12 +166,22 @@ def test_chain_of_secure_backends_is_accepted(monkeypatch, memory_keyring):
 def test_locked_keyring_gives_advice():
     store = SecretStore(_Locked())
     assert store.available()  # the backend itself is acceptable; it is merely locked
-    for call in (lambda: store.get("k"), lambda: store.set("k", SECRET), lambda: store.delete("k")):
+    # Each message says what did not happen for *that* action, and a way forward that fits it.
+    expected = {"read": ("nothing was read", "LIVEKIT_API_SECRET"),
+                "save": ("NOT saved", "--no-save-secrets"),
+                "delete": ("nothing was deleted", "run the command again")}
+    calls = {"read": lambda: store.get("k"), "save": lambda: store.set("k", SECRET),
+             "delete": lambda: store.delete("k")}
+    for action, call in calls.items():
         with pytest.raises(SecretStoreUnavailable) as info:
             call()
         message = str(info.value)
         assert "locked" in message and "Unlock" in message
-        assert "register without saving" in message and "export" in message
+        outcome, way = expected[action]
+        assert outcome in message and way in message, (action, message)
+        others = [o for a, (o, _) in expected.items() if a != action]
+        assert not any(o in message for o in others), (action, message)
+        assert "untick" not in message  # there is no such check box anywhere
         assert SECRET not in message
 
 
