@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from phonewizard.app.drafts import KeyringSecrets
     from phonewizard.domain.report import Report
     from phonewizard.ui.async_worker import Job
+    from phonewizard.ui.recovery_dialog import RecoveryDialog
     from phonewizard.ui.wizard import PhoneWizard
 
 # config_files and secret_store (pydantic, keyring), QFileDialog and QMessageBox (PySide6 builds
@@ -64,6 +65,7 @@ class ProfileActions(QObject):
         self._path = Path(path) if path else None
         self._save_job: Job | None = None
         self._secrets_job: Job | None = None  # the keyring lookup of the file loaded last
+        self.recovery: RecoveryDialog | None = None  # offered at start when a run did not finish
 
     @property
     def path(self) -> Path:
@@ -93,6 +95,17 @@ class ProfileActions(QObject):
                 # Usually a taken port or a bad state file; the traceback is for anything else.
                 logger.warning("sandbox did not start: %s", exc, exc_info=True)
                 wizard.set_notices([*wizard.notices, f"The offline sandbox could not start: {exc}"])
+        # A run of this project killed half-way is offered for undo or finish once the window is up.
+        QTimer.singleShot(0, self, self._offer_recovery)
+
+    @Slot()
+    def _offer_recovery(self) -> None:
+        from phonewizard.ui import recovery_dialog
+
+        try:
+            self.recovery = recovery_dialog.offer(self._wizard)
+        except Exception:  # noqa: BLE001 - an unreadable journal must not stop the wizard
+            logger.warning("unfinished runs could not be checked", exc_info=True)
 
     # --- keyring secrets of a loaded file ---------------------------------------------------
 

@@ -312,7 +312,7 @@ class ReviewPage(DraftPage):
 def _plain_message(exc: BaseException) -> str:
     from phonewizard.app import errors
 
-    if isinstance(exc, (errors.LiveKitError, errors.InvalidInput, errors.CarrierError)):
+    if isinstance(exc, (errors.LiveKitError, errors.InvalidInput, errors.CarrierError, errors.RunInProgress)):
         return str(exc)
     # Not a LiveKit answer: a bug or an unexpected failure. Say what kind, never a traceback. The
     # log gets where it happened (code lines only): the message itself could quote a request.
