@@ -1,4 +1,4 @@
-"""The headless commands: `phonewizard register|validate|export-lk|list|unregister|sandbox`.
+"""The headless commands: `phonewizard register|validate|export-lk|list|unregister|doctor|sandbox`.
 
 `main(argv) -> int` is the entry (`phonewizard/__main__.py` calls it). It never shows a
 traceback: every failure becomes one line per problem on stderr and an exit code (errors.py).
@@ -29,7 +29,8 @@ carrier set-up (provider_config.carrier_setup): TWILIO_ACCOUNT_SID with TWILIO_A
 TWILIO_API_KEY and TWILIO_API_SECRET), TELNYX_API_KEY, else the system keyring;
 PHONEWIZARD_TWILIO_BASE_URL / PHONEWIZARD_TELNYX_BASE_URL point the carrier clients elsewhere.
 exit codes: 0 done, 2 invalid input, 3 LiveKit or the carrier refused (nothing left behind),
-4 LiveKit or the carrier unreachable or authentication failed, 1 anything else."""
+4 LiveKit or the carrier unreachable or authentication failed, 5 the call would not get through
+(doctor), 1 anything else."""
 
 
 SANDBOX_PORT = 7880  # LiveKit's own default port, so examples/*.json work unchanged
@@ -81,6 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="unregister")
 
+    p = sub.add_parser("doctor", help="say where LiveKit would route a call to a number, or why it would not arrive")
+    p.add_argument("--to", required=True, metavar="NUMBER",
+                   help="the called number exactly as the carrier sends it (never normalised: a dispatch "
+                        "rule's numbers are compared as exact strings)")
+    p.add_argument("--from", dest="caller", metavar="NUMBER",
+                   help="the caller's number as the carrier sends it (default: a caller passing every caller filter)")
+    p.add_argument("--source-ip", metavar="IP",
+                   help="the carrier's signalling address the call comes from (default: address filters pass)")
+    p.add_argument("--pin", metavar="DIGITS", help="the PIN the caller would type when asked")
+    p.add_argument("--from-host", metavar="HOST", default="",
+                   help="the From header's host (compared with host names in allowed_addresses)")
+    p.add_argument("--json", action="store_true", help="print the verdict as JSON on stdout")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    p.set_defaults(run="doctor")
+
     p = sub.add_parser("forget-profile",
                        help="delete the saved profile and its secrets from the system keyring")
     p.set_defaults(run="forget-profile")
@@ -101,6 +117,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from phonewizard.cli.files import cmd_export_lk, cmd_validate
 
         return cmd_validate if name == "validate" else cmd_export_lk
+    if name == "doctor":
+        from phonewizard.cli.doctor import cmd_doctor
+
+        return cmd_doctor
     if name == "forget-profile":
         from phonewizard.cli.profile import cmd_forget_profile
 

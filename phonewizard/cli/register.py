@@ -1,7 +1,8 @@
 """`register FILE [--dry-run] [--json] [--take-over] [--no-save-secrets]`.
 
-Read and validate the file (app/documents.py) → dry run: print the plan, send nothing → otherwise
-resolve the API secret → `app.register` (conflict check, create, roll back on failure, then save
+Read and validate the file (app/documents.py) → dry run: print the plan and the doctor's checks
+that need no project, send nothing → otherwise resolve the API secret → the doctor's checks against
+the project's current trunks and rules (`warning: doctor: …` on stderr, never a stop) → `app.register` (conflict check, create, roll back on failure, then save
 the secrets the policy names: those written in the file; app/secrets.py) → print the result
 (`--json`: the RegistrationResult document on stdout).
 Ctrl-C while registering cancels the run; the registrar rolls back before the command exits.
@@ -15,13 +16,15 @@ import json
 import os
 
 from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_base_url, carrier_credentials
+from phonewizard.app.doctor import check_registration, offline_checks
 from phonewizard.app.documents import ConfigFile, open_config
 from phonewizard.app.errors import InvalidInput
-from phonewizard.app.project import SecretSource, api_secret_for
+from phonewizard.app.project import SecretSource, api_secret_for, connection_for
 from phonewizard.app.register import RegistrationRequest, check_sendable, register
 from phonewizard.app.secrets import SecretStore, secrets_to_save
 from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, print_warnings, remember_secret
 from phonewizard.cli.files import print_file_warnings
+from phonewizard.cli.findings import print_findings
 from phonewizard.domain.carrier_options import setup_options
 from phonewizard.domain.plan import RegistrationPlan, plan
 from phonewizard.domain.result import RegistrationResult
@@ -37,6 +40,7 @@ def cmd_register(args: argparse.Namespace) -> int:
                                                     "(LiveKit Cloud → Settings → Project → SIP URI)")
     if args.dry_run:
         print_file_warnings(document)
+        print_findings(offline_checks(the_plan, config.livekit.url))  # a dry run sends nothing
         print(json.dumps(the_plan.to_json(), indent=2, ensure_ascii=False))
         carrier = f" or {the_plan.carrier.label}" if the_plan.carrier is not None else ""
         err(f"dry run: nothing was sent to LiveKit{carrier}")
@@ -52,6 +56,8 @@ def cmd_register(args: argparse.Namespace) -> int:
     save = [] if args.no_save_secrets else secrets_to_save(config, secret, _password_source(document))
     carrier = _carrier_setup(the_plan, config, store)
     request = RegistrationRequest(config, secret, take_over=args.take_over, save=save, carrier=carrier)
+    # The doctor's checks against the project as it is now: warnings only, never a stop.
+    print_findings(asyncio.run(check_registration(connection_for(config.livekit, secret), the_plan)))
     try:
         registered = asyncio.run(register(request, store))
     except KeyboardInterrupt:

@@ -1,0 +1,170 @@
+"""The call-routing doctor's use cases (docs/doctor.md): where a call to a number would go on the
+project, and the checks that run before Register.
+
+- `read_routing(connection)` reads the project once (services/project_reader.read_project: one
+  List per object kind, sent together) into a `RoutingSnapshot`, which then answers any number of
+  questions without another request: `.diagnose(call)` → `Verdict`, `.plan_findings(plan)`,
+  `.project_findings()`.
+- `diagnose_call(connection, call)`: both steps for one call (`phonewizard doctor`, the wizard's
+  "Diagnose a call…" dialog).
+- `check_registration(connection, plan)` → `RegistrationChecks`: `check_plan` against the
+  project's current lists. It never raises a LiveKit failure, because the checks never block a
+  registration: a project that cannot be read gives the checks that need no project, and says why.
+  `offline_checks(plan, url)` are those (validate, `register --dry-run`, the review page until the
+  read returns).
+
+Bad input is `InvalidInput`, each problem named with the front end's own field names
+(`check_call(call, {"to": "--to"})`); LiveKit failures are the usual app/errors.py types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from phonewizard.app.errors import InvalidInput
+
+if TYPE_CHECKING:  # livekit-protocol and the routing port: loaded when a doctor use case runs
+    from phonewizard.domain.livekit_objects import ProjectObjects
+    from phonewizard.domain.plan import RegistrationPlan
+    from phonewizard.domain.routing import Finding, InboundCall, RoutingProject, Verdict
+    from phonewizard.domain.routing.carriers import RecognisedCarrier
+    from phonewizard.services.livekit_client import Connection
+
+# progress(message): a plain-words line for a status label ("Reading the project's trunks…").
+Progress = Callable[[str], None]
+
+READING = "Reading the project's inbound trunks, dispatch rules and numbers…"
+ROUTING = "Routing the call as LiveKit would…"
+
+
+def check_call(call: InboundCall, names: Mapping[str, str] | None = None) -> InboundCall:
+    """`call` when it can be diagnosed, else InvalidInput with one problem per field, each field
+    named as the front end names it (`names`: "to", "from", "source_ip", "pin", "from_host" → the
+    option or label; unnamed fields keep the domain's name)."""
+    problems = call.problems()
+    if problems:
+        names = names or {}
+        raise InvalidInput([f"{names.get(p.field, p.field)}: {p.message}" for p in problems])
+    return call
+
+
+@dataclass(frozen=True)
+class RoutingSnapshot:
+    """One read of a project, indexed for routing. `recognised`: carriers recognised for trunks
+    phonewizard did not make (domain/routing/carriers.py)."""
+
+    url: str
+    objects: ProjectObjects = field(repr=False)
+    routing: RoutingProject = field(repr=False)
+    recognised: Mapping[str, RecognisedCarrier] = field(default_factory=dict)
+
+    @property
+    def phone_numbers(self) -> dict[str, tuple[str, ...]]:
+        """The project's LiveKit Phone Numbers → the rules each is attached to (released ones
+        receive no calls)."""
+        return {n.phone_number: n.dispatch_rule_ids for n in self.objects.numbers if not n.released}
+
+    @property
+    def carriers(self) -> dict[str, str]:
+        return {tid: r.provider for tid, r in self.recognised.items()}
+
+    def diagnose(self, call: InboundCall) -> Verdict:
+        """The verdict for one call (InvalidInput when the call is not usable). When a trunk the
+        call concerns was not made by phonewizard and its carrier was recognised, the verdict's
+        assumptions say which carrier and why."""
+        check_call(call)
+        verdict = self.routing.diagnose(call)
+        concerned = {c.object_id for c in verdict.considered if c.kind == "trunk"} | {verdict.trunk_id}
+        notes = tuple(f"Trunk {r.trunk_id} was not made by phonewizard; its carrier is taken to be "
+                      f"{r.label} ({r.reason})."
+                      for tid, r in self.recognised.items() if tid in concerned)
+        return replace(verdict, assumptions=verdict.assumptions + notes) if notes else verdict
+
+    def plan_findings(self, plan: RegistrationPlan) -> list[Finding]:
+        """`check_plan` for a registration against this project as it would be after Register."""
+        from phonewizard.domain.routing import check_plan
+
+        return check_plan(plan, self.objects.inbound, self.objects.rules, self.url,
+                          phone_numbers=self.phone_numbers)
+
+    def project_findings(self) -> list[Finding]:
+        """`check_project` over every object of the project."""
+        from phonewizard.domain.routing import check_project
+
+        return check_project(self.objects.inbound, self.objects.rules, self.url,
+                             outbound_trunks=self.objects.outbound, carriers=self.carriers,
+                             phone_numbers=self.phone_numbers)
+
+
+def snapshot_of(objects: ProjectObjects, url: str) -> RoutingSnapshot:
+    """A snapshot from objects already read (the registrations page holds one read)."""
+    from phonewizard.domain.routing import RoutingProject
+    from phonewizard.domain.routing.carriers import recognised_carriers
+
+    recognised = recognised_carriers(objects.inbound, objects.outbound)
+    numbers = {n.phone_number: n.dispatch_rule_ids for n in objects.numbers if not n.released}
+    routing = RoutingProject(objects.inbound, objects.rules, url, phone_numbers=numbers,
+                             carriers={tid: r.provider for tid, r in recognised.items()})
+    return RoutingSnapshot(url, objects, routing, recognised)
+
+
+async def read_routing(connection: Connection, progress: Progress | None = None) -> RoutingSnapshot:
+    """Read the project once (the LiveKit failures of app/errors.py when it cannot be read)."""
+    from phonewizard.services.project_reader import read_project
+
+    if progress is not None:
+        progress(READING)
+    return snapshot_of(await read_project(connection), connection.url)
+
+
+async def diagnose_call(connection: Connection, call: InboundCall, progress: Progress | None = None) -> Verdict:
+    """Where `call` would go on the project behind `connection`. InvalidInput before any request
+    when the call is not usable."""
+    check_call(call)
+    snapshot = await read_routing(connection, progress)
+    if progress is not None:
+        progress(ROUTING)
+    return snapshot.diagnose(call)
+
+
+@dataclass(frozen=True)
+class RegistrationChecks:
+    """The doctor's findings for one registration before it is sent; they never block it.
+    `against_project`: the project's current trunks and rules were read and taken into account;
+    otherwise `problem` says why not (None when no project was asked)."""
+
+    findings: tuple[Finding, ...]
+    against_project: bool
+    problem: str | None = None
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "warning"]
+
+
+def offline_checks(plan: RegistrationPlan, project_url: str = "") -> RegistrationChecks:
+    """The checks that need no project: the registration's own objects, and test calls routed
+    over them alone (`project_url` says Cloud or self-hosted). Pure and fast: no request."""
+    from phonewizard.domain.routing import check_plan
+
+    return RegistrationChecks(tuple(check_plan(plan, (), (), project_url)), against_project=False)
+
+
+async def check_registration(connection: Connection, plan: RegistrationPlan,
+                             progress: Progress | None = None) -> RegistrationChecks:
+    """`check_plan` against the project's current lists; never a LiveKit failure (see module doc).
+    Cancellation passes through."""
+    from phonewizard.services.errors import LiveKitError
+
+    try:
+        snapshot = await read_routing(connection, progress)
+    except LiveKitError as exc:
+        offline = offline_checks(plan, connection.url)
+        return replace(offline, problem=f"the project could not be read, so only this registration's own "
+                                        f"objects were checked: {exc}")
+    return RegistrationChecks(tuple(snapshot.plan_findings(plan)), against_project=True)
