@@ -41,15 +41,23 @@ def recognised_carriers(inbound: Sequence[SIPInboundTrunkInfo],
         for number in out.numbers:
             by_number.setdefault(normalize(number), []).append(out)
     found: dict[str, RecognisedCarrier] = {}
+    # Many trunks of one project show the same evidence (a carrier's ranges): judge it once.
+    seen: dict[tuple, tuple[str, str]] = {}
     for trunk in inbound:
         if parse_marker(trunk.metadata) is not None:
             continue  # phonewizard's own: the marker says, and wins
         partners = [o for n in trunk.numbers for o in by_number.get(normalize(n), ())]
+        if not (partners or trunk.headers or trunk.allowed_addresses):
+            continue  # no evidence at all (most trunks of a large project)
         # One outbound trunk for the number says which carrier it is; several that disagree do not.
         addresses = {o.address for o in partners}
         address = addresses.pop() if len(addresses) == 1 else None
         headers = [dict(trunk.headers), *(dict(o.headers) for o in partners)]
-        guess = recognise_provider(address, headers, list(trunk.allowed_addresses))
-        if guess.provider in PROVIDERS and guess.provider not in ("custom", "livekit"):
-            found[trunk.sip_trunk_id] = RecognisedCarrier(trunk.sip_trunk_id, guess.provider, guess.reason)
+        key = (address, tuple(tuple(sorted(h)) for h in headers), tuple(trunk.allowed_addresses))
+        if key not in seen:
+            guess = recognise_provider(address, headers, list(trunk.allowed_addresses))
+            seen[key] = (guess.provider, guess.reason)
+        provider, reason = seen[key]
+        if provider in PROVIDERS and provider not in ("custom", "livekit"):
+            found[trunk.sip_trunk_id] = RecognisedCarrier(trunk.sip_trunk_id, provider, reason)
     return found
