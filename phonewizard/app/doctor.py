@@ -137,6 +137,7 @@ class RegistrationChecks:
     findings: tuple[Finding, ...]
     against_project: bool
     problem: str | None = None
+    project_size: tuple[int, int] = (0, 0)  # the project's (inbound trunks, dispatch rules) read
 
     @property
     def warnings(self) -> list[Finding]:
@@ -167,4 +168,6 @@ async def check_registration(connection: Connection, plan: RegistrationPlan,
         offline = offline_checks(plan, connection.url)
         return replace(offline, problem=f"the project could not be read, so only this registration's own "
                                         f"objects were checked: {exc}")
-    return RegistrationChecks(tuple(snapshot.plan_findings(plan)), against_project=True)
+    objects = snapshot.objects
+    return RegistrationChecks(tuple(snapshot.plan_findings(plan)), against_project=True,
+                              project_size=(len(objects.inbound), len(objects.rules)))
