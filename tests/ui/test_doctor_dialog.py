@@ -32,10 +32,21 @@ from phonewizard.services.livekit_client import Connection
 from phonewizard.ui.async_worker import AsyncWorker
 from phonewizard.ui.doctor_dialog import DiagnoseCallDialog, offered_numbers, offered_sources
 from phonewizard.ui.widgets.call_path import CallPathView, hop_style
+from tests.ui.wizard_helpers import screenshot_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("PHONEWIZARD_SCREENSHOT_DIR") or ROOT / "test-output" / "screenshots")
 NUMBER = "+14155550123"
+
+
+@pytest.fixture
+def picture_sandbox():
+    """The sandbox on the screenshots' fixed port: the pictures show its URL."""
+    server = screenshot_sandbox()
+    try:
+        yield server
+    finally:
+        server.stop_thread()
 
 
 @pytest.fixture
@@ -119,7 +130,8 @@ def test_source_addresses_come_from_the_carriers_published_ranges():
 
 # ---- verdicts over HTTP -----------------------------------------------------------------------
 
-def test_an_accepted_call_shows_every_hop_passed(qtbot, worker, sandbox):
+def test_an_accepted_call_shows_every_hop_passed(qtbot, worker, picture_sandbox):
+    sandbox = picture_sandbox
     trunk_id, rule_id = make(sandbox, SIPInboundTrunkInfo(name="main line", numbers=[NUMBER]), support_rule())
     dialog = dialog_for(qtbot, worker, sandbox)
     assert [dialog.to_box.itemText(i) for i in range(dialog.to_box.count())] == [NUMBER, NUMBER[1:]]
@@ -135,11 +147,12 @@ def test_an_accepted_call_shows_every_hop_passed(qtbot, worker, sandbox):
     assert f"trunk {trunk_id} “main line”: takes the call" in details
     assert f"rule {rule_id} “support line”: takes the call" in details
     assert not dialog.busy and dialog.diagnose_button.isEnabled() and not dialog.progress.isVisible()
-    save_picture(dialog, "doctor-accepted")
+    save_picture(dialog, "09-diagnose-accepted")
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
-def test_a_call_stopped_at_the_rule_marks_that_hop_and_says_what_to_change(qtbot, worker, sandbox, palette):
+def test_a_call_stopped_at_the_rule_marks_that_hop_and_says_what_to_change(qtbot, worker, picture_sandbox, palette):
+    sandbox = picture_sandbox
     # A carrier that drops the + (Vonage) and a rule whose numbers hold the + form: exact match.
     [trunk_id] = make(sandbox, SIPInboundTrunkInfo(name="main line", numbers=[NUMBER]))
     [rule_id] = make(sandbox, support_rule(trunk_ids=[trunk_id], numbers=[NUMBER]))
@@ -156,7 +169,7 @@ def test_a_call_stopped_at_the_rule_marks_that_hop_and_says_what_to_change(qtbot
     details = dialog.details.toPlainText()
     assert f"rule {rule_id} “support line”: skipped" in details
     assert "To change: Write 14155550123 exactly as sent instead of +14155550123" in details
-    save_picture(dialog, f"doctor-stopped{'-dark' if palette == 'dark' else ''}")
+    save_picture(dialog, f"09-diagnose-stopped{'-dark' if palette == 'dark' else ''}")
 
 
 def test_a_source_address_outside_the_trunks_filter_is_named(qtbot, worker, sandbox):

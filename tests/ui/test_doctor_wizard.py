@@ -33,7 +33,7 @@ def test_review_shows_the_doctors_checks_against_the_project(qtbot, sandbox):
     assert "Warning:" in text and "Twilio" in text  # its own trunk: Twilio's ranges missing
     assert f"Rule {catch_all} (no trunk_ids) gets no calls" in text  # the project's catch-all
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
-    save_picture(box, "doctor-review-checks")
+    save_picture(box, "08-review-doctor")
 
 
 def test_the_checks_run_on_the_worker_and_never_hold_register(qtbot, sandbox):
