@@ -260,14 +260,25 @@ def test_no_project_configured_exits_2(capsys):
 
 # ---- the checks before a registration ---------------------------------------------------------
 
-def test_register_prints_the_doctors_findings_against_the_project(capsys, sandbox_env):
+def test_register_prints_the_doctors_findings_from_its_own_read_of_the_project(capsys, sandbox_env):
     from tests.test_cli import EXAMPLES
 
     create(sandbox_env, individual(name="catch-all"))
     assert cli.main(["register", str(EXAMPLES / "twilio.json")]) == 0
     err = capsys.readouterr().err
-    assert "warning: doctor: Trunk (new inbound trunk): calls Twilio" in err  # its own objects
+    assert "warning: doctor: Trunk ST_" in err and "calls Twilio" in err  # its own objects
     assert "note: doctor: Rule SDR_" in err and "(no trunk_ids) gets no calls" in err  # the project's
+    # No second read: the findings come from the lists the conflict check read.
+    assert sandbox_env.log.methods.count("ListSIPDispatchRule") == 1
+
+
+def test_a_failed_registration_prints_no_findings(capsys, sandbox_env):
+    from tests.test_cli import EXAMPLES
+
+    sandbox_env.faults.fail("CreateSIPDispatchRule", "error", msg="rule rejected for the test")
+    assert cli.main(["register", str(EXAMPLES / "twilio.json")]) == 3
+    err = capsys.readouterr().err
+    assert "doctor:" not in err and "rule rejected for the test" in err
 
 
 def test_dry_run_and_validate_print_the_offline_checks_and_send_nothing(capsys, sandbox_env):
@@ -278,12 +289,3 @@ def test_dry_run_and_validate_print_the_offline_checks_and_send_nothing(capsys, 
     assert cli.main(["validate", str(EXAMPLES / "livekit-number.json")]) == 0
     assert "note: doctor: Rule (new dispatch rule) takes only calls" in capsys.readouterr().err
     assert sandbox_env.log.methods == []
-
-
-def test_a_project_that_cannot_be_read_does_not_stop_register(capsys, sandbox_env):
-    from tests.test_cli import EXAMPLES
-
-    sandbox_env.faults.fail("ListSIPDispatchRule", "5xx", times=1)
-    assert cli.main(["register", str(EXAMPLES / "twilio.json")]) == 0
-    err = capsys.readouterr().err
-    assert "warning: doctor: the project could not be read, so only this registration's own objects" in err

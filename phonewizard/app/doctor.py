@@ -8,10 +8,12 @@ project, and the checks that run before Register.
 - `diagnose_call(connection, call)`: both steps for one call (`phonewizard doctor`, the wizard's
   "Diagnose a call…" dialog).
 - `check_registration(connection, plan)` → `RegistrationChecks`: `check_plan` against the
-  project's current lists. It never raises a LiveKit failure, because the checks never block a
-  registration: a project that cannot be read gives the checks that need no project, and says why.
-  `offline_checks(plan, url)` are those (validate, `register --dry-run`, the review page until the
-  read returns).
+  project's current lists (the wizard's review page, before Register). It never raises a LiveKit
+  failure, because the checks never block a registration: a project that cannot be read gives the
+  checks that need no project, and says why. `offline_checks(plan, url)` are those (validate,
+  `register --dry-run`, the review page until the read returns).
+- `ProjectAsRead`: `app.register` hands it to the registrar, which shows it the lists its conflict
+  check reads; `Registered.checks` are computed from them, so `register` reads the project once.
 
 Bad input is `InvalidInput`, each problem named with the front end's own field names
 (`check_call(call, {"to": "--to"})`); LiveKit failures are the usual app/errors.py types.
@@ -19,6 +21,7 @@ Bad input is `InvalidInput`, each problem named with the front end's own field n
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -27,9 +30,12 @@ from phonewizard.app.errors import InvalidInput
 if TYPE_CHECKING:  # livekit-protocol and the routing port: loaded when a doctor use case runs
     from phonewizard.domain.livekit_objects import ProjectObjects
     from phonewizard.domain.plan import RegistrationPlan
+    from phonewizard.domain.result import RegistrationResult
     from phonewizard.domain.routing import Finding, InboundCall, RoutingProject, Verdict
     from phonewizard.domain.routing.carriers import RecognisedCarrier
     from phonewizard.services.livekit_client import Connection
+
+logger = logging.getLogger(__name__)
 
 # progress(message): a plain-words line for a status label ("Reading the project's trunks…").
 Progress = Callable[[str], None]
@@ -154,6 +160,48 @@ def offline_checks(plan: RegistrationPlan, project_url: str = "") -> Registratio
     from phonewizard.domain.routing import check_plan
 
     return RegistrationChecks(tuple(check_plan(plan, (), (), project_url)), against_project=False)
+
+
+class ProjectAsRead:
+    """The registrar's `inspect` hook: keeps the project's lists as the conflict check read them,
+    so `register` gets the doctor's findings without a second read; `checks()` computes them
+    afterwards (off the path between the read and the creations). A failure here is logged and
+    gives None: the doctor never fails a registration."""
+
+    def __init__(self, plan: RegistrationPlan, project_url: str) -> None:
+        self.plan, self.project_url = plan, project_url
+        self._lists: tuple[list, list] | None = None
+
+    def __call__(self, inbound: list, outbound: list, rules: list) -> None:
+        self._lists = (inbound, rules)
+
+    def checks(self, result: RegistrationResult | None = None) -> RegistrationChecks | None:
+        """The findings; with the run's `result`, the plan's new objects are named by the IDs
+        LiveKit gave them instead of "(new inbound trunk)"."""
+        if self._lists is None:
+            return None
+        from phonewizard.domain.routing import check_plan
+        from phonewizard.domain.routing.plan_checks import NEW_RULE_ID, NEW_TRUNK_ID
+
+        inbound, rules = self._lists
+        try:
+            found = check_plan(self.plan, inbound, rules, self.project_url)
+        except Exception:  # noqa: BLE001 - a bug in a check must not turn a success into a failure
+            logger.exception("the doctor's checks failed after registering")
+            return None
+        names = {NEW_TRUNK_ID: result.inbound_trunk_id, NEW_RULE_ID: result.dispatch_rule_id} if result else {}
+        named = tuple(_renamed(f, {k: v for k, v in names.items() if v}) for f in found)
+        return RegistrationChecks(named, against_project=True, project_size=(len(inbound), len(rules)))
+
+
+def _renamed(finding: Finding, names: Mapping[str, str]) -> Finding:
+    def text(value: str) -> str:
+        for old, new in names.items():
+            value = value.replace(old, new)
+        return value
+
+    return replace(finding, object_ids=tuple(names.get(i, i) for i in finding.object_ids),
+                   message=text(finding.message), fix=text(finding.fix))
 
 
 async def check_registration(connection: Connection, plan: RegistrationPlan,

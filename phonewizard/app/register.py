@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_session
+from phonewizard.app.doctor import ProjectAsRead, RegistrationChecks
 from phonewizard.app.documents import PASSWORD_FIELD
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.project import SECRET_MISSING, ApiSecret, connection_for
@@ -54,6 +55,9 @@ class Registered:
     result: RegistrationResult
     secrets: SavedSecrets
     carrier: CarrierSetupResult | None = None
+    # The call-routing doctor's findings for the plan, against the project as the conflict check
+    # read it (app/doctor.py; never a reason to fail). None when they could not be computed.
+    checks: RegistrationChecks | None = None
 
 
 def steps_for(p: RegistrationPlan) -> list[str]:
@@ -107,18 +111,21 @@ async def register(
 
     check_sendable(request.config)
     connection = connection_for(request.config.livekit, request.api_secret)
+    seen = ProjectAsRead(request.plan, connection.url)
     if request.carrier is None:
-        result = await Registrar(connection).apply(request.plan, progress=progress, take_over=request.take_over)
+        result = await Registrar(connection).apply(request.plan, progress=progress, take_over=request.take_over,
+                                                   inspect=seen)
         carrier = None
     else:
-        result, carrier = await _with_carrier(request, connection, progress)
+        result, carrier = await _with_carrier(request, connection, progress, seen)
+    checks = seen.checks(result)  # after the run: the doctor's work never delays LiveKit's objects
     if not request.save or store is None:
-        return Registered(result, SavedSecrets(), carrier)
-    return Registered(result, await _save_regardless_of_cancel(store, request.save), carrier)
+        return Registered(result, SavedSecrets(), carrier, checks)
+    return Registered(result, await _save_regardless_of_cancel(store, request.save), carrier, checks)
 
 
-async def _with_carrier(request: RegistrationRequest, connection: object, progress: Progress | None
-                        ) -> tuple[RegistrationResult, CarrierSetupResult]:
+async def _with_carrier(request: RegistrationRequest, connection: object, progress: Progress | None,
+                        seen: ProjectAsRead) -> tuple[RegistrationResult, CarrierSetupResult]:
     """Carrier check (nothing changed anywhere if it fails) → LiveKit → the carrier's changes; a
     carrier failure or cancel undoes the carrier's changes, then LiveKit's (the registrar's
     `after`): the user asked for a number that rings, which half a set-up cannot give."""
@@ -133,7 +140,7 @@ async def _with_carrier(request: RegistrationRequest, connection: object, progre
             done.append(await session.apply())
 
         result = await Registrar(connection).apply(  # type: ignore[arg-type]
-            request.plan, progress=progress, take_over=request.take_over, after=carrier_side)
+            request.plan, progress=progress, take_over=request.take_over, after=carrier_side, inspect=seen)
     return result, done[0]
 
 

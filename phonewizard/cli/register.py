@@ -1,10 +1,12 @@
 """`register FILE [--dry-run] [--json] [--take-over] [--no-save-secrets]`.
 
 Read and validate the file (app/documents.py) → dry run: print the plan and the doctor's checks
-that need no project, send nothing → otherwise resolve the API secret → the doctor's checks against
-the project's current trunks and rules (`warning: doctor: …` on stderr, never a stop) → `app.register` (conflict check, create, roll back on failure, then save
-the secrets the policy names: those written in the file; app/secrets.py) → print the result
-(`--json`: the RegistrationResult document on stdout).
+that need no project, send nothing → otherwise resolve the API secret → `app.register` (conflict
+check, create, roll back on failure, then save the secrets the policy names: those written in the
+file; app/secrets.py) → print the result
+(`--json`: the RegistrationResult document on stdout), then the doctor's findings for the
+registration, computed from the project as the conflict check read it (`warning: doctor: …` on
+stderr; they never change the exit code).
 Ctrl-C while registering cancels the run; the registrar rolls back before the command exits.
 """
 
@@ -16,10 +18,10 @@ import json
 import os
 
 from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_base_url, carrier_credentials
-from phonewizard.app.doctor import check_registration, offline_checks
+from phonewizard.app.doctor import offline_checks
 from phonewizard.app.documents import ConfigFile, open_config
 from phonewizard.app.errors import InvalidInput
-from phonewizard.app.project import SecretSource, api_secret_for, connection_for
+from phonewizard.app.project import SecretSource, api_secret_for
 from phonewizard.app.register import RegistrationRequest, check_sendable, register
 from phonewizard.app.secrets import SecretStore, secrets_to_save
 from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, print_warnings, remember_secret
@@ -56,8 +58,6 @@ def cmd_register(args: argparse.Namespace) -> int:
     save = [] if args.no_save_secrets else secrets_to_save(config, secret, _password_source(document))
     carrier = _carrier_setup(the_plan, config, store)
     request = RegistrationRequest(config, secret, take_over=args.take_over, save=save, carrier=carrier)
-    # The doctor's checks against the project as it is now: warnings only, never a stop.
-    print_findings(asyncio.run(check_registration(connection_for(config.livekit, secret), the_plan)))
     try:
         registered = asyncio.run(register(request, store))
     except KeyboardInterrupt:
@@ -74,6 +74,9 @@ def cmd_register(args: argparse.Namespace) -> int:
         print(json.dumps(document_out, indent=2, ensure_ascii=False))
     else:
         _print_result(registered.result, registered.carrier)
+    if registered.checks is not None:
+        # The doctor's findings, from the project as the conflict check read it: warnings only.
+        print_findings(registered.checks)
     if registered.secrets.problem:
         # The registration itself succeeded; not saving is worth a warning, not a failure.
         print_warnings([f"secrets: {registered.secrets.problem}"])

@@ -70,17 +70,22 @@ class Registrar:
 
     async def apply(self, plan: RegistrationPlan, *, progress: Callable[[str, str], None] | None = None,
                     take_over: bool = False,
-                    after: Callable[[RegistrationResult], Awaitable[Any]] | None = None) -> RegistrationResult:
+                    after: Callable[[RegistrationResult], Awaitable[Any]] | None = None,
+                    inspect: Callable[[list, list, list], None] | None = None) -> RegistrationResult:
         """`after(result)`: more work that belongs to the same all-or-nothing run (the carrier's
         side): awaited once LiveKit's objects exist; if it fails or is cancelled, they are rolled
-        back like any other failure, and its error is raised."""
-        return await guard(self.conn, self._apply(plan, progress, take_over, after))
+        back like any other failure, and its error is raised. `inspect(inbound, outbound, rules)`:
+        shown the project's lists as the conflict check read them (keep it quick: it runs before
+        the creations)."""
+        return await guard(self.conn, self._apply(plan, progress, take_over, after, inspect))
 
-    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool, after: Any) -> RegistrationResult:
+    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool, after: Any,
+                     inspect: Any = None) -> RegistrationResult:
         async with open_api(self.conn, sip_admin=True) as api:
             numbers = PhoneNumberClient(self.conn) if plan.attach_number else None
             try:
                 run = Run(api, self.conn, plan, numbers, progress, take_over)
+                run.inspect = inspect
                 try:
                     result = await run.forward()
                     if after is not None:
