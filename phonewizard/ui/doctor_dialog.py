@@ -202,8 +202,7 @@ class DiagnoseCallDialog(QDialog):
         if self.busy:
             return False
         from phonewizard.app.doctor import check_call, diagnose_call
-        from phonewizard.app.errors import InvalidInput
-        from phonewizard.services.errors import LiveKitError
+        from phonewizard.app.errors import InvalidInput, LiveKitError
 
         self.input_problem.clear_problem()
         try:
