@@ -34,6 +34,11 @@ def test_review_shows_the_doctors_checks_against_the_project(qtbot, sandbox):
     assert f"Rule {catch_all} (no trunk_ids) gets no calls" in text  # the project's catch-all
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
     save_picture(box, "08-review-doctor")
+    # After a change in LiveKit, "Check again" reads the project again.
+    make(sandbox, support_rule(name="second catch-all", numbers=["+14155550999"]))
+    with qtbot.waitSignal(box.checked, timeout=10000, check_params_cb=lambda c: c.against_project):
+        box.again_button.click()
+    assert box.checks.project_size == (0, 2)
 
 
 def test_the_checks_run_on_the_worker_and_never_hold_register(qtbot, sandbox):
@@ -67,7 +72,10 @@ def test_a_changed_setting_replaces_the_check_in_flight(qtbot, sandbox):
     shown = []
     review.checks_box.checked.connect(shown.append)
     assert review.checks_box.busy
-    wizard.revalidate()  # what an edit does: a new plan, checked afresh (this page is visible)
+    wizard.revalidate()  # the page rebuilds its plan: the same one, not read again
+    assert review.checks_box.busy and shown == []
+    wizard.draft["registration"]["ringing_timeout_seconds"] = 45  # a changed setting: a new plan
+    wizard.revalidate()
     checked_against_project(qtbot, review)
     qtbot.wait(600)  # longer than the first read would have taken
     # The new plan's offline checks, then its project checks: the first read's answer never lands.

@@ -5,7 +5,8 @@
 then runs `app.doctor.check_registration` on the worker (the project's current trunks and rules
 are read from LiveKit, never on the GUI thread) and replaces them with its findings. They are
 warnings: nothing here ever blocks Register, and a project that cannot be read is a sentence, not
-a stop. A newer `check` (the settings changed) or `cancel` drops a run still in flight.
+a stop. A `check` of another plan (the settings changed), `forget` or `cancel` drops a run still
+in flight; the same plan is not read twice unless the user presses "Check again".
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from phonewizard.ui.doctor_report import findings_html, printable
 
@@ -66,20 +67,38 @@ class RegistrationChecksBox(QGroupBox):
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
         self.problem_label.hide()
         layout.addWidget(self.problem_label)
+        self.again_button = QPushButton("C&heck again")
+        self.again_button.setToolTip("Read the project again (after you changed something in LiveKit)")
+        self.again_button.hide()
+        line = QHBoxLayout()
+        line.addWidget(self.again_button)
+        line.addStretch(1)
+        layout.addLayout(line)
+        self.again_button.clicked.connect(self.check_again)
         self.checks: RegistrationChecks | None = None
         self._job: Job | None = None
+        self._key: tuple[str, str] | None = None
+        self._last: tuple | None = None  # the arguments of the last check, for "Check again"
 
     @property
     def busy(self) -> bool:
         return self._job is not None
 
     def check(self, plan: RegistrationPlan, project_url: str, worker: AsyncWorker,
-              connect: Callable[[], Connection]) -> None:
-        """Show the offline checks now, then the project's (see the module docstring)."""
+              connect: Callable[[], Connection], *, again: bool = False) -> None:
+        """Show the offline checks now, then the project's (see the module docstring). The same
+        plan for the same project is not checked twice (the page rebuilds its plan each time it
+        is entered) unless `again` ("Check again": the project may have changed)."""
+        import json
+
         from phonewizard.app.doctor import check_registration, offline_checks
         from phonewizard.app.errors import InvalidInput, LiveKitError
 
+        key = (json.dumps(plan.to_json(), sort_keys=True), project_url)
+        if key == self._key and not again and (self.busy or self.checks is not None):
+            return
         self.cancel()
+        self._key, self._last = key, (plan, project_url, worker, connect)
         self._show(offline_checks(plan, project_url))
         try:
             connection = connect()
@@ -87,10 +106,22 @@ class RegistrationChecksBox(QGroupBox):
             self._note(f"Not checked against your project: {exc}")
             return
         self.status_label.setText(CHECKING)
+        self.again_button.hide()
         self._job = job = worker.submit(lambda: check_registration(connection, plan))
         job.finished.connect(self._on_finished)
         job.failed.connect(self._on_failed)
         job.cancelled.connect(self._on_cancelled)
+
+    @Slot()
+    def check_again(self) -> None:
+        if self._last is not None and not self.busy:
+            plan, url, worker, connect = self._last
+            self.check(plan, url, worker, connect, again=True)
+
+    def forget(self) -> None:
+        """The settings no longer make a plan: drop the run and what was shown."""
+        self.cancel()
+        self._key = self._last = self.checks = None
 
     def cancel(self) -> None:
         if self._job is not None:
@@ -117,6 +148,7 @@ class RegistrationChecksBox(QGroupBox):
     @Slot(object)
     def _on_finished(self, checks: RegistrationChecks) -> None:
         self._job = None
+        self.again_button.show()
         self._show(checks)
 
     @Slot(object)
@@ -124,6 +156,7 @@ class RegistrationChecksBox(QGroupBox):
         # check_registration turns LiveKit failures into a result; anything else is a bug, and
         # the checks never stop a registration: keep the offline ones and say so.
         self._job = None
+        self.again_button.show()
         self._note(f"The checks against your project stopped unexpectedly ({printable(type(exc).__name__)}).")
         if self.checks is not None:
             self.status_label.setText(status_text(self.checks))
@@ -131,3 +164,4 @@ class RegistrationChecksBox(QGroupBox):
     @Slot()
     def _on_cancelled(self) -> None:
         self._job = None
+        self.again_button.show()

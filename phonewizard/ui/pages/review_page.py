@@ -145,7 +145,8 @@ class ReviewPage(DraftPage):
     # ---- report / plan ----------------------------------------------------------------------
     def report_applied(self, report: Report) -> None:
         self._plan = None
-        self.checks_box.cancel()  # its plan is gone; the next plan is checked afresh
+        if not (report.ok and report.config is not None):
+            self.checks_box.forget()  # no plan to check until the settings are valid again
         if report.ok and report.config is not None:
             sandbox = bool(getattr(self.wizard(), "sandbox_active", False))
             self.settings_label.setText(groups_html(settings_groups(report.config, sandbox=sandbox)))
