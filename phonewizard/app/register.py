@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_session
+from phonewizard.app.doctor import ProjectAsRead, RegistrationChecks
 from phonewizard.app.documents import PASSWORD_FIELD
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.project import SECRET_MISSING, ApiSecret, connection_for
@@ -66,6 +67,9 @@ class Registered:
     carrier: CarrierSetupResult | None = None
     # Run IDs of earlier unfinished runs of this number that this registration superseded.
     resolved: list[str] = field(default_factory=list)
+    # The call-routing doctor's findings for the plan, against the project as the conflict check
+    # read it (app/doctor.py; never a reason to fail). None when they could not be computed.
+    checks: RegistrationChecks | None = None
 
 
 def steps_for(p: RegistrationPlan) -> list[str]:
@@ -128,6 +132,7 @@ async def register(
     check_sendable(config)
     connection = connection_for(config.livekit, request.api_secret)
     reg = config.registration
+    seen = ProjectAsRead(request.plan, connection.url)
     carrier: CarrierSetupResult | None = None
     with guarded_run(config.livekit.url, config.livekit.api_key, reg.phone_number, "register",
                      agent_name=config.agent_name, provider=reg.provider, take_over=request.take_over,
@@ -135,21 +140,23 @@ async def register(
         try:
             if request.carrier is None:
                 result = await Registrar(connection).apply(request.plan, progress=progress,
-                                                           take_over=request.take_over, tracking=run.tracking)
+                                                           take_over=request.take_over, tracking=run.tracking,
+                                                           inspect=seen)
             else:
-                result, carrier = await _with_carrier(request, connection, progress, run.tracking)
+                result, carrier = await _with_carrier(request, connection, progress, run.tracking, seen)
         except PartialRollback as exc:
             run.kept(exc.remaining)
             raise
         run.finished()
         resolved = [r.run_id for r in run.resolve_earlier()]
+    checks = seen.checks(result)  # after the run: the doctor's work never delays LiveKit's objects
     saved = (SavedSecrets() if not request.save or store is None
              else await _save_regardless_of_cancel(store, request.save))
-    return Registered(result, saved, carrier, resolved)
+    return Registered(result, saved, carrier, resolved, checks)
 
 
 async def _with_carrier(request: RegistrationRequest, connection: Connection, progress: Progress | None,
-                        tracking: object) -> tuple[RegistrationResult, CarrierSetupResult]:
+                        tracking: object, seen: ProjectAsRead) -> tuple[RegistrationResult, CarrierSetupResult]:
     """Carrier check (nothing changed anywhere if it fails) → LiveKit → the carrier's changes; a
     carrier failure or cancel undoes the carrier's changes, then LiveKit's (the registrar's
     `after`): the user asked for a number that rings, which half a set-up cannot give."""
@@ -165,7 +172,7 @@ async def _with_carrier(request: RegistrationRequest, connection: Connection, pr
 
         result = await Registrar(connection).apply(
             request.plan, progress=progress, take_over=request.take_over, after=carrier_side,
-            tracking=tracking)  # type: ignore[arg-type]
+            tracking=tracking, inspect=seen)  # type: ignore[arg-type]
     return result, done[0]
 
 

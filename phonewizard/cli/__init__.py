@@ -1,4 +1,4 @@
-"""The headless commands: `phonewizard register|validate|export-lk|list|unregister|recover|sandbox`.
+"""The headless commands: `phonewizard register|validate|export-lk|list|unregister|recover|doctor|sandbox`.
 
 `main(argv) -> int` is the entry (`phonewizard/__main__.py` calls it). It never shows a
 traceback: every failure becomes one line per problem on stderr and an exit code (errors.py).
@@ -93,6 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="recover")
 
+    p = sub.add_parser("doctor", help="say where LiveKit would route a call to a number, or why it would not arrive")
+    p.add_argument("--to", required=True, metavar="NUMBER",
+                   help="the called number exactly as the carrier sends it (never normalised: a dispatch "
+                        "rule's numbers are compared as exact strings)")
+    p.add_argument("--from", dest="caller", metavar="NUMBER",
+                   help="the caller's number as the carrier sends it (default: a caller passing every caller filter)")
+    p.add_argument("--source-ip", metavar="IP",
+                   help="the carrier's signalling address the call comes from (default: address filters pass)")
+    p.add_argument("--pin", metavar="DIGITS", help="the PIN the caller would type when asked")
+    p.add_argument("--from-host", metavar="HOST", default="",
+                   help="the From header's host (compared with host names in allowed_addresses)")
+    p.add_argument("--json", action="store_true", help="print the verdict as JSON on stdout")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    p.set_defaults(run="doctor")
+
     p = sub.add_parser("forget-profile",
                        help="delete the saved profile and its secrets from the system keyring")
     p.set_defaults(run="forget-profile")
@@ -113,6 +128,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from phonewizard.cli.files import cmd_export_lk, cmd_validate
 
         return cmd_validate if name == "validate" else cmd_export_lk
+    if name == "doctor":
+        from phonewizard.cli.doctor import cmd_doctor
+
+        return cmd_doctor
     if name == "forget-profile":
         from phonewizard.cli.profile import cmd_forget_profile
 

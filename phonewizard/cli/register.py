@@ -1,9 +1,11 @@
 """`register FILE [--dry-run] [--json] [--take-over] [--no-save-secrets]`.
 
-Read and validate the file (app/documents.py) → dry run: print the plan, send nothing → otherwise
-resolve the API secret → `app.register` (conflict check, create, roll back on failure, then save
-the secrets the policy names: those written in the file; app/secrets.py) → print the result
-(`--json`: the RegistrationResult document on stdout).
+Read and validate the file (app/documents.py) → dry run: print the plan and the doctor's checks
+that need no project, send nothing → otherwise resolve the API secret → `app.register` (conflict
+check, create, roll back on failure, then save the secrets the policy names: those written in the
+file; app/secrets.py) → print the result (`--json`: the RegistrationResult document on stdout),
+then the doctor's findings for the registration, computed from the project as the conflict check
+read it (`warning: doctor: …` on stderr; they never change the exit code).
 Ctrl-C, SIGTERM or SIGHUP while registering cancels the run; the registrar rolls back before the
 command exits 1 (cli/signals.py). Unfinished runs of the project are reported first
 (cli/recover.py); a successful registration resolves those of its number.
@@ -15,6 +17,7 @@ import argparse
 import os
 
 from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_base_url, carrier_credentials
+from phonewizard.app.doctor import offline_checks
 from phonewizard.app.documents import ConfigFile, open_config
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.project import SecretSource, api_secret_for
@@ -33,6 +36,7 @@ from phonewizard.cli.errors import (
 from phonewizard.cli.files import print_file_warnings
 from phonewizard.cli.recover import report_unfinished
 from phonewizard.cli.signals import Interrupted, run_interruptibly
+from phonewizard.cli.findings import print_findings
 from phonewizard.domain.carrier_options import setup_options
 from phonewizard.domain.plan import RegistrationPlan, plan
 from phonewizard.domain.result import RegistrationResult
@@ -48,6 +52,7 @@ def cmd_register(args: argparse.Namespace) -> int:
                                                     "(LiveKit Cloud → Settings → Project → SIP URI)")
     if args.dry_run:
         print_file_warnings(document)
+        print_findings(offline_checks(the_plan, config.livekit.url))  # a dry run sends nothing
         print(json_text(the_plan.to_json()))
         carrier = f" or {the_plan.carrier.label}" if the_plan.carrier is not None else ""
         err(f"dry run: nothing was sent to LiveKit{carrier}")
@@ -86,6 +91,9 @@ def cmd_register(args: argparse.Namespace) -> int:
             "it is resolved.")
     if late_signal:
         err(f"warning: {late_signal} arrived after LiveKit had accepted the registration: it stands.")
+    if registered.checks is not None:
+        # The doctor's findings, from the project as the conflict check read it: warnings only.
+        print_findings(registered.checks)
     if registered.secrets.problem:
         # The registration itself succeeded; not saving is worth a warning, not a failure.
         print_warnings([f"secrets: {registered.secrets.problem}"])

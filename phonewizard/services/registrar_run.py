@@ -77,6 +77,9 @@ class Run:
         """Tell the observer (the run journal); its failure propagates to the caller."""
         if self._observe is not None:
             self._observe(self, event)
+        # Shown the project's lists as the conflict check read them (the doctor's checks use them
+        # after the run, so registering costs no second read). Must be quick and never raise.
+        self.inspect: Callable[[list, list, list], None] | None = None
 
     def step(self, name: str, state: str) -> None:
         if state == "started":
@@ -196,6 +199,8 @@ class Run:
             lookups.append(self.numbers.get(p.attach_number))
         found = await asyncio.gather(*lookups)
         inbound, outbound, rules = found[0]
+        if self.inspect is not None:
+            self.inspect(inbound, outbound, rules)
         number = found[1] if len(found) > 1 else None
         if p.attach_number and number is None:
             raise LiveKitRefused(

@@ -1,6 +1,7 @@
 """Page 9: the result — the SIP URI to give the carrier, the carrier's steps (with when their facts
-were last checked), the IDs LiveKit assigned, export, what only a test call can confirm, and what
-to check if the first call does not ring.
+were last checked), the IDs LiveKit assigned, export, "Diagnose a call…" (the call-routing doctor's
+dialog, ui/doctor_dialog.py), what only a test call can confirm, and what to check if the first
+call does not ring.
 
 Everything on this page may be copied, so nothing on it may be a secret: values are checked
 against the draft's API secret and SIP password before they are shown (`_guard`), and the
@@ -35,6 +36,7 @@ from phonewizard.ui.widgets.problem_label import ProblemLabel
 
 if TYPE_CHECKING:
     from phonewizard.app.secrets import SavedSecrets
+    from phonewizard.ui.doctor_dialog import DiagnoseCallDialog
     from phonewizard.domain.result import RegistrationResult
 
 logger = logging.getLogger(__name__)
@@ -95,6 +97,12 @@ class ResultPage(DraftPage):
         export_line = QHBoxLayout()
         self.export_button = QPushButton("E&xport configuration…")
         export_line.addWidget(self.export_button)
+        # The call-routing doctor: where LiveKit would send a call to the number, or why not.
+        self.diagnose_button = QPushButton("&Diagnose a call…")
+        self.diagnose_button.setToolTip("See where LiveKit would route a call to this number, or exactly "
+                                        "why it would not arrive (reads your project; changes nothing)")
+        export_line.addWidget(self.diagnose_button)
+        self.diagnose_dialog: DiagnoseCallDialog | None = None
         export_line.addStretch(1)
         self.body.addLayout(export_line)
         self.export_status = export_status_label()
@@ -118,6 +126,7 @@ class ResultPage(DraftPage):
         self.copyables: list[CopyableValue] = []
         self.copy_uri_button.clicked.connect(self.copy_sip_uri)
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.diagnose_button.clicked.connect(self.open_diagnose_dialog)
 
     # ---- filling ----------------------------------------------------------------------------
     def initializePage(self) -> None:  # noqa: N802 - Qt override
@@ -208,6 +217,25 @@ class ResultPage(DraftPage):
     @Slot()
     def _on_export_clicked(self) -> None:
         export_report(self, self.export_status, self._report)
+
+    @Slot()
+    def open_diagnose_dialog(self) -> DiagnoseCallDialog | None:
+        """Open (or raise) the "Diagnose a call…" dialog for the registered number."""
+        wizard = self.wizard()
+        if wizard is None or self.result is None:
+            return None
+        if self.diagnose_dialog is None:
+            from phonewizard.ui.doctor_dialog import DiagnoseCallDialog
+
+            self.diagnose_dialog = DiagnoseCallDialog(
+                wizard.worker, wizard.connection, number=self.result.phone_number,
+                provider=self.result.provider, parent=self)
+        if self.diagnose_dialog.isVisible():  # open already, maybe behind the wizard
+            self.diagnose_dialog.raise_()
+            self.diagnose_dialog.activateWindow()
+        else:
+            self.diagnose_dialog.show()
+        return self.diagnose_dialog
 
 
 def _clear(grid: QGridLayout) -> None:

@@ -5,6 +5,9 @@ AsyncWorker through a RegistrationRunner; the page only shows the run: the check
 steps, Cancel cancels the job (the registrar rolls back) and the window stays responsive. The
 secrets typed in the wizard go to the keyring only after LiveKit accepted the registration
 (app/secrets.py; a missing keyring is a notice on the result page, not a stop).
+Above the run, the call-routing doctor's checks for the registration (review_checks.py): shown
+at once for the registration's own objects, then against the project's current trunks and rules,
+read on the worker; warnings only, they never block Register.
 `validatePage` lets the wizard move on only once a RegistrationResult exists; a failure keeps the
 user here with the plain message. A conflict offers "go back and change the number" or, when
 the objects in the way are phonewizard's own, "update the existing registration" (take-over).
@@ -33,6 +36,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.export_action import export_report, export_status_label
 from phonewizard.ui.pages.registration_progress import RegistrationChecklist
+from phonewizard.ui.pages.review_checks import RegistrationChecksBox
 from phonewizard.ui.pages.review_summary import groups_html, plan_json_text, settings_groups
 from phonewizard.ui.registration_runner import RegistrationRunner
 from phonewizard.ui.widgets.fonts import monospace_font
@@ -97,6 +101,11 @@ class ReviewPage(DraftPage):
         plan_layout.addWidget(self.plan_view)
         self.body.addWidget(plan_box)
 
+        # The doctor's findings for this registration: warnings only, they never block Register.
+        self.checks_box = RegistrationChecksBox()
+        self.checks_box.hide()  # shown with the first plan
+        self.body.addWidget(self.checks_box)
+
         export_line = QHBoxLayout()
         self.export_button = QPushButton("E&xport configuration…")
         self.export_button.setToolTip("Save these settings to a file (without secrets) for the CLI or later")
@@ -136,6 +145,8 @@ class ReviewPage(DraftPage):
     # ---- report / plan ----------------------------------------------------------------------
     def report_applied(self, report: Report) -> None:
         self._plan = None
+        if not (report.ok and report.config is not None):
+            self.checks_box.forget()  # no plan to check until the settings are valid again
         if report.ok and report.config is not None:
             sandbox = bool(getattr(self.wizard(), "sandbox_active", False))
             self.settings_label.setText(groups_html(settings_groups(report.config, sandbox=sandbox)))
@@ -159,7 +170,16 @@ class ReviewPage(DraftPage):
             self._plan = plan(report.config)
             self.describe_label.setText("".join(f"• {html.escape(line)}<br>" for line in self._plan.describe()))
             self.plan_view.setPlainText(plan_json_text(self._plan))
+            self._check_plan(report)
         return self._plan
+
+    def _check_plan(self, report: Report) -> None:
+        """The doctor's checks for the new plan: offline at once, the project's on the worker."""
+        wizard = self.wizard()
+        if wizard is None or self._plan is None or report.config is None:
+            return
+        self.checks_box.show()
+        self.checks_box.check(self._plan, report.config.livekit.url, wizard.worker, wizard.connection)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         self._current_plan()
