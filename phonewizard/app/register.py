@@ -43,6 +43,8 @@ class RegistrationRequest:
     save: Sequence[SecretToSave] = field(default=(), repr=False)  # after success (app/secrets.py)
     # Set up the carrier too (app/carrier_setup.py): checked first, applied after LiveKit's objects.
     carrier: CarrierSetup | None = field(default=None, repr=False)
+    # IDs of objects made outside phonewizard that the user confirmed may be taken over (app/adopt.py)
+    adopt: frozenset[str] = frozenset()
 
     @property
     def plan(self) -> RegistrationPlan:
@@ -96,7 +98,8 @@ async def register(
     check_sendable(request.config)
     connection = connection_for(request.config.livekit, request.api_secret)
     if request.carrier is None:
-        result = await Registrar(connection).apply(request.plan, progress=progress, take_over=request.take_over)
+        result = await Registrar(connection).apply(request.plan, progress=progress, take_over=request.take_over,
+                                                   adopt=request.adopt)
         carrier = None
     else:
         result, carrier = await _with_carrier(request, connection, progress)
@@ -121,7 +124,7 @@ async def _with_carrier(request: RegistrationRequest, connection: object, progre
             done.append(await session.apply())
 
         result = await Registrar(connection).apply(  # type: ignore[arg-type]
-            request.plan, progress=progress, take_over=request.take_over, after=carrier_side)
+            request.plan, progress=progress, take_over=request.take_over, after=carrier_side, adopt=request.adopt)
     return result, done[0]
 
 

@@ -70,17 +70,20 @@ class Registrar:
 
     async def apply(self, plan: RegistrationPlan, *, progress: Callable[[str, str], None] | None = None,
                     take_over: bool = False,
-                    after: Callable[[RegistrationResult], Awaitable[Any]] | None = None) -> RegistrationResult:
+                    after: Callable[[RegistrationResult], Awaitable[Any]] | None = None,
+                    adopt: frozenset[str] = frozenset()) -> RegistrationResult:
         """`after(result)`: more work that belongs to the same all-or-nothing run (the carrier's
         side): awaited once LiveKit's objects exist; if it fails or is cancelled, they are rolled
-        back like any other failure, and its error is raised."""
-        return await guard(self.conn, self._apply(plan, progress, take_over, after))
+        back like any other failure, and its error is raised. `adopt`: IDs of objects made outside
+        phonewizard that the user confirmed it may take over (registrar_inventory.py)."""
+        return await guard(self.conn, self._apply(plan, progress, take_over, after, adopt))
 
-    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool, after: Any) -> RegistrationResult:
+    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool, after: Any,
+                     adopt: frozenset[str] = frozenset()) -> RegistrationResult:
         async with open_api(self.conn, sip_admin=True) as api:
             numbers = PhoneNumberClient(self.conn) if plan.attach_number else None
             try:
-                run = Run(api, self.conn, plan, numbers, progress, take_over)
+                run = Run(api, self.conn, plan, numbers, progress, take_over, adopt)
                 try:
                     result = await run.forward()
                     if after is not None:
