@@ -83,7 +83,7 @@ class Adoption:
         if not self.objects:
             return [f"No objects made outside phonewizard serve {self.phone_number}: nothing to adopt."]
         count = len(self.objects)
-        lines = [f"Adopting {count} object{'s' if count > 1 else ''} made outside phonewizard for {self.phone_number}:"]
+        lines = [f"Adopting for {self.phone_number} {count} object{'s' if count > 1 else ''} made outside phonewizard:"]
         for obj in self.objects:
             lines += [f"  {line}" for line in obj.lines()]
         for ref in self.left_out:

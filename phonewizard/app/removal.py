@@ -122,9 +122,10 @@ async def remove(connection: Connection, removal: Removal, store: SecretStore | 
         remaining=[(refs.get(i) or by_number[i], why) for i, why in done.failed.items()],
         detached=[by_number[n] for n in done.detached if n in by_number])
     trunks_left = [r for r, _ in outcome.remaining if r.kind in ("inbound_trunk", "outbound_trunk")]
-    if store is not None and removal.usernames and not trunks_left:
+    if store is not None and outcome.removed and not trunks_left:
         usernames = set(removal.usernames)
         if profile_path is not None:
             usernames |= usernames_in_profile(profile_path, removal.phone_number)
-        outcome.keyring = await asyncio.to_thread(forget_sip_passwords, removal.phone_number, usernames, store)
+        if usernames:
+            outcome.keyring = await asyncio.to_thread(forget_sip_passwords, removal.phone_number, usernames, store)
     return outcome
