@@ -28,6 +28,7 @@ ENV_KEY = "LIVEKIT_API_KEY"
 ENV_SECRET = "LIVEKIT_API_SECRET"
 
 SecretSource = Literal["env", "file", "keyring", "typed"]
+SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,18 @@ def connection_for(profile: LiveKitProfile, secret: ApiSecret) -> Connection:
     from phonewizard.services.livekit_client import Connection
 
     return Connection(profile.url, profile.api_key, secret.value)
+
+
+def typed_connection(livekit: Mapping[str, Any]) -> Connection:
+    """The connection for a `livekit` section as typed in the wizard (secret included), validated
+    by the same model as files; InvalidInput naming each field to fix."""
+    secret = str(livekit.get("api_secret") or "")
+    profile, problems = check_profile({k: v for k, v in livekit.items() if k != "api_secret"})
+    if profile is None:
+        raise InvalidInput(problems)
+    if not secret:
+        raise InvalidInput.field("livekit.api_secret", SECRET_MISSING)
+    return connection_for(profile, ApiSecret(secret, "typed"))
 
 
 def saved_profile(path: Path, environ: Mapping[str, str], *, allow_insecure: bool = False) -> LiveKitProfile:

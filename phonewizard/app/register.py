@@ -15,8 +15,8 @@ from typing import Callable, Sequence
 from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_session
 from phonewizard.app.documents import PASSWORD_FIELD
 from phonewizard.app.errors import InvalidInput
-from phonewizard.app.project import ApiSecret, connection_for
-from phonewizard.app.secrets import SavedSecrets, SecretStore, SecretToSave, save_secrets
+from phonewizard.app.project import SECRET_MISSING, ApiSecret, connection_for
+from phonewizard.app.secrets import SavedSecrets, SecretStore, SecretToSave, save_secrets, secrets_to_save
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.carrier_plan import STEP_LABELS as CARRIER_STEP_LABELS
 from phonewizard.domain.plan import RegistrationPlan, plan
@@ -72,6 +72,18 @@ def steps_for(p: RegistrationPlan) -> list[str]:
     if p.carrier is not None:
         steps += [s for s in p.carrier.steps() if s != "carrier_check"]
     return steps
+
+
+def typed_request(config: PhoneWizardConfig, *, take_over: bool = False, save_secrets: bool = True
+                  ) -> RegistrationRequest:
+    """The request for a configuration typed in the wizard: its secrets are the user's own, saved
+    after success unless `save_secrets` is off (the sandbox's throwaway ones are never kept)."""
+    secret = config.livekit.api_secret.get_secret_value() if config.livekit.api_secret else ""
+    if not secret:
+        raise InvalidInput.field("livekit.api_secret", SECRET_MISSING)
+    api_secret = ApiSecret(secret, "typed")
+    save = secrets_to_save(config, api_secret, "typed") if save_secrets else []
+    return RegistrationRequest(config, api_secret, take_over=take_over, save=save)
 
 
 def check_sendable(config: PhoneWizardConfig) -> None:

@@ -1,88 +1,41 @@
-"""Runs one registration on the AsyncWorker and reports it as Qt signals the review page renders.
+"""Runs one registration (`app.register`) on the AsyncWorker and reports it as Qt signals the review
+page renders.
 
-The registrar is plain asyncio (services/registrar.py); this object only moves it off the GUI
-thread, turns its `progress(step, state)` calls into the checklist's step states, and remembers
-whether the user asked to cancel, so a failure during a cancel's rollback can be told apart from an
-ordinary failure.
+The use case is plain asyncio; this object only moves it off the GUI thread, turns its
+`progress(step, state)` calls into the checklist's step states, and remembers whether the user
+asked to cancel, so a failure during a cancel's rollback can be told apart from an ordinary one.
 
 Signals:
-    step_changed(str, str): step id ("conflict_check", "inbound_trunk", "outbound_trunk",
-        "dispatch_rule", "attach_number") and its state: "running", "done", "failed",
-        "cancelled" or "rolled_back" (created, then removed again by the rollback).
-    succeeded(object): the RegistrationResult.
-    failed(object): the exception (RegistrationConflict, LiveKitRefused, LiveKitUnreachable,
-        LiveKitAuthFailed, PartialRollback, ...). `cancel_requested` says if it happened while
-        cancelling.
-    cancelled(): the job was cancelled and the registrar's rollback completed.
-    prepared(object): what the optional `prepare` step of `start` returned (the wizard saves the
-        secrets to the keyring there, off the GUI thread, before the registrar creates anything).
+    step_changed(str, str): step id (app/register.STEP_LABELS) and its state: "running", "done",
+        "failed", "cancelled" or "rolled_back" (created, then removed again by the rollback).
+    succeeded(object): the `Registered` (result, the secrets saved, the carrier's set-up).
+    failed(object): the exception (the types of app/errors.py). `cancel_requested` says if it
+        happened while cancelling.
+    cancelled(): the job was cancelled and the rollback completed.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 if TYPE_CHECKING:
-    # Only types here: asyncio (~20 ms) loads with the worker, and domain/plan with livekit-protocol,
-    # on the first registration or connection test, not while the wizard builds its pages
+    # Only types here: asyncio (~20 ms) loads with the worker, and app.register with pydantic and
+    # livekit-protocol, on the first registration, not while the wizard builds its pages
     # (benchmarks/RESULTS.md, start-up).
-    from phonewizard.domain.plan import RegistrationPlan
-    from phonewizard.domain.result import RegistrationResult
-    from phonewizard.services.livekit_client import Connection
+    from phonewizard.app.register import Registered, RegistrationRequest
+    from phonewizard.app.secrets import SecretStore
     from phonewizard.ui.async_worker import AsyncWorker, Job
 
 logger = logging.getLogger(__name__)
 
-# The registrar's progress callback: progress(step, state), state one of started/done/failed/
-# rolled_back (services/registrar_run.py `Run.step`, services/registrar.py rollback).
+# progress(step, state), state one of started/done/failed/rolled_back (services/registrar_run.py).
 Progress = Callable[[str, str], None]
-# (connection, plan, progress, take_over) -> awaitable RegistrationResult
-ApplyFunction = Callable[["Connection", "RegistrationPlan", Progress, bool], Awaitable["RegistrationResult"]]
-# () -> awaitable outcome, run on the worker before the registrar; its value goes to `prepared`
-PrepareFunction = Callable[[], Awaitable[Any]]
-
-STEP_LABELS: dict[str, str] = {
-    "conflict_check": "Check LiveKit for conflicting trunks and rules",
-    "inbound_trunk": "Create the inbound trunk",
-    "outbound_trunk": "Create the outbound trunk",
-    "dispatch_rule": "Create the dispatch rule",
-    "attach_number": "Attach the number to the dispatch rule",
-}
-
-
-class _Prepared:
-    """The progress payload that carries `prepare`'s outcome, told apart from registrar steps."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-def _default_apply(
-    connection: Connection, plan: RegistrationPlan, progress: Progress, take_over: bool
-) -> Awaitable[RegistrationResult]:
-    # Imported here so importing the UI never needs the services layer until a registration runs.
-    from phonewizard.services.registrar import Registrar
-
-    return Registrar(connection).apply(plan, progress=progress, take_over=take_over)
-
-
-def steps_for(plan: RegistrationPlan) -> list[str]:
-    """The steps this plan will go through, in order, for the checklist shown before it starts."""
-    steps = ["conflict_check"]
-    if plan.inbound is not None:
-        steps.append("inbound_trunk")
-    if plan.outbound is not None:
-        steps.append("outbound_trunk")
-    steps.append("dispatch_rule")
-    if plan.attach_number:
-        steps.append("attach_number")
-    return steps
+# (request, progress) -> awaitable Registered: app.register.register with the wizard's keyring.
+RunFunction = Callable[["RegistrationRequest", Progress], Awaitable["Registered"]]
 
 
 class RegistrationRunner(QObject):
@@ -92,48 +45,42 @@ class RegistrationRunner(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
-    prepared = Signal(object)
 
-    def __init__(
-        self, worker: AsyncWorker, apply: ApplyFunction | None = None, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, worker: AsyncWorker, store: SecretStore | None, run: RunFunction | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
-        self._apply = apply or _default_apply
+        self._run = run or self._register_with(store)
         self._job: Job | None = None
         self.cancel_requested = False
         self.step_states: dict[str, str] = {}
+
+    @staticmethod
+    def _register_with(store: SecretStore | None) -> RunFunction:
+        def run(request: RegistrationRequest, progress: Progress) -> Awaitable[Registered]:
+            from phonewizard.app.register import register
+
+            return register(request, store, progress)
+
+        return run
 
     @property
     def busy(self) -> bool:
         return self._job is not None
 
-    def start(
-        self,
-        connection: Connection,
-        plan: RegistrationPlan,
-        *,
-        take_over: bool = False,
-        prepare: PrepareFunction | None = None,
-    ) -> None:
-        """Submit the registration, one at a time. `prepare`, when given, runs first in the same
-        job (so Cancel covers it) and its outcome goes to `prepared`."""
+    def start(self, request: RegistrationRequest) -> None:
+        """Submit the registration, one at a time."""
         if self._job is not None:
             raise RuntimeError("a registration is already running")
         self.cancel_requested = False
         self.step_states = {}
-        worker, apply = self._worker, self._apply
+        worker, run = self._worker, self._run
 
         def progress(step: str, state: str) -> None:
-            # Called by the registrar on the loop thread; report_progress emits thread-safely.
+            # Called on the loop thread; report_progress emits thread-safely.
             worker.report_progress((step, state))
 
-        async def registration() -> RegistrationResult:
-            if prepare is not None:
-                worker.report_progress(_Prepared(await prepare()))
-            return await apply(connection, plan, progress, take_over)
-
-        job = self._job = worker.submit(registration)
+        job = self._job = worker.submit(lambda: run(request, progress))
         job.progress.connect(self._on_progress)
         job.finished.connect(self._on_finished)
         job.failed.connect(self._on_failed)
@@ -155,9 +102,6 @@ class RegistrationRunner(QObject):
 
     @Slot(object)
     def _on_progress(self, payload: object) -> None:
-        if isinstance(payload, _Prepared):
-            self.prepared.emit(payload.value)
-            return
         step, state = cast("tuple[str, str]", payload)  # what `progress` in `start` sends
         if state == "started":
             state = "running"
@@ -180,9 +124,9 @@ class RegistrationRunner(QObject):
         self._job = None
 
     @Slot(object)
-    def _on_finished(self, result: object) -> None:
+    def _on_finished(self, registered: object) -> None:
         self._finish("done")
-        self.succeeded.emit(result)
+        self.succeeded.emit(registered)
 
     @Slot(object)
     def _on_failed(self, exc: object) -> None:

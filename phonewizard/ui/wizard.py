@@ -24,8 +24,8 @@ from PySide6.QtCore import QSettings, QSize
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from phonewizard import APP_NAME
+from phonewizard.app import drafts
 from phonewizard.domain.navigation import PageId
-from phonewizard.ui import draft_io
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
 from phonewizard.ui.startup import Startup
@@ -100,7 +100,7 @@ class PhoneWizard(QWizard):
         self._worker = worker
         self.notices: list[str] = []
         # Page 1 shows this until start-up loads the profile (with these same values on top).
-        self.draft: dict[str, Any] = {"livekit": draft_io.environment_livekit(environ)}
+        self.draft: dict[str, Any] = {"livekit": drafts.environment_livekit(environ)}
         self.report: Report | None = None
         self.profile = ProfileActions(self, profile_path)
         self.startup = Startup(self, lambda: self.profile.prefill(environ))
@@ -215,16 +215,12 @@ class PhoneWizard(QWizard):
         return self._worker
 
     def connection(self) -> Connection:
-        """A services Connection for the draft's LiveKit profile. Raises LiveKitError (with a
-        message for the user) when the URL, key or secret is unusable."""
-        from phonewizard.services.livekit_client import Connection
+        """The Connection for the draft's LiveKit profile, validated as files are. Raises
+        InvalidInput (naming the fields to fix) or a LiveKitError when it is unusable."""
+        from phonewizard.app.project import typed_connection
 
-        livekit = self.draft.get("livekit") or {}
-        return Connection(
-            url=str(livekit.get("url") or "").strip(),
-            api_key=str(livekit.get("api_key") or "").strip(),
-            api_secret=str(livekit.get("api_secret") or ""),
-        )
+        livekit = self.draft.get("livekit")
+        return typed_connection(livekit if isinstance(livekit, dict) else {})
 
     # --- sandbox ----------------------------------------------------------------------------
 

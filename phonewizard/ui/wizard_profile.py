@@ -2,8 +2,8 @@
 
 `ProfileActions` is owned by the PhoneWizard (`wizard.profile`) and works through the wizard's
 public interface only: its `draft`, `report`, `notices`/`set_notices`, `load_draft`,
-`revalidate`, sandbox methods, `secrets`, `settings` and `worker`. draft_io does the Qt-free
-reading and writing.
+`revalidate`, sandbox methods, `secrets`, `settings` and `worker`. app/drafts.py does the Qt-free
+reading and writing (each file and keyring entry read once).
 
 The keyring is never touched on the GUI thread (a locked keyring can block for seconds while the
 system asks for its password): the secrets of a loaded file are read on the AsyncWorker and filled
@@ -13,6 +13,7 @@ done, and `saved` says how it ended.
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -20,12 +21,13 @@ from typing import TYPE_CHECKING, Any, Mapping
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWizard
 
+from phonewizard.app import drafts
 from phonewizard.domain.navigation import PageId, is_shown
-from phonewizard.ui import draft_io
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractButton
 
+    from phonewizard.app.drafts import KeyringSecrets
     from phonewizard.domain.report import Report
     from phonewizard.ui.async_worker import Job
     from phonewizard.ui.wizard import PhoneWizard
@@ -39,11 +41,11 @@ logger = logging.getLogger(__name__)
 CONFIG_FILTER = "phonewizard configuration (*.json);;All files (*)"
 SAVE_TEXT = "&Save profile"  # the Save button's label, put back after "Saved ✓"
 
-# The secrets a loaded file may have in the keyring: (section, field, page, that page's edit).
-_KEYRING_FIELDS = (
-    ("livekit", "api_secret", PageId.LIVEKIT, "secret_edit"),
-    ("registration", "auth_password", PageId.OUTBOUND, "password_edit"),
-)
+# The secrets a loaded file may have in the keyring: dotted field → (page, that page's edit).
+_KEYRING_FIELDS = {
+    "livekit.api_secret": (PageId.LIVEKIT, "secret_edit"),
+    "registration.auth_password": (PageId.OUTBOUND, "password_edit"),
+}
 
 
 class ProfileActions(QObject):
@@ -77,25 +79,13 @@ class ProfileActions(QObject):
     def prefill(self, environ: Mapping[str, str]) -> None:
         """The wizard's first draft: the saved profile, LIVEKIT_* on top, its secrets from the
         keyring when they arrive; with no LiveKit project at all, the sandbox."""
-        from phonewizard.services.config_files import ConfigFileError
-
         wizard = self._wizard
-        draft, notices, from_profile = draft_io.new_draft(), [], False
-        if self.path.exists():
-            try:
-                # Without the keyring here: its secrets are looked up on the worker (below).
-                draft, notices = draft_io.open_document(self.path, None)
-                from_profile = True
-            except ConfigFileError as exc:
-                # A broken profile must not stop the wizard: start empty and say why.
-                notices = [f"The saved profile was not loaded: {exc}"]
-        wizard.set_notices(notices)
-        from_env = draft_io.apply_environment(draft, environ)
-        configured = from_env or draft_io.has_livekit_project(draft)
-        wizard.load_draft(draft)
-        if from_profile:
-            self._fill_secrets_later(self.path, notices)
-        if not configured:
+        prepared = drafts.prepare_draft(self.path, environ)
+        wizard.set_notices(prepared.notices)
+        wizard.load_draft(prepared.draft)
+        if prepared.from_profile:
+            self._fill_secrets_later()
+        if not prepared.configured:
             # DESIGN.md: with no LiveKit project at all, start against the local sandbox.
             try:
                 wizard.set_sandbox_active(True)
@@ -106,62 +96,46 @@ class ProfileActions(QObject):
 
     # --- keyring secrets of a loaded file ---------------------------------------------------
 
-    def _fill_secrets_later(self, path: Path, notices: list[str]) -> None:
-        """Read the secrets of the file just loaded from the keyring on the worker and fill the
+    def _fill_secrets_later(self) -> None:
+        """Look up the secrets of the draft just loaded in the keyring on the worker and fill the
         empty secret fields when they arrive, unless the user changed what they belong to (or
         typed a secret) meanwhile, or opened another file."""
         wizard = self._wizard
         secrets, loaded = wizard.secrets, wizard.draft
-        livekit, registration = loaded.get("livekit") or {}, loaded.get("registration") or {}
-        # Which project and SIP account the answer is for: the draft as loaded (env on top).
-        expected = {
-            "livekit": {f: livekit.get(f) for f in ("url", "api_key")},
-            "registration": {f: registration.get(f) for f in ("phone_number", "auth_username")},
-        }
+        as_loaded = copy.deepcopy(loaded)  # the project and account the answer is for
 
-        async def lookup() -> tuple[dict[str, Any], list[str]]:
+        async def lookup() -> KeyringSecrets:
             import asyncio
 
-            # Same reading as before the move (file, then keyring), so the notices are the same.
-            return await asyncio.to_thread(draft_io.open_document, path, secrets)
+            return await asyncio.to_thread(drafts.keyring_secrets, as_loaded, secrets)
 
         job = self._secrets_job = wizard.worker.submit(lookup)
 
-        def found(result: tuple[dict[str, Any], list[str]]) -> None:
+        def found(result: KeyringSecrets) -> None:
             self._secrets_job = None
             if wizard.draft is loaded:  # not when another file was opened meanwhile
-                self._apply_keyring_secrets(result, expected, notices)
+                self._apply_keyring_secrets(result)
 
         def not_found(exc: BaseException) -> None:
-            # E.g. the profile file vanished meanwhile: its secrets stay unset.
             self._secrets_job = None
             logger.warning("the saved profile's secrets were not read: %s", type(exc).__name__)
 
         job.finished.connect(found)
         job.failed.connect(not_found)
 
-    def _apply_keyring_secrets(
-        self, result: tuple[dict[str, Any], list[str]], expected: dict[str, dict[str, Any]], notices: list[str]
-    ) -> None:
+    def _apply_keyring_secrets(self, found: KeyringSecrets) -> None:
         wizard = self._wizard
-        found, found_notices = result
-        changed = False
-        for section, field, page_id, edit_name in _KEYRING_FIELDS:
-            value = (found.get(section) or {}).get(field)
-            current = wizard.draft.get(section)
-            if not value or not isinstance(current, dict) or current.get(field):
-                continue  # nothing stored, or the user typed one meanwhile: theirs wins
-            if any(current.get(k) != v for k, v in expected[section].items()):
-                continue  # the secret belongs to a project/account the user has since changed
-            current[field] = value
+        filled = drafts.apply_secrets(wizard.draft, found)
+        for path in filled:
+            page_id, edit_name = _KEYRING_FIELDS[path]
+            section, field = path.split(".")
             page = wizard.page(page_id)
             with page.loading():  # a fill like load_from: the page stays pristine
-                getattr(page, edit_name).setText(str(value))
-            changed = True
-        extra = [n for n in found_notices if n not in notices]
+                getattr(page, edit_name).setText(str(wizard.draft[section][field]))
+        extra = [n for n in found.notices if n not in wizard.notices]
         if extra:
             wizard.set_notices([*wizard.notices, *extra])
-        if changed:
+        if filled:
             wizard.revalidate()
 
     # --- Open configuration… ----------------------------------------------------------------
@@ -180,11 +154,11 @@ class ProfileActions(QObject):
             return False
         try:
             # Without the keyring here: its secrets are looked up on the worker (below).
-            draft, notices = draft_io.open_document(path, None)
+            draft, notices = drafts.read_draft(path)
         except ConfigFileError as exc:
             QMessageBox.warning(wizard, "Cannot open configuration", str(exc))
             return False
-        if draft_io.has_livekit_project(draft) and wizard.sandbox_active:
+        if drafts.has_livekit_project(draft) and wizard.sandbox_active:
             wizard.set_sandbox_active(False)
         elif wizard.sandbox_active:
             # The file names no project: keep using the sandbox for this draft.
@@ -192,7 +166,7 @@ class ProfileActions(QObject):
         wizard.set_notices(notices)
         wizard.settings.setValue("profile/last_path", str(path))
         wizard.load_draft(draft)
-        self._fill_secrets_later(Path(path), notices)
+        self._fill_secrets_later()
         if wizard.currentId() >= 0 and not is_shown(PageId(wizard.currentId()), wizard.draft):
             # The new provider skips the page on screen (e.g. inbound for a LiveKit number).
             wizard.restart()
@@ -205,8 +179,6 @@ class ProfileActions(QObject):
         """Save the LiveKit secret (and SIP password) to the keyring on the worker, then the
         draft, without secrets, to the profile file. False when a save is already running;
         `saved` reports the end."""
-        import copy
-
         if self._save_job is not None:
             return False
         wizard = self._wizard
@@ -216,7 +188,7 @@ class ProfileActions(QObject):
         async def remember() -> None:
             import asyncio
 
-            await asyncio.to_thread(draft_io.remember_secrets, draft, secrets)
+            await asyncio.to_thread(drafts.remember_secrets, draft, secrets)
 
         self._save_button().setEnabled(False)
         job = self._save_job = wizard.worker.submit(remember)
@@ -251,7 +223,7 @@ class ProfileActions(QObject):
 
         wizard = self._wizard
         try:
-            written = draft_io.save_document(self.path, draft, report)
+            written = drafts.save_draft(self.path, draft, report)
         except OSError as exc:
             QMessageBox.warning(wizard, "Profile not saved", f"Could not write {self.path}: {exc.strerror}")
             self._end_save(None)

@@ -37,6 +37,7 @@ NO_PROJECT_HINT = (
     "first. A self-hosted LiveKit server works too: use its http(s):// or ws(s):// URL; its SIP "
     "URI is the address of your SIP service."
 )
+# app/project.SECRET_MISSING in words; not imported: this page paints before pydantic is loaded.
 SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
 
 
@@ -60,11 +61,19 @@ def describe_connection(counts: Mapping[str, int] | None) -> str:
     return "Connected: " + ", ".join(parts) if parts else "Connected."
 
 
-def describe_failure(exc: BaseException) -> str:
-    """Plain words for the three ways a connection test fails; the services' messages already
-    name the cause and never contain the secret."""
-    from phonewizard.services.livekit_client import LiveKitAuthFailed, LiveKitRefused, LiveKitUnreachable
+# How this page's controls are named in messages (a field path means nothing on screen).
+CONTROL_NAMES = {"livekit.url": "the LiveKit URL", "livekit.api_key": "the API key",
+                 "livekit.api_secret": "the API secret", "livekit.sip_uri": "the SIP URI"}
 
+
+def describe_failure(exc: BaseException) -> str:
+    """Plain words for the ways a connection test fails; the app's messages already name the
+    cause (or the field to fix) and never contain the secret."""
+    from phonewizard.app.errors import InvalidInput, LiveKitAuthFailed, LiveKitRefused, LiveKitUnreachable
+
+    if isinstance(exc, InvalidInput):
+        field, _, message = exc.problems[0].partition(": ")
+        return f"Fix {CONTROL_NAMES.get(field, 'the field marked in red')} first ({message})."
     if isinstance(exc, LiveKitAuthFailed):
         return f"Authentication failed: {exc}"
     if isinstance(exc, LiveKitUnreachable):
@@ -254,18 +263,18 @@ class LiveKitPage(DraftPage):
     @Slot()
     def test_connection(self) -> Job | None:
         """Start the check on the worker; returns its job (None when the input is unusable)."""
-        from phonewizard.services.livekit_client import LiveKitError
-        from phonewizard.services.registrar import Registrar
+        from phonewizard.app.errors import InvalidInput, LiveKitError
+        from phonewizard.app.registrations import test_connection
 
         wizard = self.wizard()
         try:
             connection = wizard.connection()
-        except LiveKitError as exc:
+        except (InvalidInput, LiveKitError) as exc:
             self._show_test_result(describe_failure(exc), ok=False)
             return None
         self._show_test_result("Connecting…", ok=None)
         self.test_button.setEnabled(False)
-        job = self._test_job = wizard.worker.submit(lambda: Registrar(connection).test_connection())
+        job = self._test_job = wizard.worker.submit(lambda: test_connection(connection))
         # Bound slots, not lambdas: Qt drops them if the page is gone before the answer arrives.
         job.finished.connect(self._on_test_finished)
         job.failed.connect(self._on_test_failed)

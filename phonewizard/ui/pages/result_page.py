@@ -31,8 +31,10 @@ from phonewizard.ui.pages.export_action import export_report, export_status_labe
 from phonewizard.ui.widgets import CopyableValue
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.fonts import monospace_font
+from phonewizard.ui.widgets.problem_label import ProblemLabel
 
 if TYPE_CHECKING:
+    from phonewizard.app.secrets import SavedSecrets
     from phonewizard.domain.result import RegistrationResult
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,9 @@ class ResultPage(DraftPage):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.body.addWidget(self.summary_label)
+        # Whether the secrets typed in the wizard reached the keyring (saved only after success).
+        self.secrets_notice = ProblemLabel()
+        self.body.addWidget(self.secrets_notice)
 
         uri_box = QGroupBox("SIP URI for your carrier")
         uri_layout = QHBoxLayout(uri_box)
@@ -121,13 +126,16 @@ class ResultPage(DraftPage):
         review = wizard.page(int(PageId.REVIEW)) if wizard is not None else None
         draft = self.wizard_draft() or {}
         secrets = (get_path(draft, "livekit.api_secret"), get_path(draft, "registration.auth_password"))
-        result = getattr(review, "result", None)
-        if result is not None:
-            self.show_result(result, secrets=[s for s in secrets if isinstance(s, str) and s])
+        registered = getattr(review, "registered", None)
+        if registered is not None:
+            self.show_result(registered.result, secrets=[s for s in secrets if isinstance(s, str) and s],
+                             saved=registered.secrets)
 
-    def show_result(self, result: RegistrationResult, *, secrets: Iterable[str] = ()) -> None:
+    def show_result(self, result: RegistrationResult, *, secrets: Iterable[str] = (),
+                    saved: SavedSecrets | None = None) -> None:
         self.result = result
         self._secrets = tuple(s for s in secrets if s)
+        self._show_saved_secrets(saved)
         instructions = result.instructions
         self.summary_label.setText(self._guard(instructions.summary))
         uri = result.sip_uri or ""
@@ -164,6 +172,12 @@ class ResultPage(DraftPage):
 
         tips = [*instructions.if_it_does_not_ring, *EXTRA_TIPS]
         self.tips_label.setText("".join(f"• {html.escape(self._guard(t))}<br>" for t in tips))
+
+    def _show_saved_secrets(self, saved: SavedSecrets | None) -> None:
+        if saved is not None and saved.problem:
+            self.secrets_notice.show_warning(f"Secrets were not saved: {saved.problem}")
+        else:
+            self.secrets_notice.clear_problem()
 
     def _copyable(self, value: str, name: str) -> CopyableValue:
         widget = CopyableValue(self._guard(value), name=name)
