@@ -74,6 +74,12 @@ def steps_for(p: RegistrationPlan) -> list[str]:
     return steps
 
 
+def load_client() -> None:
+    """Import the LiveKit client stack (livekit-api, aiohttp, ~0.2 s) now, e.g. on the GUI's worker
+    right after start-up, so the first registration does not pay for it."""
+    import phonewizard.services.registrar  # noqa: F401
+
+
 def typed_request(config: PhoneWizardConfig, *, take_over: bool = False, save_secrets: bool = True
                   ) -> RegistrationRequest:
     """The request for a configuration typed in the wizard: its secrets are the user's own, saved

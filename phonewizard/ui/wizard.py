@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from phonewizard.domain.report import Report
     from phonewizard.sandbox import SandboxServer
     from phonewizard.services.livekit_client import Connection
-    from phonewizard.services.secret_store import SecretStore
+    from phonewizard.app.secrets import SecretStore
     from phonewizard.ui.async_worker import AsyncWorker
 
 # Nothing above imports pydantic, keyring, phonenumbers, aiohttp or protobuf: page 1 paints with
@@ -147,7 +147,7 @@ class PhoneWizard(QWizard):
     def secrets(self) -> SecretStore:
         """The SecretStore (system keyring), created on first use: keyring's import is slow."""
         if self._secrets is None:
-            from phonewizard.services.secret_store import SecretStore
+            from phonewizard.app.secrets import SecretStore
 
             self._secrets = SecretStore()
         return self._secrets

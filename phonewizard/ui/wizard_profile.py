@@ -69,9 +69,9 @@ class ProfileActions(QObject):
     def path(self) -> Path:
         """The profile file (the platform's config folder unless the wizard was given one)."""
         if self._path is None:
-            from phonewizard.services.config_files import default_config_path
+            from phonewizard.app.profiles import default_profile_path
 
-            self._path = default_config_path()
+            self._path = default_profile_path()
         return self._path
 
     # --- start-up ---------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class ProfileActions(QObject):
         """Ask for a file and load it into every page. False when cancelled or unusable."""
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-        from phonewizard.services.config_files import ConfigFileError
+        from phonewizard.app.errors import ConfigFileError
 
         wizard = self._wizard
         start = str(wizard.settings.value("profile/last_path", "") or self.path.parent)
@@ -209,7 +209,7 @@ class ProfileActions(QObject):
     def _secrets_not_saved(self, exc: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        from phonewizard.services.secret_store import SecretStoreUnavailable
+        from phonewizard.app.errors import SecretStoreUnavailable
 
         if isinstance(exc, SecretStoreUnavailable):
             QMessageBox.warning(self._wizard, "Secrets not saved", str(exc))
