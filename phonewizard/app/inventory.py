@@ -8,13 +8,20 @@ and the wizard's registrations page.
   the number, why (`NumberView.why`). The document never holds a secret; its `livekit` section is
   the profile passed in, so `register` sends it back to the same project.
 - `find_number(text, project)`: the argument a user typed, as the entry key it means.
+- For the wizard: `edit_draft(rebuilt, livekit)` (the draft its pages edit, the project's own
+  `livekit` section with its secret kept), `export_document(path, rebuilt)` ("Export
+  configuration…" of one number) and `livekit_numbers(project)` (the project's LiveKit numbers
+  to pick from on the number page, with what each is attached to).
 
 Removing an entry is app/removal.py, adopting foreign objects app/adopt.py.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from phonewizard.app.errors import InvalidInput
@@ -29,7 +36,8 @@ from phonewizard.domain.reverse import Reconstruction
 if TYPE_CHECKING:
     from phonewizard.services.livekit_client import Connection
 
-__all__ = ["NumberView", "Project", "find_number", "read_inventory", "show_number"]
+__all__ = ["LiveKitNumberChoice", "NumberView", "Project", "edit_draft", "export_document", "find_number",
+           "livekit_numbers", "read_inventory", "show_number"]
 
 
 @dataclass(frozen=True)
@@ -86,3 +94,58 @@ def show_number(project: Project, profile: LiveKitProfile | Mapping[str, Any], n
     if entry is None:
         return NumberView(number, None, None, nothing_for(project.inventory, number))
     return NumberView(entry.phone_number, entry, entry.reverse(profile))
+
+
+def edit_draft(rebuilt: Reconstruction, livekit: Mapping[str, Any]) -> dict[str, Any]:
+    """The wizard's draft for editing a number: the rebuilt document, with the `livekit` section
+    the wizard already uses (its API secret and SIP URI kept; the document holds neither secret).
+    The SIP password is looked up in the keyring afterwards, like a file's (app/drafts.py)."""
+    from phonewizard.app.drafts import draft_from_document
+
+    draft = draft_from_document(rebuilt.document)
+    draft["livekit"] = copy.deepcopy(dict(livekit))
+    return draft
+
+
+def export_document(path: str | Path, rebuilt: Reconstruction) -> Path:
+    """Write one number's rebuilt document (never a secret; mode 0600, atomic). A document
+    `register` would still refuse (its `problems`) is written as it stands, to be finished by
+    hand or in the wizard."""
+    from phonewizard.app.documents import export_config
+    from phonewizard.services.private_files import write_private_text
+
+    if rebuilt.config is not None:
+        return export_config(path, rebuilt.config)
+    return write_private_text(Path(path), json.dumps(rebuilt.document, indent=2, ensure_ascii=False) + "\n")
+
+
+@dataclass(frozen=True)
+class LiveKitNumberChoice:
+    """A LiveKit number of the project, and what calls to it reach now (empty: nothing)."""
+
+    phone_number: str
+    attached: tuple[str, ...]  # "dispatch rule SDR_… “name” → agent “x”" per rule it names
+
+    @property
+    def free(self) -> bool:
+        return not self.attached
+
+
+def livekit_numbers(project: Project) -> list[LiveKitNumberChoice]:
+    """The project's LiveKit numbers (released ones left out), each with the rules it is attached to."""
+    rules = {r.sip_dispatch_rule_id: r for r in project.objects.rules}
+    out = []
+    for number in project.objects.numbers:
+        if number.released:
+            continue
+        attached = []
+        for rule_id in number.dispatch_rule_ids:
+            rule = rules.get(rule_id)
+            if rule is None:
+                attached.append(f"dispatch rule {rule_id} (no longer exists)")
+                continue
+            agents = ", ".join(f"“{a.agent_name}”" for a in rule.room_config.agents if a.agent_name)
+            name = f" “{rule.name}”" if rule.name else ""
+            attached.append(f"dispatch rule {rule_id}{name}" + (f" → agent {agents}" if agents else ""))
+        out.append(LiveKitNumberChoice(normalize_number(number.phone_number), tuple(attached)))
+    return sorted(out, key=lambda c: c.phone_number)

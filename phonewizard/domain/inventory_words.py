@@ -14,7 +14,7 @@ from typing import Any
 
 from livekit.protocol.sip import SIPTransport
 
-from phonewizard.domain.inventory import InventoryEntry, ProjectInventory
+from phonewizard.domain.inventory import KIND_WORDS, InventoryEntry, ProjectInventory
 from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.domain.naming import room_pattern
 
@@ -143,3 +143,19 @@ def nothing_for(inventory: ProjectInventory, number: str) -> str:
     elif catch_alls and not inventory.numbers_readable:  # self-hosted: a catch-all takes trunk-less calls too
         also = f"; but on this self-hosted server {catch_alls[0]} takes calls no trunk accepted"
     return f"nothing in this LiveKit project is registered for {number}{also}"
+
+
+# The registrations table: one tuple of display texts per entry, built where the inventory is
+# read (the worker thread), so filling the table costs the GUI thread nothing per row.
+def table_row(entry: InventoryEntry) -> tuple[str, ...]:
+    """Number, carrier, agent, inbound, outbound, state (ui/registrations_model.TABLE_COLUMNS)."""
+    agents = ", ".join(entry.agent_names) or "—"
+    return (entry.phone_number, CARRIER_WORDS.get(entry.carrier, entry.carrier), agents,
+            "yes" if entry.inbound else "no", "yes" if entry.outbound else "no", state_words(entry))
+
+
+def apart_row(item: Any) -> tuple[str, ...]:
+    """An object listed apart (inventory.ApartObject): what, ID, name, who made it, why it matters."""
+    ref = item.ref
+    who = "—" if ref.kind == "livekit_number" else "phonewizard" if ref.phonewizard else "not phonewizard"
+    return (KIND_WORDS[ref.kind], ref.id, ref.name, who, item.message)
