@@ -121,14 +121,24 @@ def export_document(path: str | Path, rebuilt: Reconstruction) -> Path:
 
 @dataclass(frozen=True)
 class LiveKitNumberChoice:
-    """A LiveKit number of the project, and what calls to it reach now (empty: nothing)."""
+    """A LiveKit number of the project, and what calls to it reach now (no rules: nothing)."""
 
     phone_number: str
-    attached: tuple[str, ...]  # "dispatch rule SDR_… “name” → agent “x”" per rule it names
+    rules: tuple[str, ...] = ()  # dispatch rule IDs it is attached to
+    agents: tuple[str, ...] = ()  # the agents those rules dispatch
+    rule_names: tuple[str, ...] = ()
 
     @property
     def free(self) -> bool:
-        return not self.attached
+        return not self.rules
+
+    def describe(self) -> str:
+        """`free`, or `in use: agent “x” (dispatch rule SDR_…)`."""
+        if self.free:
+            return "free"
+        who = ", ".join(f"“{a}”" for a in self.agents)
+        rules = ", ".join(self.rules)
+        return f"in use: agent {who} (dispatch rule {rules})" if who else f"in use: dispatch rule {rules}"
 
 
 def livekit_numbers(project: Project) -> list[LiveKitNumberChoice]:
@@ -138,14 +148,8 @@ def livekit_numbers(project: Project) -> list[LiveKitNumberChoice]:
     for number in project.objects.numbers:
         if number.released:
             continue
-        attached = []
-        for rule_id in number.dispatch_rule_ids:
-            rule = rules.get(rule_id)
-            if rule is None:
-                attached.append(f"dispatch rule {rule_id} (no longer exists)")
-                continue
-            agents = ", ".join(f"“{a.agent_name}”" for a in rule.room_config.agents if a.agent_name)
-            name = f" “{rule.name}”" if rule.name else ""
-            attached.append(f"dispatch rule {rule_id}{name}" + (f" → agent {agents}" if agents else ""))
-        out.append(LiveKitNumberChoice(normalize_number(number.phone_number), tuple(attached)))
+        attached = [rules[r] for r in number.dispatch_rule_ids if r in rules]
+        agents = tuple(dict.fromkeys(a.agent_name for r in attached for a in r.room_config.agents if a.agent_name))
+        out.append(LiveKitNumberChoice(normalize_number(number.phone_number), tuple(number.dispatch_rule_ids),
+                                       agents, tuple(r.name for r in attached if r.name)))
     return sorted(out, key=lambda c: c.phone_number)

@@ -46,8 +46,9 @@ class Removal:
 
     def describe(self) -> list[str]:
         if self.empty:
-            return [f"Nothing to remove for {self.phone_number}."]
-        lines = [f"Delete from LiveKit ({len(self.objects)}):"]
+            lines = [f"Nothing made by phonewizard to remove for {self.phone_number}."]
+        else:
+            lines = [f"Delete from LiveKit ({len(self.objects)}):"]
         lines += [f"  {ref}" + ("" if ref.phonewizard else " (not made by phonewizard)")
                   + (f" — also serves {', '.join(ref.shared_with)}, which loses it too" if ref.shared_with else "")
                   for ref in self.objects]

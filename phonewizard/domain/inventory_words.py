@@ -98,9 +98,10 @@ def entry_lines(entry: InventoryEntry) -> list[str]:
         lines.append("No dispatch rule sends these calls to an agent.")
     for trunk in objects.outbound:
         transport = SIPTransport.Name(trunk.transport).removeprefix("SIP_TRANSPORT_")
+        over = "" if transport == "AUTO" else f" over {transport}"
         signing = f", signing in as “{trunk.auth_username}”" if trunk.auth_username else ""
-        lines.append(f"Outbound trunk {trunk.sip_trunk_id}{_name(trunk)} places calls through {trunk.address} "
-                     f"over {transport} as {', '.join(trunk.numbers)}{signing}.")
+        lines.append(f"Outbound trunk {trunk.sip_trunk_id}{_name(trunk)} places calls through {trunk.address}"
+                     f"{over} as {', '.join(trunk.numbers)}{signing}.")
     if not objects.outbound:
         lines.append(f"No outbound trunk: the agent cannot call out as {entry.phone_number}.")
     return lines

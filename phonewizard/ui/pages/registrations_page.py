@@ -150,7 +150,7 @@ class RegistrationsPage(DraftPage):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.setMinimumHeight(220)
+        self.table.setMinimumHeight(150)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never measures 1,000 rows
         header.setStretchLastSection(True)
@@ -200,7 +200,6 @@ class RegistrationsPage(DraftPage):
         self.apart_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.apart_table.setWordWrap(True)
         self.apart_table.horizontalHeader().setStretchLastSection(True)
-        self.apart_table.setMaximumHeight(150)
         for column, sample in enumerate(("outbound trunk", "SDR_XXXXXXXXXXXX", "a rule name here", "not phonewizard")):
             self.apart_table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
         QVBoxLayout(self.apart_box).addWidget(self.apart_table)
@@ -294,7 +293,7 @@ class RegistrationsPage(DraftPage):
         self.project = loaded.project
         self.model.set_rows(loaded.rows)
         self.apart_model.set_rows(loaded.apart)
-        self.apart_box.setVisible(bool(loaded.apart))
+        self._fit_apart_table()
         self._update_count()
         inventory = loaded.project.inventory
         if not inventory.entries:
@@ -316,6 +315,17 @@ class RegistrationsPage(DraftPage):
     @Slot()
     def _on_load_cancelled(self) -> None:
         self._job = None  # only at shutdown
+
+    def _fit_apart_table(self) -> None:
+        """As tall as its rows (they are few), up to three; the rest scrolls."""
+        rows = self.apart_model.rowCount()
+        self.apart_box.setVisible(rows > 0)
+        if not rows:
+            return
+        self.apart_table.resizeRowsToContents()
+        height = self.apart_table.horizontalHeader().height() + 2 * self.apart_table.frameWidth()
+        height += sum(self.apart_table.rowHeight(r) for r in range(min(rows, 3)))
+        self.apart_table.setFixedHeight(height)
 
     def _fail(self, message: str) -> None:
         self.refresh_button.setEnabled(True)
@@ -527,5 +537,6 @@ def _details_html(entry: InventoryEntry) -> str:
     if entry.problems:
         parts.append(f"<span style='color: {WARNING_COLOR}'>" + "<br>".join(
             "⚠ " + html.escape(p) for p in entry.problems) + "</span>")
-    parts.append("Objects: " + "; ".join(html.escape(line) for line in object_lines(entry)))
+    if entry.origin == "mixed":  # who made which object matters only when it varies
+        parts.append("Objects: " + "; ".join(html.escape(line) for line in object_lines(entry)))
     return "<br>".join(parts)
