@@ -72,9 +72,11 @@ class LiveKitNumberPicker(QWidget):
 
         async def read() -> tuple[list[LiveKitNumberChoice], bool]:
             from phonewizard.app.inventory import livekit_numbers, read_inventory
+            from phonewizard.ui.pages.registrations_page import collector_quiet
 
-            project = await read_inventory(connection)
-            return livekit_numbers(project), project.objects.numbers_readable
+            with collector_quiet():
+                project = await read_inventory(connection)
+                return livekit_numbers(project), project.objects.numbers_readable
 
         job = self._job = wizard.worker.submit(read)
         job.finished.connect(lambda result: self._on_loaded(key, result))

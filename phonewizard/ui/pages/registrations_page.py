@@ -24,13 +24,16 @@ Actions on the selected number:
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,14 +85,44 @@ def _dialogs() -> Any:
     return registration_dialogs
 
 
+_quiet_lock = threading.Lock()
+_quiet_count = 0
+
+
+@contextmanager
+def collector_quiet() -> Iterator[None]:
+    """No cyclic garbage collection while a project is read and sorted, then what was built is
+    moved out of the collector's way (gc.freeze: refcounting still frees it).
+
+    Reading 3,000 objects allocates enough to start a full collection over the whole wizard's
+    heap, ~100 ms holding the GIL, during which the GUI thread cannot run a line of Python: the
+    window would freeze (benchmarks/RESULTS.md, row 9). The inventory is long-lived and acyclic,
+    so a collection would find nothing in it anyway. Nested and concurrent uses (the number
+    page's list) are counted; the collector is back on when the last one ends."""
+    global _quiet_count
+    with _quiet_lock:
+        _quiet_count += 1
+        if _quiet_count == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_count -= 1
+            if _quiet_count == 0:
+                gc.freeze()
+                gc.enable()
+
+
 async def load_project(connection: Any) -> Loaded:
     """The job: one read of the project, then the table's texts, all on the worker."""
     from phonewizard.app.inventory import read_inventory
     from phonewizard.domain.inventory_words import apart_row, table_row
 
-    project = await read_inventory(connection)
-    inventory = project.inventory
-    return Loaded(project, [(table_row(e), e) for e in inventory.entries], [apart_row(a) for a in inventory.apart])
+    with collector_quiet():
+        project = await read_inventory(connection)
+        inventory = project.inventory
+        return Loaded(project, [(table_row(e), e) for e in inventory.entries], [apart_row(a) for a in inventory.apart])
 
 
 class RegistrationsPage(DraftPage):
@@ -224,7 +257,16 @@ class RegistrationsPage(DraftPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         super().initializePage()
         self.setTitle(f"Registrations in {self.project_name()}")
-        self.reload()
+        if self._job is None:
+            # Entering the page shows the project as it is now, not a table from the last visit
+            # (which would also cost the first paint a Python call per visible cell).
+            self.model.set_rows([])
+            self.apart_model.set_rows([])
+            self.apart_box.hide()
+            self._show_status(f"Reading the project {self.project_name()}…", None, busy=True)
+        # Started in the next event-loop turn: the page is laid out and painted first, before the
+        # worker's read competes with the GUI thread for the interpreter.
+        QTimer.singleShot(0, self, self.reload)
         self.table.setFocus()
 
     def project_name(self) -> str:
