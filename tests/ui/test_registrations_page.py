@@ -313,3 +313,18 @@ def test_a_carrier_number_page_shows_no_livekit_numbers(qtbot, tmp_path, sandbox
     agent.provider_buttons["twilio"].click()
     wizard.next()
     assert not wizard.page(PageId.NUMBER).livekit_numbers.isVisibleTo(wizard.page(PageId.NUMBER))
+
+
+def test_every_button_of_the_page_has_its_own_alt_letter(qtbot, tmp_path, sandbox):
+    from PySide6.QtWidgets import QAbstractButton
+
+    from tests.ui.test_pages_1_4_livekit_agent import _mnemonic
+
+    wizard, page = open_page(qtbot, tmp_path, sandbox)
+    buttons = [wizard.button(b) for b in (QWizard.WizardButton.CustomButton1, QWizard.WizardButton.CustomButton2,
+                                          QWizard.WizardButton.HelpButton, QWizard.WizardButton.BackButton,
+                                          QWizard.WizardButton.NextButton)]
+    texts = [b.text() for b in buttons] + [b.text() for b in page.findChildren(QAbstractButton)]
+    assert "&New registration >" in texts
+    letters = [m for m in map(_mnemonic, texts) if m]
+    assert len(letters) == len(set(letters)), texts

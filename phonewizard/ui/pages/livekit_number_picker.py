@@ -36,7 +36,7 @@ class LiveKitNumberPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         self.title = QLabel("Or pick one of this project's LiveKit numbers:")
-        self.refresh_button = QPushButton("Re&fresh list")
+        self.refresh_button = QPushButton("Refresh l&ist")
         head.addWidget(self.title, 1)
         head.addWidget(self.refresh_button)
         layout.addLayout(head)

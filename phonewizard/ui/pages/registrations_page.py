@@ -196,7 +196,7 @@ class RegistrationsPage(DraftPage):
         actions = QHBoxLayout()
         self.edit_button = QPushButton("&Edit")
         self.edit_button.setToolTip("Fill the pages from LiveKit; Register then updates the objects in place")
-        self.adopt_button = QPushButton("&Adopt…")
+        self.adopt_button = QPushButton("A&dopt…")
         self.adopt_button.setToolTip("Fill the pages from a set-up made outside phonewizard; Register then "
                                      "takes its objects over after listing every change")
         self.remove_button = QPushButton("Re&move…")
