@@ -6,7 +6,7 @@ The table (number, carrier, agent, inbound, outbound, state: ok / incomplete / n
 phonewizard) and the objects that serve no single number come from one read of the project
 (app/inventory.py) on the AsyncWorker, with a progress bar meanwhile; a failed read says why and
 offers Retry. The rows' texts are made on the worker and the table is a model (ui/registrations_model.py),
-so a project with thousands of objects costs the GUI thread one list swap (benchmarks/, row 9).
+so a project with thousands of objects costs the GUI thread one list swap (benchmarks/RESULTS.md, row 10).
 
 Actions on the selected number:
 - New registration (the wizard's Next) continues into the agent page with the wizard's draft, or
@@ -96,7 +96,7 @@ def collector_quiet() -> Iterator[None]:
 
     Reading 3,000 objects allocates enough to start a full collection over the whole wizard's
     heap, ~100 ms holding the GIL, during which the GUI thread cannot run a line of Python: the
-    window would freeze (benchmarks/RESULTS.md, row 9). The inventory is long-lived and acyclic,
+    window would freeze (benchmarks/RESULTS.md, row 10). The inventory is long-lived and acyclic,
     so a collection would find nothing in it anyway. Nested and concurrent uses (the number
     page's list) are counted; the collector is back on when the last one ends."""
     global _quiet_count
