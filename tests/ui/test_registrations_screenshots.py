@@ -5,8 +5,6 @@ the pictures do not change between runs."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from phonewizard.domain.navigation import PageId
@@ -19,21 +17,30 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 @pytest.fixture
 def steady_sandbox(monkeypatch):
-    """The screenshot sandbox with IDs from a counter (ST_2x4Lp9…, the same every run)."""
+    """The screenshot sandbox with IDs from counters (ST_…, SDR_…, PN_… the same every run). The
+    counters restart with each store, so a first attempt on a taken port changes nothing."""
     import phonewizard.sandbox.sip_service as sip_service
     import phonewizard.sandbox.store as store
 
-    counter = itertools.count(7919)
+    counters: dict[str, int] = {}
 
     def steady_id(prefix: str) -> str:
-        n, digits = next(counter) * 104729, []
+        counters[prefix] = counters.get(prefix, 0) + 1
+        n, digits = (counters[prefix] + 7919 + 97 * sum(map(ord, prefix))) * 104729, []
         for _ in range(12):
             n, r = divmod(n * 31 + 17, len(ALPHABET))
             digits.append(ALPHABET[r])
         return prefix + "".join(digits)
 
+    original_init = store.Store.__init__
+
+    def fresh_store(self, *args, **kwargs):
+        counters.clear()
+        original_init(self, *args, **kwargs)
+
     monkeypatch.setattr(sip_service, "new_id", steady_id)
     monkeypatch.setattr(store, "new_id", steady_id)
+    monkeypatch.setattr(store.Store, "__init__", fresh_store)
     server = screenshot_sandbox()
     yield server
     server.stop_thread()
