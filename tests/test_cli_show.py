@@ -162,3 +162,22 @@ def test_control_characters_from_livekit_are_escaped(run_cli, sandbox_env):
     assert "sales\\x1b[2J" in text.out
     assert json.loads(shown.out)["agent_name"] == "sales\x1b[2J\u202e\x9b"  # JSON readers undo the escape
     assert "to fix before registering: agent_name:" in shown.err  # register would refuse such a name
+
+
+def test_adopt_leaves_an_object_shared_with_another_number_and_says_so(run_cli, sandbox_env, tmp_path):
+    first, second = hand_made(
+        sandbox_env,
+        CreateSIPInboundTrunkRequest(trunk=SIPInboundTrunkInfo(name="a", numbers=[FOREIGN])),
+        CreateSIPInboundTrunkRequest(trunk=SIPInboundTrunkInfo(name="b", numbers=["+16505550143"])))
+    [shared] = hand_made(sandbox_env, CreateSIPDispatchRuleRequest(dispatch_rule=SIPDispatchRuleInfo(
+        name="both lines", trunk_ids=[first, second],
+        rule=SIPDispatchRule(dispatch_rule_individual=SIPDispatchRuleIndividual(room_prefix="x")),
+        room_config=RoomConfiguration(agents=[RoomAgentDispatch(agent_name="sales")]))))
+    shown = run_cli("show", FOREIGN, "--json")
+    path = tmp_path / "shared.json"
+    path.write_text(shown.out)
+    before = sandbox_env.snapshot()
+    result = run_cli("register", path, "--adopt")
+    assert result.code == 3 and shared in result.err
+    assert "--adopt takes over only objects that serve this number alone" in result.err
+    assert sandbox_env.snapshot() == before

@@ -321,6 +321,7 @@ class RegistrationsPage(DraftPage):
         job.finished.connect(self._on_loaded)
         job.failed.connect(self._on_load_failed)
         job.cancelled.connect(self._on_load_cancelled)
+        self._on_selection()  # no action on rows that are being read again
 
     @Slot(object)
     def _after_keyring(self, _result: object) -> None:
@@ -347,12 +348,14 @@ class RegistrationsPage(DraftPage):
         else:
             self._show_status("", None)
         self._select(selected.phone_number if selected else (self._editing or ""))
+        self._on_selection()
         self.loaded.emit()
 
     @Slot(object)
     def _on_load_failed(self, exc: BaseException) -> None:
         self._job = None
         self._fail(f"Could not read the project: {describe_failure(exc)}")
+        self._on_selection()
 
     @Slot()
     def _on_load_cancelled(self) -> None:

@@ -224,18 +224,21 @@ class ReviewPage(DraftPage):
         self.status_label.setStyleSheet("")
         self.status_label.setText("Reading LiveKit to list what taking over the existing objects changes…")
         self.set_busy(True)
+        self._lock_navigation(True)
 
         def confirmed(ids: frozenset[str]) -> None:
+            self._lock_navigation(False)
             self.set_busy(False)
             self.start_registration(take_over=take_over, adopt=ids)
 
         def declined() -> None:
+            self._lock_navigation(False)
             self.set_busy(False)
             self.status_label.setText("Not registered: nothing was changed in LiveKit.")
 
         def failed(exc: BaseException) -> None:
             self.set_busy(False)
-            self._on_failed(exc)
+            self._on_failed(exc)  # unlocks the navigation
 
         try:
             wizard.adoption.confirm(self, config, take_over=take_over, confirmed=confirmed,  # type: ignore[arg-type]
