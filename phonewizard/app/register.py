@@ -54,6 +54,8 @@ class RegistrationRequest:
     save: Sequence[SecretToSave] = field(default=(), repr=False)  # after success (app/secrets.py)
     # Set up the carrier too (app/carrier_setup.py): checked first, applied after LiveKit's objects.
     carrier: CarrierSetup | None = field(default=None, repr=False)
+    # IDs of objects made outside phonewizard that the user confirmed may be taken over (app/adopt.py)
+    adopt: frozenset[str] = frozenset()
 
     @property
     def plan(self) -> RegistrationPlan:
@@ -141,7 +143,7 @@ async def register(
             if request.carrier is None:
                 result = await Registrar(connection).apply(request.plan, progress=progress,
                                                            take_over=request.take_over, tracking=run.tracking,
-                                                           inspect=seen)
+                                                           inspect=seen, adopt=request.adopt)
             else:
                 result, carrier = await _with_carrier(request, connection, progress, run.tracking, seen)
         except PartialRollback as exc:
@@ -172,7 +174,7 @@ async def _with_carrier(request: RegistrationRequest, connection: Connection, pr
 
         result = await Registrar(connection).apply(
             request.plan, progress=progress, take_over=request.take_over, after=carrier_side,
-            tracking=tracking, inspect=seen)  # type: ignore[arg-type]
+            tracking=tracking, inspect=seen, adopt=request.adopt)  # type: ignore[arg-type]
     return result, done[0]
 
 

@@ -1,4 +1,4 @@
-"""The headless commands: `phonewizard register|validate|export-lk|list|unregister|recover|doctor|sandbox`.
+"""The headless commands: `phonewizard register|validate|export-lk|list|show|unregister|recover|doctor|sandbox`.
 
 `main(argv) -> int` is the entry (`phonewizard/__main__.py` calls it). It never shows a
 traceback: every failure becomes one line per problem on stderr and an exit code (errors.py).
@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--take-over", action="store_true",
                    help="take over objects phonewizard registered for this number for another agent")
+    p.add_argument("--adopt", action="store_true",
+                   help="take over the objects made outside phonewizard that serve this number: update them "
+                        "in place (each change is listed first) instead of refusing")
     p.add_argument("--no-save-secrets", action="store_true",
                    help="do not move secrets found in the file into the system keyring")
     p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
@@ -74,9 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run="export-lk")
 
     p = sub.add_parser("list", help="list the numbers phonewizard registered in LiveKit")
+    p.add_argument("--all", action="store_true",
+                   help="also numbers set up outside phonewizard or incomplete, and objects that serve no single number")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="list")
+
+    p = sub.add_parser("show", help="what LiveKit holds for a number; --json: its phonewizard/1 document")
+    p.add_argument("number", metavar="NUMBER", help="the phone number, e.g. +14155550123")
+    p.add_argument("--json", action="store_true",
+                   help="print the configuration document rebuilt from LiveKit (register accepts it)")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    p.set_defaults(run="show")
 
     p = sub.add_parser("unregister", help="remove everything phonewizard created for a number")
     p.add_argument("number", metavar="NUMBER", help="the phone number, e.g. +14155550123")
@@ -132,6 +144,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from phonewizard.cli.doctor import cmd_doctor
 
         return cmd_doctor
+    if name == "show":
+        from phonewizard.cli.show import cmd_show
+
+        return cmd_show
     if name == "forget-profile":
         from phonewizard.cli.profile import cmd_forget_profile
 
@@ -189,7 +205,9 @@ def explain(exc: BaseException) -> tuple[int, list[str]]:
     if isinstance(exc, app.RegistrationConflict):
         hint = ("Run the same command again with --take-over to move it to this agent, or remove it."
                 if exc.can_take_over else
-                "Remove or change it in LiveKit (Telephony → SIP trunks / Dispatch rules) and try again.")
+                "Run the same command again with --adopt to take over the objects made outside phonewizard "
+                "(it lists every change), or remove or change them in LiveKit (Telephony → SIP trunks / "
+                "Dispatch rules) and try again.")
         return EXIT_REFUSED, [f"LiveKit refused: {exc}", hint]
     if isinstance(exc, app.LiveKitRefused):
         return EXIT_REFUSED, [f"LiveKit refused: {exc}"]

@@ -1,9 +1,9 @@
-"""`register FILE [--dry-run] [--json] [--take-over] [--no-save-secrets]`.
+"""`register FILE [--dry-run] [--json] [--take-over] [--adopt] [--no-save-secrets]`.
 
 Read and validate the file (app/documents.py) → dry run: print the plan and the doctor's checks
 that need no project, send nothing → otherwise resolve the API secret → `app.register` (conflict
 check, create, roll back on failure, then save the secrets the policy names: those written in the
-file; app/secrets.py) → print the result (`--json`: the RegistrationResult document on stdout),
+file; app/secrets.py) → print the result (`--json`: the RegistrationResult document on stdout; `--adopt`: cli/adopt.py),
 then the doctor's findings for the registration, computed from the project as the conflict check
 read it (`warning: doctor: …` on stderr; they never change the exit code).
 Ctrl-C, SIGTERM or SIGHUP while registering cancels the run; the registrar rolls back before the
@@ -20,7 +20,7 @@ from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carr
 from phonewizard.app.doctor import offline_checks
 from phonewizard.app.documents import ConfigFile, open_config
 from phonewizard.app.errors import InvalidInput
-from phonewizard.app.project import SecretSource, api_secret_for
+from phonewizard.app.project import ApiSecret, SecretSource, api_secret_for
 from phonewizard.app.register import RegistrationRequest, check_sendable, register
 from phonewizard.app.secrets import SecretStore, secrets_to_save
 from phonewizard.cli.errors import (
@@ -53,6 +53,8 @@ def cmd_register(args: argparse.Namespace) -> int:
     if args.dry_run:
         print_file_warnings(document)
         print_findings(offline_checks(the_plan, config.livekit.url))  # a dry run sends nothing
+        if args.adopt:  # the one dry run that reads LiveKit: to list what adopting would change
+            _adopt(config, the_plan, api_secret_for(config.livekit, store, os.environ), args)
         print(json_text(the_plan.to_json()))
         carrier = f" or {the_plan.carrier.label}" if the_plan.carrier is not None else ""
         err(f"dry run: nothing was sent to LiveKit{carrier}")
@@ -67,7 +69,8 @@ def cmd_register(args: argparse.Namespace) -> int:
     remember_secret(secret.value)
     save = [] if args.no_save_secrets else secrets_to_save(config, secret, _password_source(document))
     carrier = _carrier_setup(the_plan, config, store)
-    request = RegistrationRequest(config, secret, take_over=args.take_over, save=save, carrier=carrier)
+    adopt = _adopt(config, the_plan, secret, args) if args.adopt else frozenset()
+    request = RegistrationRequest(config, secret, take_over=args.take_over, save=save, carrier=carrier, adopt=adopt)
     report_unfinished(config.livekit.url)
     try:
         registered, late_signal = run_interruptibly(register(request, store))
@@ -101,6 +104,13 @@ def cmd_register(args: argparse.Namespace) -> int:
         err(f"Saved {' and '.join(registered.secrets.saved)} from the file in the system keyring; "
             "you can now delete them from the file.")
     return EXIT_OK
+
+
+def _adopt(config, the_plan: RegistrationPlan, secret: ApiSecret, args: argparse.Namespace) -> frozenset[str]:
+    from phonewizard.cli.adopt import adopted_ids
+
+    remember_secret(secret.value)
+    return adopted_ids(config, the_plan, secret, take_over=args.take_over)
 
 
 def _carrier_setup(the_plan: RegistrationPlan, config, store: SecretStore) -> CarrierSetup | None:

@@ -1,4 +1,4 @@
-"""`list [--json]`, `unregister NUMBER` and `sandbox [--port N] [--state FILE]`.
+"""`list [--json]` (`--all`: cli/show.py), `unregister NUMBER` and `sandbox [--port N] [--state FILE]`.
 
 `list` and `unregister` take the project from LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET
 or the profile the wizard saves (secret from the keyring): app/project.saved_profile. Both report
@@ -48,6 +48,10 @@ def project_connection(args: argparse.Namespace, store: SecretStore) -> Connecti
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.all:
+        from phonewizard.cli.show import cmd_list_all
+
+        return cmd_list_all(args)
     connection = project_connection(args, SecretStore())
     unfinished = {normalize_number(run.phone_number): run for run in report_unfinished(connection.url)}
     registrations, _ = run_interruptibly(list_registrations(connection))

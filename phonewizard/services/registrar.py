@@ -78,21 +78,24 @@ class Registrar:
     async def apply(self, plan: RegistrationPlan, *, progress: Callable[[str, str], None] | None = None,
                     take_over: bool = False, tracking: Tracking | None = None,
                     after: Callable[[RegistrationResult], Awaitable[Any]] | None = None,
-                    inspect: Callable[[list, list, list], None] | None = None) -> RegistrationResult:
+                    inspect: Callable[[list, list, list], None] | None = None,
+                    adopt: frozenset[str] = frozenset()) -> RegistrationResult:
         """`tracking` (app/register.py passes it): the run's ID and journal, and the race rule.
         `after(result)`: more work that belongs to the same all-or-nothing run (the carrier's
         side): awaited once LiveKit's objects exist; if it fails or is cancelled, they are rolled
         back like any other failure, and its error is raised. `inspect(inbound, outbound, rules)`:
         shown the project's lists as the conflict check read them (keep it quick: it runs before
-        the creations)."""
-        return await guard(self.conn, self._apply(plan, progress, take_over, tracking, after, inspect))
+        the creations). `adopt`: IDs of objects made outside phonewizard that the user confirmed it
+        may take over (registrar_inventory.py)."""
+        return await guard(self.conn, self._apply(plan, progress, take_over, tracking, after, inspect, adopt))
 
     async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool,
-                     tracking: Tracking | None, after: Any, inspect: Any = None) -> RegistrationResult:
+                     tracking: Tracking | None, after: Any, inspect: Any = None,
+                     adopt: frozenset[str] = frozenset()) -> RegistrationResult:
         async with open_api(self.conn, sip_admin=True) as api:
             numbers = PhoneNumberClient(self.conn) if plan.attach_number else None
             try:
-                run = Run(api, self.conn, plan, numbers, progress, take_over, tracking)
+                run = Run(api, self.conn, plan, numbers, progress, take_over, tracking, adopt)
                 run.inspect = inspect
                 try:
                     result = await run.forward()

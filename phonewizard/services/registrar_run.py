@@ -53,9 +53,9 @@ class Run:
 
     def __init__(self, api: LiveKitAPI, conn: Connection, plan: RegistrationPlan,
                  numbers: PhoneNumberClient | None, progress: Progress | None, take_over: bool,
-                 tracking: Tracking | None = None) -> None:
+                 tracking: Tracking | None = None, adopt: frozenset[str] = frozenset()) -> None:
         self.api, self.conn, self.plan, self.numbers = api, conn, plan, numbers
-        self._progress, self.take_over = progress, take_over
+        self._progress, self.take_over, self.adopt = progress, take_over, adopt
         self.journal: list[Entry] = []
         self.sent: list[Entry] = []  # every change sent, in order, creations included from the start
         self.tasks: list[asyncio.Task] = []
@@ -208,7 +208,7 @@ class Run:
                 f"{p.attach_number} is not a phone number of this LiveKit project. Buy it first "
                 "(LiveKit Cloud → Telephony → Phone numbers), or choose your carrier as provider.",
             )
-        inv = classify(p, inbound, outbound, rules, take_over=self.take_over, number=number)
+        inv = classify(p, inbound, outbound, rules, take_over=self.take_over, number=number, adopt=self.adopt)
         if inv.conflicts:
             raise RegistrationConflict(p.phone_number, inv.conflicts)
         self.inventory = inv

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from phonewizard.sandbox import SandboxServer
     from phonewizard.services.livekit_client import Connection
     from phonewizard.app.secrets import SecretStore
+    from phonewizard.ui.adoption_gate import AdoptionGate
     from phonewizard.ui.async_worker import AsyncWorker
 
 # Nothing above imports pydantic, keyring, phonenumbers, aiohttp or protobuf: page 1 paints with
@@ -98,6 +99,7 @@ class PhoneWizard(QWizard):
         self._sandbox_factory = sandbox_factory
         self.sandbox: SandboxServer | None = None
         self._worker = worker
+        self._adoption: AdoptionGate | None = None
         self.notices: list[str] = []
         # Page 1 shows this until start-up loads the profile (with these same values on top).
         self.draft: dict[str, Any] = {"livekit": drafts.environment_livekit(environ)}
@@ -213,6 +215,16 @@ class PhoneWizard(QWizard):
 
             self._worker = AsyncWorker(self)
         return self._worker
+
+    @property
+    def adoption(self) -> AdoptionGate:
+        """Which objects made outside phonewizard Register may take over (ui/adoption_gate.py);
+        armed by the registrations page's Adopt, asked by the review page. Created on first use."""
+        if self._adoption is None:
+            from phonewizard.ui.adoption_gate import AdoptionGate
+
+            self._adoption = AdoptionGate(self)
+        return self._adoption
 
     def connection(self) -> Connection:
         """The Connection for the draft's LiveKit profile, validated as files are. Raises

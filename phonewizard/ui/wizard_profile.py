@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWizard
 
 from phonewizard.app import drafts
-from phonewizard.domain.navigation import PageId, is_shown
+from phonewizard.domain.navigation import PageId, first_page, is_shown
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractButton
@@ -87,6 +87,8 @@ class ProfileActions(QObject):
         wizard.load_draft(prepared.draft)
         if prepared.from_profile:
             self._fill_secrets_later()
+        if first_page(prepared.from_profile) is PageId.REGISTRATIONS:
+            self._open_on_registrations()
         if not prepared.configured:
             # DESIGN.md: with no LiveKit project at all, start against the local sandbox.
             try:
@@ -107,6 +109,37 @@ class ProfileActions(QObject):
         except Exception:  # noqa: BLE001 - an unreadable journal must not stop the wizard
             logger.warning("unfinished runs could not be checked", exc_info=True)
 
+    def _open_on_registrations(self) -> None:
+        """The project is known: open on its registrations, through the project page so that
+        Back leads to it. A wizard not shown yet (start-up in the constructor) goes there once
+        QWizard shows its start page."""
+        wizard = self._wizard
+        if wizard.currentId() == PageId.LIVEKIT:
+            wizard.next()
+            return
+        if wizard.currentId() != -1:
+            return  # the user has moved on already
+
+        def shown(page_id: int) -> None:
+            wizard.currentIdChanged.disconnect(shown)
+            if page_id == PageId.LIVEKIT:
+                QTimer.singleShot(0, wizard, self._open_on_registrations)
+
+        wizard.currentIdChanged.connect(shown)
+
+    @property
+    def secrets_lookup(self) -> Job | None:
+        """The keyring lookup of the draft loaded last, while it runs (its answer may fill the
+        API secret a page is waiting for), else None."""
+        return self._secrets_job
+
+    def load(self, draft: dict[str, Any], notices: list[str]) -> None:
+        """Replace the draft (a registration to edit) and look its secrets up in the keyring on
+        the worker, as for an opened file: the SIP password, if it was saved."""
+        self._wizard.set_notices(notices)
+        self._wizard.load_draft(draft)
+        self._fill_secrets_later()
+
     # --- keyring secrets of a loaded file ---------------------------------------------------
 
     def _fill_secrets_later(self) -> None:
@@ -125,12 +158,14 @@ class ProfileActions(QObject):
         job = self._secrets_job = wizard.worker.submit(lookup)
 
         def found(result: KeyringSecrets) -> None:
-            self._secrets_job = None
+            if self._secrets_job is job:
+                self._secrets_job = None
             if wizard.draft is loaded:  # not when another file was opened meanwhile
                 self._apply_keyring_secrets(result)
 
         def not_found(exc: BaseException) -> None:
-            self._secrets_job = None
+            if self._secrets_job is job:
+                self._secrets_job = None
             logger.warning("the saved profile's secrets were not read: %s", type(exc).__name__)
 
         job.finished.connect(found)

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.livekit_page import SECRET_MISSING, describe_connection
-from tests.ui.wizard_helpers import LIVEKIT_ENV, make_wizard, next_button
+from tests.ui.wizard_helpers import LIVEKIT_ENV, make_wizard, new_registration, next_button
 
 
 def retype(qtbot, edit, text):
@@ -80,7 +80,7 @@ def test_enter_in_a_field_goes_to_the_next_page(qtbot, tmp_path):
     page = wizard.page(PageId.LIVEKIT)
     page.url_edit.setFocus()
     qtbot.keyClick(page.url_edit, Qt.Key.Key_Return)
-    assert wizard.currentId() == PageId.AGENT
+    assert wizard.currentId() == PageId.REGISTRATIONS
 
 
 def test_describe_connection_counts():
@@ -95,8 +95,7 @@ def test_describe_connection_counts():
 
 def to_agent_page(qtbot, tmp_path):
     wizard = make_wizard(qtbot, tmp_path)
-    wizard.next()
-    assert wizard.currentId() == PageId.AGENT
+    new_registration(wizard)
     return wizard, wizard.page(PageId.AGENT)
 
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QFontInfo, QImage
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.widgets.problem_label import OK_COLOR
-from tests.ui.wizard_helpers import make_wizard, next_button, save_screenshot, screenshot_sandbox
+from tests.ui.wizard_helpers import make_wizard, new_registration, next_button, save_screenshot, screenshot_sandbox
 
 
 def check_png(path, wizard):
@@ -30,7 +30,7 @@ def test_screenshots_of_pages_1_to_4(qtbot, tmp_path):
     livekit.test_status.setStyleSheet(f"color: {OK_COLOR};")  # as after a successful test
     livekit.test_status.setText("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule")
     check_png(save_screenshot(wizard, "01-livekit"), wizard)
-    wizard.next()
+    new_registration(wizard)
 
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
@@ -73,12 +73,13 @@ def test_pages_fit_without_clipping(qtbot, tmp_path, size):
 
     wizard = make_wizard(qtbot, tmp_path)
     wizard.resize(*(MINIMUM_SIZE if size == "minimum" else DEFAULT_SIZE))
-    wizard.next()
+    new_registration(wizard)
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
     qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
     wizard.back()
-    for page_id in (PageId.LIVEKIT, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):
+    wizard.back()
+    for page_id in (PageId.LIVEKIT, PageId.REGISTRATIONS, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):
         page = wizard.currentPage()
         assert wizard.currentId() == page_id
         qtbot.wait(10)  # let the layouts settle

@@ -54,10 +54,18 @@ def make_wizard(qtbot, tmp_path: Path, environ=None, **kwargs) -> PhoneWizard:
     return wizard
 
 
+def new_registration(wizard: PhoneWizard) -> None:
+    """From the project page through the registrations page's New registration to the agent page."""
+    wizard.next()
+    assert wizard.currentId() == PageId.REGISTRATIONS
+    wizard.next()
+    assert wizard.currentId() == PageId.AGENT
+
+
 def wizard_at(qtbot, tmp_path, page_id, provider="twilio"):
     """A wizard with pages before `page_id` filled in by typing, showing `page_id`."""
     wizard = make_wizard(qtbot, tmp_path)
-    wizard.next()
+    new_registration(wizard)
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
     qtbot.mouseClick(agent.provider_buttons[provider], Qt.MouseButton.LeftButton)

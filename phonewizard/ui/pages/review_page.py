@@ -198,7 +198,7 @@ class ReviewPage(DraftPage):
         return False
 
     # ---- registration -----------------------------------------------------------------------
-    def start_registration(self, *, take_over: bool = False) -> bool:
+    def start_registration(self, *, take_over: bool = False, adopt: frozenset[str] | None = None) -> bool:
         wizard = self.wizard()
         report = self._report
         if wizard is None or report is None or not report.ok or self._current_plan() is None or self.busy:
@@ -208,15 +208,23 @@ class ReviewPage(DraftPage):
         self.back_to_number_button.hide()
         self.take_over_button.hide()
         self.status_label.setText("")
+        from dataclasses import replace
+
         from phonewizard.app.errors import InvalidInput
         from phonewizard.app.register import steps_for, typed_request
 
+        gate = getattr(wizard, "adoption", None)  # PhoneWizard's; test harnesses may lack it
+        if adopt is None and gate is not None and gate.applies_to(report.config):
+            # Adopt (registrations page): first list what taking the objects over changes, and ask.
+            return self._confirm_adoption(report.config, take_over)
         try:
             # The sandbox's throwaway key and test passwords do not belong in a keyring.
             request = typed_request(report.config, take_over=take_over, save_secrets=not wizard.sandbox_active)
         except InvalidInput as exc:
             self._show_failure(str(exc))
             return False
+        if adopt:
+            request = replace(request, adopt=adopt)
         runner = self._ensure_runner(wizard)
         self.checklist.set_steps(steps_for(self._plan))
         self.status_label.setText("Updating the existing registration…" if take_over else "Registering…")
@@ -225,6 +233,39 @@ class ReviewPage(DraftPage):
         self.set_busy(True)
         runner.start(request)
         self._lock_navigation(True)
+        return True
+
+    def _confirm_adoption(self, config: object, take_over: bool) -> bool:
+        """Read the project, list every object Register will take over and ask (ui/adoption_gate.py);
+        the registration starts only when the user confirms."""
+        from phonewizard.app.errors import InvalidInput, LiveKitError
+
+        wizard = self.wizard()
+        self.status_label.setStyleSheet("")
+        self.status_label.setText("Reading LiveKit to list what taking over the existing objects changes…")
+        self.set_busy(True)
+        self._lock_navigation(True)
+
+        def confirmed(ids: frozenset[str]) -> None:
+            self._lock_navigation(False)
+            self.set_busy(False)
+            self.start_registration(take_over=take_over, adopt=ids)
+
+        def declined() -> None:
+            self._lock_navigation(False)
+            self.set_busy(False)
+            self.status_label.setText("Not registered: nothing was changed in LiveKit.")
+
+        def failed(exc: BaseException) -> None:
+            self.set_busy(False)
+            self._on_failed(exc)  # unlocks the navigation
+
+        try:
+            wizard.adoption.confirm(self, config, take_over=take_over, confirmed=confirmed,  # type: ignore[arg-type]
+                                    declined=declined, failed=failed)
+        except (InvalidInput, LiveKitError) as exc:
+            failed(exc)
+            return False
         return True
 
     @Slot()
@@ -269,6 +310,9 @@ class ReviewPage(DraftPage):
     def _on_succeeded(self, registered: Registered) -> None:
         self.registered = registered
         self.result = registered.result
+        gate = getattr(self.wizard(), "adoption", None)
+        if gate is not None:
+            gate.clear()  # taken over: the objects are phonewizard's now
         self._end_run()
         self.status_label.setText("Registered.")
         wizard = self.wizard()
@@ -294,8 +338,9 @@ class ReviewPage(DraftPage):
             self.take_over_button.setVisible(exc.can_take_over)
             way = ("Press “Update the existing phonewizard registration” to move it to this agent, or go "
                    "back and change the number." if exc.can_take_over else
-                   "Remove or change it in LiveKit (Telephony → SIP trunks / Dispatch rules), or go back "
-                   "and change the number.")
+                   "To take objects made outside phonewizard over, go back to the registrations and choose "
+                   "Adopt…; otherwise remove or change them in LiveKit (Telephony → SIP trunks / Dispatch "
+                   "rules), or go back and change the number.")
             self._show_failure(f"{exc} {way}")
         else:
             self._show_failure(_plain_message(exc))
