@@ -24,6 +24,8 @@ from google.protobuf.message import DecodeError
 from livekit.protocol import sip as sip_pb
 
 from .auth import AuthRejected, authenticate, require_sip_admin
+from .call_routes import METHODS as CALL_SERVICE_METHODS
+from .call_routes import CallRoutes
 from .errors import PlainError, TwirpError, bad_route
 from .faults import Faults, RequestLog
 from .phone_number_service import PhoneNumberService, from_json
@@ -95,7 +97,9 @@ class SandboxServer:
         self.port = port
         self.sip_uri = sip_uri
         self.store = Store(state_path, phone_numbers)
-        self.faults = Faults([*SIP_REQUESTS, *CALL_METHODS, *PHONE_METHODS])
+        self.faults = Faults([*SIP_REQUESTS, *CALL_METHODS, *PHONE_METHODS, *CALL_SERVICE_METHODS])
+        # Simulated calls, rooms and agent dispatch (call_routes.py): `calls.switches`, `calls.rooms`.
+        self.calls = CallRoutes(self.store, lambda: self.url)
         self.log = RequestLog()
         self._sip = SipService(self.store)
         self._phone = PhoneNumberService(self.store)
@@ -216,6 +220,8 @@ class SandboxServer:
         path = request.path
         if path == "/":
             return web.Response(text="OK")  # livekit-server's health check
+        if self.calls.handles(path):
+            return await self.calls.serve(request, path, claims)
         if not path.startswith((f"/twirp/{SIP_SERVICE}/", f"/twirp/{PHONE_SERVICE}/")):
             # Outside the twirp services LiveKit's mux answers with Go's http.NotFound.
             return web.Response(status=404, text="404 page not found\n", content_type="text/plain")
