@@ -127,8 +127,11 @@ def is_definite_refusal(exc: BaseException) -> bool:
 async def within(conn: Connection, awaitable: Awaitable[T]) -> T:
     """Await a livekit-api call under `conn.timeout`. Needed because livekit-api 1.2.2 passes
     `timeout=None` to every aiohttp request, which disables the session's timeout: without this a
-    server that never answers would hang the wizard forever."""
-    return await asyncio.wait_for(awaitable, conn.timeout)
+    server that never answers would hang the wizard forever. `asyncio.timeout`, not `wait_for`:
+    Python 3.11's wait_for swallows a cancellation that arrives just as the call completes
+    (gh-86296), so a cancelled test call or registration could carry on as if nothing happened."""
+    async with asyncio.timeout(conn.timeout):
+        return await awaitable
 
 
 async def guard(conn: Connection, awaitable: Awaitable[T]) -> T:

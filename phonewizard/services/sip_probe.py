@@ -89,7 +89,7 @@ async def probe(host: str, attempts: Sequence[tuple[str, int]], *, timeout: floa
 
     started = time.monotonic()
     try:
-        infos = await asyncio.wait_for(asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM), timeout)
+        infos = await _bounded(asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM), timeout)
     except (OSError, asyncio.TimeoutError) as exc:
         why = "no answer from DNS" if isinstance(exc, asyncio.TimeoutError) else (exc.strerror or str(exc))
         add(ProbeStep("dns", False, f"{host} does not resolve ({why})", time.monotonic() - started))
@@ -114,6 +114,13 @@ async def probe(host: str, attempts: Sequence[tuple[str, int]], *, timeout: floa
     return steps
 
 
+async def _bounded(awaitable, timeout: float):
+    """`awaitable` within `timeout` seconds (asyncio.timeout: unlike 3.11's wait_for it never
+    swallows a cancellation, so Ctrl-C stops a probe at once)."""
+    async with asyncio.timeout(timeout):
+        return await awaitable
+
+
 class _Failed(Exception):
     """A step that did not get a SIP answer; the message says why, for the user."""
 
@@ -122,7 +129,7 @@ async def _stream(host: str, address: str, port: int, transport: str, timeout: f
                   context: ssl.SSLContext | None) -> tuple[int, str]:
     what = transport.upper()
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), timeout)
+        reader, writer = await _bounded(asyncio.open_connection(address, port), timeout)
     except asyncio.TimeoutError:
         raise _Failed(f"no TCP connection to port {port} within {timeout:g} s (filtered or down)") from None
     except ConnectionRefusedError:
@@ -131,7 +138,7 @@ async def _stream(host: str, address: str, port: int, transport: str, timeout: f
         raise _Failed(f"no {what} connection to port {port}: {exc.strerror or exc}") from None
     if context is not None:
         try:
-            await asyncio.wait_for(writer.start_tls(context, server_hostname=host), timeout)
+            await _bounded(writer.start_tls(context, server_hostname=host), timeout)
         except asyncio.TimeoutError:
             writer.close()
             raise _Failed(f"port {port} accepted TCP but completed no TLS handshake within {timeout:g} s") from None
@@ -146,8 +153,8 @@ async def _stream(host: str, address: str, port: int, transport: str, timeout: f
         local = writer.get_extra_info("sockname")[:2]
         request, _ = options_request(host, transport, local)
         writer.write(request)
-        await asyncio.wait_for(writer.drain(), timeout)
-        data = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
+        await _bounded(writer.drain(), timeout)
+        data = await _bounded(reader.readuntil(b"\r\n\r\n"), timeout)
     except asyncio.TimeoutError:
         raise _Failed(f"connected over {what}, but no answer to OPTIONS within {timeout:g} s") from None
     except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, ssl.SSLError) as exc:
@@ -172,7 +179,7 @@ async def _udp(host: str, address: str, port: int, timeout: float) -> tuple[int,
     try:
         request, _ = options_request(host, "udp", transport.get_extra_info("sockname")[:2])
         transport.sendto(request)
-        data = await asyncio.wait_for(answered, timeout)
+        data = await _bounded(answered, timeout)
     except asyncio.TimeoutError:
         raise _Failed(f"no UDP answer from port {port} within {timeout:g} s (UDP is often filtered; "
                       "this does not prove the port is closed)") from None

@@ -134,11 +134,12 @@ async def _dial(api: Any, conn: Connection, plan: DialPlan, report: DialReport, 
         # LiveKit's own limit covers ringing and talking: the call ends even if this process dies.
         max_call_duration=Duration(seconds=int(plan.ringing_timeout + plan.max_seconds + 30)),
     )
-    dial = asyncio.ensure_future(api.sip.create_sip_participant(request))
-    watcher = asyncio.ensure_future(_watch_ringing(api, conn, plan, report, emit))
+    stop = asyncio.Event()
+    watcher = asyncio.ensure_future(_watch_ringing(api, conn, plan, report, emit, stop))
     limit = plan.ringing_timeout + RING_MARGIN + conn.timeout
     try:
-        await asyncio.wait_for(dial, limit)
+        async with asyncio.timeout(limit):
+            await api.sip.create_sip_participant(request)
         return True
     except SipCallError as exc:
         report.sip_status_code, report.sip_status = exc.sip_status_code, exc.sip_status
@@ -152,6 +153,7 @@ async def _dial(api: Any, conn: Connection, plan: DialPlan, report: DialReport, 
         raise LiveKitUnreachable(f"LiveKit at {conn.url} gave no answer to the call request within "
                                  f"{limit:g} seconds.") from None
     finally:
+        stop.set()  # ends the watcher even if its cancellation were lost
         watcher.cancel()
         await asyncio.gather(watcher, return_exceptions=True)
 
@@ -163,10 +165,11 @@ def _bridge_or_raise(exc: TwirpError, report: DialReport) -> None:
     report.bridge_failure, report.bridge_message = kind, exc.message.removeprefix("twirp error unknown: ")
 
 
-async def _watch_ringing(api: Any, conn: Connection, plan: DialPlan, report: DialReport, emit: Emit | None) -> None:
+async def _watch_ringing(api: Any, conn: Connection, plan: DialPlan, report: DialReport, emit: Emit | None,
+                         stop: asyncio.Event) -> None:
     """While the dial waits: report "ringing" and an agent joining. Best effort: a failed read
     here must not end the call (the dial's own answer decides)."""
-    while True:
+    while not stop.is_set():
         try:
             people = await participants(api, conn, plan.room)
         except Exception:  # noqa: BLE001 - cosmetic progress only; see docstring
