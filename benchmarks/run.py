@@ -20,6 +20,19 @@ when any target is missed or a benchmark could not run, so it can serve as a che
                                                                              target ≤ 50 ms
   6 bundle       size of dist/phonewizard/ and its `--selftest` wall time against the source
                  run (information, no target; skipped when dist/ is absent)
+  7 doctor       one call-routing verdict over 1,000 inbound trunks and 1,000 dispatch rules
+                 in memory (RoutingProject: the lists indexed once)           target p99 ≤ 20 ms
+                 (and, for information: one-shot from the bare lists with the index built per
+                 verdict, wall and CPU; the index build alone; the first verdict of a process)
+  8 inventory    a sandbox with 1,000 registrations (3,000 objects): read the project and build
+                 its inventory (wall)                                        target ≤ 500 ms
+                 LiveKit requests per read (read_project's count and the sandbox log)
+                                                              target 4 (one List per object kind)
+                 one round with 50 ms per request; rebuilding one entry's document (show --json)
+                 and all 1,000 (information)
+  9 safety       check_config per call (p99 ≤ 2 ms); hostile config paths refused in-process and
+                 by `phonewizard validate` as a process (≤ 1 s); the sandbox's parallel latency,
+                 stop with a hanging request, and a client's 0.5 s timeout (safety_bench.py)
 
 --record also writes the table and the machine it ran on to benchmarks/RESULTS.md.
 """
@@ -119,6 +132,74 @@ def bench_registration(runs: int) -> list[Row]:
     ]
 
 
+def bench_doctor(calls: int) -> list[Row]:
+    result = child([str(HERE / "routing_bench.py"), str(calls)])
+    ms = {k: [s * 1000 for s in result[k]] for k in ("lists", "lists_cpu", "project", "build")}
+    p99 = percentile(ms["project"], 99)
+    mix = ", ".join(f"{k} {v}" for k, v in sorted(result["outcomes"].items()))
+
+    def fig(key: str) -> str:
+        return f"p50 {percentile(ms[key], 50):.2f} / p99 {percentile(ms[key], 99):.2f} ms"
+
+    return [
+        Row("7", f"doctor verdict, 1,000 trunks + 1,000 rules in memory ({len(ms['project'])} calls: {mix})",
+            fig("project"), "—", "—", "p99 ≤ 20 ms", "ok" if p99 <= 20.0 else "MISSED"),
+        Row("7", "  one-shot from the bare lists, index built per verdict (one CLI run): wall", fig("lists"),
+            "—", "—", "—", "info"),
+        Row("7", "  same, CPU time (wall minus waiting for the shared machine's other processes)",
+            fig("lists_cpu"), "—", "—", "—", "info"),
+        Row("7", "  index build alone; first verdict of a process (cold caches)",
+            f"p50 {percentile(ms['build'], 50):.2f} ms; {result['cold'] * 1000:.2f} ms", "—", "—", "—", "info"),
+    ]
+
+
+def bench_inventory(runs: int) -> list[Row]:
+    result = child([str(HERE / "inventory_bench.py"), str(runs)], timeout=600)
+    if "skip" in result:
+        return [Row("8", "inventory", f"skipped: {result['skip']}", "—", "—", "—", "skip")]
+    read, build = median(result["read"]), median(result["build"])
+    total = median([r + b for r, b in zip(result["read"], result["build"])])
+    requests = max(result["requests"])
+    logged = max(len(m) for m in result["logged"])
+    one_per_kind = all(sorted(set(m)) == sorted(m) for m in result["logged"])
+    rounds, latency = result["latency_rounds"], result["latency"]
+    return [
+        Row("8", f"inventory of {result['objects']:,} objects: read + build",
+            f"{total * 1000:.0f} ms (read {read * 1000:.0f} + build {build * 1000:.0f})", "—", "—",
+            "≤ 500 ms", "ok" if total <= 0.5 else "MISSED"),
+        Row("8", "  LiveKit requests per read (counted / sandbox log)", f"{requests} / {logged}",
+            "4 (one List per kind)", f"{requests / 4:.2f}", "4",
+            "ok" if requests == 4 and logged == 4 and one_per_kind else "MISSED"),
+        Row("8", "  sequential rounds with 50 ms per request; wall / 50 ms",
+            f"{rounds}; {result['latency_wall'] / latency:.2f}", "1 round", f"{rounds:.2f}", "—", "info"),
+        Row("8", "  rebuild one entry's document (show --json); all 1,000",
+            f"{median(result['reverse_one']) * 1000:.1f} ms; {result['reverse_all']:.2f} s", "—", "—", "—", "info"),
+    ]
+
+
+def bench_safety(runs: int) -> list[Row]:
+    r = child([str(HERE / "safety_bench.py"), str(runs)])
+    ms = [x * 1000 for x in r["validation"]]
+    mean = sum(ms) / len(ms)
+    worst_in, proc = max(r["hostile_in_process"]), median(r["hostile_process"])
+    parallel, stop, timeout = max(r["parallel_latencies"]), max(r["stop"]), max(r["client_timeout"])
+    return [
+        Row("9", "check_config, full configuration (1000 calls): mean (p50 / p99)", f"{mean:.2f} ms "
+            f"({percentile(ms, 50):.2f} / {percentile(ms, 99):.2f})", "—", "—", "mean ≤ 2 ms",
+            "ok" if mean <= 2.0 else "MISSED"),
+        Row("9", "hostile config path refused in-process (FIFO, /dev/zero, /dev/urandom, 100k deep), worst",
+            f"{worst_in * 1000:.1f} ms", "—", "—", "≤ 1 s", "ok" if worst_in <= 1.0 else "MISSED"),
+        Row("9", "  same, `phonewizard validate` as a process (start-up included), median",
+            f"{proc * 1000:.0f} ms", "—", "—", "≤ 1 s", "ok" if proc <= 1.0 else "MISSED"),
+        Row("9", "sandbox: 4 parallel requests at 0.4 s latency, in latencies (worst)", f"{parallel:.2f}",
+            "1.00", f"{parallel:.2f}", "< 1.5", "ok" if parallel < 1.5 else "MISSED"),
+        Row("9", "sandbox stop_thread with a request hanging in a timeout fault (worst)", f"{stop * 1000:.0f} ms",
+            "—", "—", "≤ 1 s", "ok" if stop <= 1.0 else "MISSED"),
+        Row("9", "client with a 0.5 s timeout against a server that never answers (worst)",
+            f"{timeout * 1000:.0f} ms", "500 ms", f"{timeout / 0.5:.2f}", "≤ 1 s", "ok" if timeout <= 1.0 else "MISSED"),
+    ]
+
+
 def wall_of(cmd: list[str]) -> float:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.perf_counter()
@@ -155,7 +236,9 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",)}
+BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",),
+              "doctor": ("7",), "inventory": ("8",),
+              "safety": ("9",)}
 
 
 def merged_rows(old: str, rows: list[Row], only: list[str]) -> list[Row]:
@@ -208,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per start-up/registration figure")
     parser.add_argument("--keys", type=int, default=1000, help="keystrokes per typing field")
-    parser.add_argument("--only", choices=["startup", "typing", "registration", "bundle"], action="append")
+    parser.add_argument("--calls", type=int, default=1000, help="calls for the doctor benchmark")
+    parser.add_argument("--only", choices=list(BENCH_ROWS), action="append")
     parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
 
@@ -217,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         "typing": lambda: bench_typing(args.keys),
         "registration": lambda: bench_registration(args.runs),
         "bundle": lambda: bench_bundle(min(args.runs, 3)),
+        "doctor": lambda: bench_doctor(args.calls),
+        "inventory": lambda: bench_inventory(args.runs),
+        "safety": lambda: bench_safety(min(args.runs, 3)),
     }
     rows: list[Row] = []
     for name, bench in benches.items():

@@ -45,6 +45,12 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def startup_done(wizard, baseline: bool) -> bool:
+    """Whether the wizard's deferred start-up has run; `baseline` for the bare QWizard (none)."""
+    startup = getattr(wizard, "startup", None)
+    return baseline if startup is None else startup.done
+
+
 class Run(QObject):
     """Event filter on the first page: on its first Paint, note the time, then measure."""
 
@@ -67,11 +73,11 @@ class Run(QObject):
     def after_paint(self) -> None:
         self.result["painted_at"] = time.time()
         self.result["rss_kb"] = peak_rss_kb()
-        self.result["deferred_before_rss"] = bool(getattr(self.wizard, "startup_done", False))
+        self.result["deferred_before_rss"] = startup_done(self.wizard, baseline=False)
         self.wait_for_startup()
 
     def wait_for_startup(self) -> None:
-        if not getattr(self.wizard, "startup_done", True):
+        if not startup_done(self.wizard, baseline=True):
             QTimer.singleShot(5, self.wait_for_startup)
             return
         self.result["finished_at"] = time.time()

@@ -68,7 +68,7 @@ def main() -> int:
     wizard = make_wizard()
     wizard.show()
     app.processEvents()
-    wizard.finish_startup()  # keystrokes are timed on a fully started wizard (no-op if it ran)
+    wizard.startup.run()  # keystrokes are timed on a fully started wizard (no-op if it ran)
 
     fields: dict = {}
     errors: dict = {}

@@ -51,4 +51,4 @@ def isolated_dirs(tmp_path, monkeypatch):
     return tmp_path
 
 
-pytest_plugins = ["tests.sandbox_fixtures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.carrier_fixtures"]

@@ -38,6 +38,7 @@ def test_the_tree_keeps_every_layer_contract():
         ("cli/errors.py", "import phonewizard.ui.wizard", "Layers"),
         ("sandbox/ids.py", "import phonewizard.app", "sandbox is a server"),
         ("services/registrar.py", "import PySide6.QtCore", "Only ui imports Qt"),
+        ("ui/pages/result_page.py", "import phonewizard.services.registrar", "Front ends reach services only"),
     ],
 )
 def test_a_broken_contract_fails(tmp_path, module, bad_import, contract):

@@ -15,6 +15,8 @@ from phonewizard.app.errors import InvalidInput
 from phonewizard.app.project import env_overrides, override_note
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.services.config_files import LoadedConfig, load_config
+# export_config(path, config) -> Path: the document without secrets, atomic, mode 0600.
+from phonewizard.services.config_files import save_config as export_config
 from phonewizard.services.secret_store import SecretStore
 
 PASSWORD_FIELD = "registration.auth_password"

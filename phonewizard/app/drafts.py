@@ -56,8 +56,16 @@ def draft_from_document(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def environment_livekit(environ: Mapping[str, str]) -> dict[str, str]:
-    """The LiveKit fields the LIVEKIT_* variables set (blank ones count as unset)."""
-    return {f: environ[v].strip() for v, f in ENV_FIELDS.items() if environ.get(v, "").strip()}
+    """The LiveKit fields the LIVEKIT_* variables set (blank ones count as unset). Plain spaces are
+    trimmed, nothing else: a newline or U+2028 is named by the text rule (domain/text_rules.py),
+    as for the CLI (app/project.env_overrides); the secret is trimmed whole, as the CLI does."""
+    found = {}
+    for variable, field in ENV_FIELDS.items():
+        value = environ.get(variable, "")
+        value = value.strip() if field == "api_secret" else value.strip(" ")
+        if value.strip():
+            found[field] = value
+    return found
 
 
 def has_livekit_project(draft: Mapping[str, Any]) -> bool:
@@ -162,11 +170,12 @@ def remember_secrets(draft: Mapping[str, Any], store: SecretStore) -> None:
     from phonewizard.services.config_files import password_key_for
     from phonewizard.services.secret_store import livekit_secret_key
 
-    livekit = draft.get("livekit") or {}
+    # A hand-written file may hold anything in these sections: only objects carry secrets.
+    livekit = draft.get("livekit") if isinstance(draft.get("livekit"), Mapping) else {}
     url, key, secret = (str(livekit.get(f) or "") for f in ("url", "api_key", "api_secret"))
     if url and key and secret:
         store.set(livekit_secret_key(url, key), secret)
-    registration = draft.get("registration") or {}
+    registration = draft.get("registration") if isinstance(draft.get("registration"), Mapping) else {}
     password = registration.get("auth_password")
     password_key = password_key_for(dict(registration))
     # Without a number the key would be ambiguous; the password is stored once a number is set.

@@ -6,6 +6,9 @@ LiveKit failures come from services/errors.py, re-exported so front ends import 
 `RegistrationConflict` and `LiveKitRefused` (refused, nothing left behind), `PartialRollback`
 (objects remain), `LiveKitUnreachable`/`LiveKitAuthFailed` (no usable answer). Also re-exported:
 `ConfigFileError` (a file that cannot be read at all) and `SecretStoreUnavailable` (no keyring).
+The carrier failures (services/carriers/errors.py) likewise: `CarrierConflict` and `CarrierRefused`
+(refused; nothing left at the carrier or in LiveKit), `CarrierPartialRollback` (objects remain at the
+carrier), `CarrierUnreachable`/`CarrierAuthFailed`; all are `CarrierError`s.
 """
 
 from __future__ import annotations
@@ -13,6 +16,14 @@ from __future__ import annotations
 from typing import Iterable
 
 from phonewizard.domain.problems import Problem
+from phonewizard.services.carriers.errors import (
+    CarrierAuthFailed,
+    CarrierConflict,
+    CarrierError,
+    CarrierPartialRollback,
+    CarrierRefused,
+    CarrierUnreachable,
+)
 from phonewizard.services.config_files import ConfigFileError
 from phonewizard.services.errors import (
     Conflict,
@@ -26,7 +37,8 @@ from phonewizard.services.errors import (
 from phonewizard.services.secret_store import SecretStoreUnavailable
 
 __all__ = [
-    "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed", "LiveKitError", "LiveKitRefused",
+    "CarrierAuthFailed", "CarrierConflict", "CarrierError", "CarrierPartialRollback", "CarrierRefused",
+    "CarrierUnreachable", "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed", "LiveKitError", "LiveKitRefused",
     "LiveKitUnreachable", "PartialRollback", "RegistrationConflict", "SecretStoreUnavailable",
 ]
 

@@ -28,6 +28,7 @@ ENV_KEY = "LIVEKIT_API_KEY"
 ENV_SECRET = "LIVEKIT_API_SECRET"
 
 SecretSource = Literal["env", "file", "keyring", "typed"]
+SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ class ApiSecret:
 
 def env_overrides(environ: Mapping[str, str]) -> dict[str, str]:
     """The `livekit` profile fields set by environment variables (empty ones are ignored)."""
-    values = {"url": environ.get(ENV_URL, "").strip(), "api_key": environ.get(ENV_KEY, "").strip()}
+    # Plain spaces only: a value ending in a newline or U+2028 is then named by the text rule
+    # (domain/text_rules.py) instead of being trimmed silently.
+    values = {"url": environ.get(ENV_URL, "").strip(" "), "api_key": environ.get(ENV_KEY, "").strip(" ")}
     return {name: value for name, value in values.items() if value}
 
 
@@ -82,6 +85,18 @@ def connection_for(profile: LiveKitProfile, secret: ApiSecret) -> Connection:
     from phonewizard.services.livekit_client import Connection
 
     return Connection(profile.url, profile.api_key, secret.value)
+
+
+def typed_connection(livekit: Mapping[str, Any]) -> Connection:
+    """The connection for a `livekit` section as typed in the wizard (secret included), validated
+    by the same model as files; InvalidInput naming each field to fix."""
+    secret = str(livekit.get("api_secret") or "")
+    profile, problems = check_profile({k: v for k, v in livekit.items() if k != "api_secret"})
+    if profile is None:
+        raise InvalidInput(problems)
+    if not secret:
+        raise InvalidInput.field("livekit.api_secret", SECRET_MISSING)
+    return connection_for(profile, ApiSecret(secret, "typed"))
 
 
 def saved_profile(path: Path, environ: Mapping[str, str], *, allow_insecure: bool = False) -> LiveKitProfile:

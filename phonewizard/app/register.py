@@ -12,11 +12,13 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_session
 from phonewizard.app.documents import PASSWORD_FIELD
 from phonewizard.app.errors import InvalidInput
-from phonewizard.app.project import ApiSecret, connection_for
-from phonewizard.app.secrets import SavedSecrets, SecretStore, SecretToSave, save_secrets
+from phonewizard.app.project import SECRET_MISSING, ApiSecret, connection_for
+from phonewizard.app.secrets import SavedSecrets, SecretStore, SecretToSave, save_secrets, secrets_to_save
 from phonewizard.domain.config_document import PhoneWizardConfig
+from phonewizard.domain.carrier_plan import STEP_LABELS as CARRIER_STEP_LABELS
 from phonewizard.domain.plan import RegistrationPlan, plan
 from phonewizard.domain.result import RegistrationResult
 
@@ -29,6 +31,7 @@ STEP_LABELS: dict[str, str] = {
     "outbound_trunk": "Create the outbound trunk",
     "dispatch_rule": "Create the dispatch rule",
     "attach_number": "Attach the number to the dispatch rule",
+    **CARRIER_STEP_LABELS,
 }
 
 
@@ -38,6 +41,8 @@ class RegistrationRequest:
     api_secret: ApiSecret
     take_over: bool = False  # move phonewizard's registration of this number from another agent
     save: Sequence[SecretToSave] = field(default=(), repr=False)  # after success (app/secrets.py)
+    # Set up the carrier too (app/carrier_setup.py): checked first, applied after LiveKit's objects.
+    carrier: CarrierSetup | None = field(default=None, repr=False)
 
     @property
     def plan(self) -> RegistrationPlan:
@@ -48,11 +53,13 @@ class RegistrationRequest:
 class Registered:
     result: RegistrationResult
     secrets: SavedSecrets
+    carrier: CarrierSetupResult | None = None
 
 
 def steps_for(p: RegistrationPlan) -> list[str]:
     """The steps a run of this plan goes through, in order (the checklist shown before it starts)."""
-    steps = ["conflict_check"]
+    steps = ["carrier_check"] if p.carrier is not None else []
+    steps.append("conflict_check")
     if p.inbound is not None:
         steps.append("inbound_trunk")
     if p.outbound is not None:
@@ -60,7 +67,27 @@ def steps_for(p: RegistrationPlan) -> list[str]:
     steps.append("dispatch_rule")
     if p.attach_number:
         steps.append("attach_number")
+    if p.carrier is not None:
+        steps += [s for s in p.carrier.steps() if s != "carrier_check"]
     return steps
+
+
+def load_client() -> None:
+    """Import the LiveKit client stack (livekit-api, aiohttp, ~0.2 s) now, e.g. on the GUI's worker
+    right after start-up, so the first registration does not pay for it."""
+    import phonewizard.services.registrar  # noqa: F401
+
+
+def typed_request(config: PhoneWizardConfig, *, take_over: bool = False, save_secrets: bool = True
+                  ) -> RegistrationRequest:
+    """The request for a configuration typed in the wizard: its secrets are the user's own, saved
+    after success unless `save_secrets` is off (the sandbox's throwaway ones are never kept)."""
+    secret = config.livekit.api_secret.get_secret_value() if config.livekit.api_secret else ""
+    if not secret:
+        raise InvalidInput.field("livekit.api_secret", SECRET_MISSING)
+    api_secret = ApiSecret(secret, "typed")
+    save = secrets_to_save(config, api_secret, "typed") if save_secrets else []
+    return RegistrationRequest(config, api_secret, take_over=take_over, save=save)
 
 
 def check_sendable(config: PhoneWizardConfig) -> None:
@@ -86,10 +113,34 @@ async def register(
 
     check_sendable(request.config)
     connection = connection_for(request.config.livekit, request.api_secret)
-    result = await Registrar(connection).apply(request.plan, progress=progress, take_over=request.take_over)
+    if request.carrier is None:
+        result = await Registrar(connection).apply(request.plan, progress=progress, take_over=request.take_over)
+        carrier = None
+    else:
+        result, carrier = await _with_carrier(request, connection, progress)
     if not request.save or store is None:
-        return Registered(result, SavedSecrets())
-    return Registered(result, await _save_regardless_of_cancel(store, request.save))
+        return Registered(result, SavedSecrets(), carrier)
+    return Registered(result, await _save_regardless_of_cancel(store, request.save), carrier)
+
+
+async def _with_carrier(request: RegistrationRequest, connection: object, progress: Progress | None
+                        ) -> tuple[RegistrationResult, CarrierSetupResult]:
+    """Carrier check (nothing changed anywhere if it fails) → LiveKit → the carrier's changes; a
+    carrier failure or cancel undoes the carrier's changes, then LiveKit's (the registrar's
+    `after`): the user asked for a number that rings, which half a set-up cannot give."""
+    from phonewizard.services.registrar import Registrar
+
+    assert request.carrier is not None
+    done: list[CarrierSetupResult] = []
+    async with carrier_session(request.carrier, progress) as session:
+        await session.check()
+
+        async def carrier_side(_: RegistrationResult) -> None:
+            done.append(await session.apply())
+
+        result = await Registrar(connection).apply(  # type: ignore[arg-type]
+            request.plan, progress=progress, take_over=request.take_over, after=carrier_side)
+    return result, done[0]
 
 
 async def _save_regardless_of_cancel(store: SecretStore, secrets: Sequence[SecretToSave]) -> SavedSecrets:

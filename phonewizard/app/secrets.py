@@ -7,6 +7,9 @@
   from the keyring is there already; the sandbox's throwaway ones are not saved at all.
 * Keyring entries are named from the validated configuration (number in +E.164), so the wizard
   and the CLI find each other's secrets.
+* Carrier credentials (Twilio Auth Token or API key secret, Telnyx API key) follow the same rule:
+  saved after success only when typed into the wizard; never read from or written to a file (the
+  configuration's `provider_config.carrier_setup` refuses secret-looking keys).
 A keyring that cannot be used never undoes a registration: it becomes a sentence for the user.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from phonewizard.app.carrier_setup import CarrierCredentials
 from phonewizard.app.project import ApiSecret, SecretSource
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.services.secret_store import (
@@ -24,7 +28,8 @@ from phonewizard.services.secret_store import (
     sip_password_key,
 )
 
-__all__ = ["SavedSecrets", "SecretStore", "SecretToSave", "save_secrets", "secrets_to_save"]
+__all__ = ["SavedSecrets", "SecretStore", "SecretToSave", "carrier_secrets_to_save", "save_secrets",
+           "secrets_to_save"]
 
 _SAVED_SOURCES: frozenset[SecretSource] = frozenset({"typed", "file"})
 
@@ -60,6 +65,14 @@ def secrets_to_save(
                                   sip_password_key(reg.phone_number, reg.auth_username),
                                   reg.auth_password.get_secret_value()))
     return found
+
+
+def carrier_secrets_to_save(credentials: CarrierCredentials | None) -> list[SecretToSave]:
+    """The carrier credential to save after success: only one the user typed (the wizard's
+    "Set up … for me" fields); environment and keyring ones are managed elsewhere already."""
+    if credentials is None or credentials.source != "typed":
+        return []
+    return [SecretToSave(credentials.label, credentials.keyring_key, credentials.secret)]
 
 
 def save_secrets(store: SecretStore, secrets: Sequence[SecretToSave]) -> SavedSecrets:

@@ -25,9 +25,12 @@ from phonewizard.cli.errors import (
 _EPILOG = """\
 connection: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET override the file's "livekit"
 profile; otherwise the API secret comes from the system keyring.
-exit codes: 0 done, 2 invalid input, 3 LiveKit refused (nothing left behind),
-4 LiveKit unreachable or authentication failed, 5 the call (or probe) did not get through,
-1 anything else."""
+carrier set-up (provider_config.carrier_setup): TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or
+TWILIO_API_KEY and TWILIO_API_SECRET), TELNYX_API_KEY, else the system keyring;
+PHONEWIZARD_TWILIO_BASE_URL / PHONEWIZARD_TELNYX_BASE_URL point the carrier clients elsewhere.
+exit codes: 0 done, 2 invalid input, 3 LiveKit or the carrier refused (nothing left behind),
+4 LiveKit or the carrier unreachable or authentication failed, 5 the call (or probe) did not get
+through, 1 anything else."""
 
 
 SANDBOX_PORT = 7880  # LiveKit's own default port, so examples/*.json work unchanged
@@ -171,8 +174,15 @@ def explain(exc: BaseException) -> tuple[int, list[str]]:
     if isinstance(exc, app.ConfigFileError):
         return EXIT_INVALID, [str(exc)]
     # PartialRollback (a LiveKitError) before the LiveKit errors: objects remain, so never exit 3.
-    if isinstance(exc, (app.PartialRollback, app.SecretStoreUnavailable)):
+    if isinstance(exc, (app.PartialRollback, app.SecretStoreUnavailable, app.CarrierPartialRollback)):
         return EXIT_FAILED, [f"error: {exc}"]
+    if isinstance(exc, app.CarrierRefused):  # the conflict check or a refusal: nothing left anywhere
+        if isinstance(exc, app.CarrierConflict):
+            return EXIT_REFUSED, [str(exc)]
+        return EXIT_REFUSED, [str(exc), "Nothing was left in LiveKit or at the carrier: what this run had made "
+                                        "was removed and what it had changed was restored."]
+    if isinstance(exc, (app.CarrierUnreachable, app.CarrierAuthFailed)):
+        return EXIT_UNREACHABLE, [f"error: {exc}"]
     if isinstance(exc, app.RegistrationConflict):
         hint = ("Run the same command again with --take-over to move it to this agent, or remove it."
                 if exc.can_take_over else

@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
 
 from phonewizard.domain.cross_field import raise_or_collect
-from phonewizard.domain.registration import Registration, StrictModel
+from phonewizard.domain.registration import Registration, StrictModel, Text, Visible
 from phonewizard.domain.sip_addresses import AddressError, check_host, split_host_port
+from phonewizard.domain.text_rules import visible_secret
 from phonewizard.domain.url_safety import insecure_url_findings
 
 CONFIG_FORMAT = "phonewizard/1"
@@ -24,7 +25,12 @@ _URL_SCHEMES = ("ws", "wss", "http", "https")
 
 
 def _blank_is_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
+    # Only plain spaces count as blank: "\u2028" is a refused character, not an empty field.
+    return None if isinstance(value, str) and not value.strip(" ") else value
+
+
+def _blank_secret(value: Any) -> Any:
+    return _blank_is_none(visible_secret(value))
 
 
 def normalise_sip_uri(value: str) -> str:
@@ -50,10 +56,10 @@ def normalise_sip_uri(value: str) -> str:
 
 
 class LiveKitProfile(StrictModel):
-    url: str
-    api_key: str
-    api_secret: Annotated[SecretStr | None, BeforeValidator(_blank_is_none)] = None  # in the keyring
-    sip_uri: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
+    url: Text
+    api_key: Text
+    api_secret: Annotated[SecretStr | None, BeforeValidator(_blank_secret)] = None  # in the keyring
+    sip_uri: Annotated[str | None, BeforeValidator(_blank_is_none), Visible] = None
     # Plain http/ws to a non-local host sends the signed token in clear; only on explicit request.
     allow_insecure_transport: bool = Field(default=False, validate_default=True)
 
@@ -108,7 +114,7 @@ class LiveKitProfile(StrictModel):
 
 class PhoneWizardConfig(StrictModel):
     format: Literal["phonewizard/1"] = CONFIG_FORMAT
-    agent_name: str
+    agent_name: Text
     livekit: LiveKitProfile
     registration: Registration
 
@@ -126,3 +132,23 @@ class PhoneWizardConfig(StrictModel):
                 "part of room names and must equal the name your agent registers with)"
             )
         return value
+
+
+def config_to_document(config: PhoneWizardConfig) -> dict[str, Any]:
+    """The config as the JSON object of a file (DESIGN.md "Contracts"): no secrets, no `null`
+    noise, keys in the contract's order. Files and the document rebuilt from LiveKit both use it."""
+    document = config.model_dump(
+        mode="json",
+        exclude={"livekit": {"api_secret"}, "registration": {"auth_password"}},
+        exclude_none=True,
+    )
+    if not document["livekit"].get("allow_insecure_transport"):
+        # Only written when the user explicitly asked for it, to keep files minimal.
+        document["livekit"].pop("allow_insecure_transport", None)
+    # Key order of the contract, whatever pydantic's field order is.
+    return {
+        "format": CONFIG_FORMAT,
+        "agent_name": document["agent_name"],
+        "livekit": document["livekit"],
+        "registration": document["registration"],
+    }

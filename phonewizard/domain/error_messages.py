@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.problems import Problem
+from phonewizard.domain.text_rules import InvisibleCharacter
 
 # What to enter when a required field is missing.
 _REQUIRED = {
@@ -94,6 +95,9 @@ def translate(error: dict[str, Any], prefix: tuple[Any, ...] = ()) -> Problem:
     ctx = error.get("ctx") or {}
     if kind == "value_error":
         message = str(ctx.get("error") or error.get("msg", "")).removeprefix("Value error, ")
+        if isinstance(ctx.get("error"), InvisibleCharacter) and error.get("loc", ())[-1:] == ("[key]",):
+            # A name (dict key) and its value share one path: say which of the two it is.
+            message = "the name " + message
     elif kind == "missing":
         message = f"required: enter {_REQUIRED.get(path, 'a value')}"
     elif kind == "extra_forbidden":

@@ -78,7 +78,7 @@ def parse_marker(metadata: str | None) -> Marker | None:
         return None
     try:
         data = json.loads(metadata)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # anyone can write metadata, any depth
         return None
     if not isinstance(data, dict) or data.get("managed_by") != MANAGED_BY:
         return None

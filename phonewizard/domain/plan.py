@@ -30,6 +30,7 @@ from livekit.protocol.sip import (
     SIPTransport,
 )
 
+from phonewizard.domain.carrier_plan import CarrierPlan, carrier_plan
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.naming import marker_metadata, object_name, room_pattern, room_prefix
 from phonewizard.domain.registration import Registration
@@ -67,6 +68,8 @@ class RegistrationPlan:
     # The validated input, for the carrier steps of the result (its password is a SecretStr).
     registration: Registration = field(repr=False, compare=False)
     sip_uri: str | None = None
+    # What phonewizard sets up at Twilio or Telnyx after LiveKit (provider_config.carrier_setup).
+    carrier: CarrierPlan | None = field(default=None, repr=False, compare=False)
 
     @property
     def room_pattern(self) -> str:
@@ -92,6 +95,8 @@ class RegistrationPlan:
             "dispatch_rule": _masked(self.dispatch),
             "attach_number": self.attach_number,
         }
+        if self.carrier is not None:
+            out["carrier_setup"] = self.carrier.to_json()
         if self.inbound is not None:
             out["dispatch_rule"]["dispatch_rule"]["trunk_ids"] = [TRUNK_ID_PLACEHOLDER]
         return out
@@ -178,6 +183,7 @@ def plan(config: PhoneWizardConfig) -> RegistrationPlan:
         room_prefix=prefix,
         sip_uri=config.livekit.sip_uri,
         registration=reg,
+        carrier=carrier_plan(config),
     )
 
 
@@ -274,6 +280,8 @@ def _describe(p: RegistrationPlan) -> list[str]:
     if p.attach_number:
         lines.append(f"Attach LiveKit number {p.attach_number} to that dispatch rule.")
     lines.append("If phonewizard already registered this number, its objects are updated in place.")
+    if p.carrier is not None:
+        lines += p.carrier.describe()
     return lines
 
 

@@ -42,6 +42,12 @@ class ProviderInfo:
     signalling_ranges: tuple[str, ...] = ()  # carrier IPs/CIDRs for allowed_addresses; () = unpublished
     regions: tuple[str, ...] = ()  # edges/regions the UI offers when building the host
     supports_outbound: bool = True
+    # The carrier may put numbers in the INVITE without the leading + (To and From users). Harmless
+    # for a trunk (LiveKit normalises its numbers), fatal for a dispatch rule's exact-match filters.
+    may_send_without_plus: bool = False
+    # Whether the carrier answers LiveKit's digest challenge (407) on inbound calls: False when a
+    # source says it cannot, None when no source says either way.
+    answers_inbound_digest: bool | None = None
     # Where to find the signalling addresses when they are not one public list (Bandwidth: per account).
     signalling_where: str = ""
 
@@ -94,6 +100,8 @@ PROVIDERS: dict[str, ProviderInfo] = {
         number_format_note="+E.164 (Twilio sends and expects the leading +).",
         signalling_ranges=_TWILIO_RANGES,
         regions=TWILIO_EDGES,
+        # providers.md §0.5 and §2.2 "Inbound options" (source [7], LiveKit's inbound-trunk page).
+        answers_inbound_digest=False,
     ),
     "vonage": ProviderInfo(
         id="vonage",
@@ -106,6 +114,8 @@ PROVIDERS: dict[str, ProviderInfo] = {
         number_format_note="Vonage shows numbers without the + (14155550101); enter them with + here.",
         signalling_ranges=_VONAGE_RANGES,
         regions=VONAGE_REGIONS,
+        # providers.md §2.1 "Number format" and §2.4 "Numbers" (source [25]): E.164 without +.
+        may_send_without_plus=True,
     ),
     "telnyx": ProviderInfo(
         id="telnyx",
@@ -121,6 +131,9 @@ PROVIDERS: dict[str, ProviderInfo] = {
         number_format_note="Set the connection's number format to +E.164 (Telnyx's default omits the +).",
         signalling_ranges=_TELNYX_RANGES,
         regions=tuple(TELNYX_HOSTS),
+        # providers.md §2.1 "Number format" and §2.3 "Setup" (source [14]): the connection's
+        # default ANI/DNIS format omits the +, unless set to +E.164.
+        may_send_without_plus=True,
     ),
     "bandwidth": ProviderInfo(
         id="bandwidth",

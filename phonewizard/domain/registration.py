@@ -41,6 +41,7 @@ from phonewizard.domain.sip_headers import (
     header_token_problem,
     header_value_problem,
 )
+from phonewizard.domain.text_rules import visible_secret, visible_text
 
 Provider = Literal["livekit", "twilio", "vonage", "telnyx", "bandwidth", "custom"]
 Transport = Literal["AUTO", "UDP", "TCP", "TLS"]
@@ -52,9 +53,18 @@ _MAX_TEXT = 256
 
 
 class StrictModel(BaseModel):
-    """Unknown keys are errors: a typo in a hand-written file must not be silently ignored."""
+    """Unknown keys are errors: a typo in a hand-written file must not be silently ignored.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+    No `str_strip_whitespace`: Python's strip() removes CR, LF, U+2028 and other invisible
+    whitespace without a word. Every text field is declared with `Visible` (text_rules.py)
+    instead, which refuses those characters and trims plain spaces only."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# The first check of every text field (text_rules.py); metadata/provider_config are JSON data and
+# are exempt. tests/domain/test_text_rules.py walks the models to prove no text field lacks it.
+Visible = BeforeValidator(visible_text)
 
 
 def _whole_number(value: Any) -> Any:
@@ -68,7 +78,8 @@ def _case(method: str):
     """Accept enum values in any case ('tcp', 'Twilio'): the allowed set is still enforced."""
 
     def convert(value: Any) -> Any:
-        return getattr(value.strip(), method)() if isinstance(value, str) else value
+        value = visible_text(value)
+        return getattr(value, method)() if isinstance(value, str) else value
 
     return convert
 
@@ -143,20 +154,21 @@ def _password(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
-PhoneNumber = Annotated[str, AfterValidator(parse_e164)]
-AllowedAddress = Annotated[str, AfterValidator(parse_allowed_address)]
-TransferTarget = Annotated[str, AfterValidator(_transfer_target)]
-HeaderName = Annotated[str, _rejecting(partial(header_name_problem, require_x=True))]
-HeaderToken = Annotated[str, _rejecting(header_token_problem)]
-HeaderValue = Annotated[str, _rejecting(header_value_problem)]
-AttributeName = Annotated[str, _rejecting(attribute_name_problem)]
+PhoneNumber = Annotated[str, Visible, AfterValidator(parse_e164)]
+AllowedAddress = Annotated[str, Visible, AfterValidator(parse_allowed_address)]
+TransferTarget = Annotated[str, Visible, AfterValidator(_transfer_target)]
+HeaderName = Annotated[str, Visible, _rejecting(partial(header_name_problem, require_x=True))]
+HeaderToken = Annotated[str, Visible, _rejecting(header_token_problem)]
+HeaderValue = Annotated[str, Visible, _rejecting(header_value_problem)]
+AttributeName = Annotated[str, Visible, _rejecting(attribute_name_problem)]
+Text = Annotated[str, Visible]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_json_shape)]
 WholeNumber = BeforeValidator(_whole_number)
 
 
 class DtmfConfig(StrictModel):
     auto_navigate_ivr: bool = False
-    dtmf_sequence: str = ""
+    dtmf_sequence: Text = ""
     dtmf_timeout: Annotated[int, WholeNumber, Field(gt=0, le=300)] = 30
     ivr_detection: bool = False
 
@@ -178,7 +190,7 @@ class TransferConfig(StrictModel):
     allowed_destinations: list[TransferTarget] = Field(default_factory=list)
     cold_transfer_enabled: bool = False
     requires_confirmation: bool = True
-    supervisor_phone: str | None = None
+    supervisor_phone: Annotated[str | None, Visible] = None
     warm_transfer_enabled: bool = False
 
     @field_validator("supervisor_phone")
@@ -202,17 +214,18 @@ class Registration(StrictModel):
     trunk_numbers: list[PhoneNumber] = Field(default_factory=list)  # empty means [phone_number]
     allowed_addresses: list[AllowedAddress] = Field(default_factory=list)
     allowed_numbers: list[PhoneNumber] = Field(default_factory=list)
-    auth_username: Annotated[str | None, AfterValidator(_plain_text)] = None
+    auth_username: Annotated[str | None, Visible, AfterValidator(_plain_text)] = None
     auth_password: Annotated[
-        SecretStr | None, BeforeValidator(_no_blank_secret), AfterValidator(_password)
+        SecretStr | None, BeforeValidator(_no_blank_secret), AfterValidator(visible_secret),
+        AfterValidator(_password),
     ] = None
     enable_outbound: bool = Field(
         default=False, validation_alias=AliasChoices("enable_outbound", "outbound_enabled")
     )
-    outbound_address: str | None = None
+    outbound_address: Annotated[str | None, Visible] = None
     outbound_numbers: list[PhoneNumber] = Field(default_factory=list)  # empty means [phone_number]
     outbound_transport: Annotated[Transport, BeforeValidator(_case("upper"))] = "AUTO"
-    destination_country: str | None = None
+    destination_country: Annotated[str | None, Visible] = None
     media_encryption: Annotated[MediaEncryption, BeforeValidator(_case("upper"))] = "ALLOW"
     krisp_enabled: bool = True
     ringing_timeout_seconds: Annotated[int, WholeNumber, Field(ge=1, le=300)] = 30

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from phonewizard.domain.carrier_options import carrier_findings
 from phonewizard.domain.cross_field import Finding
 from phonewizard.domain.phone_numbers import is_indian
 from phonewizard.domain.provider_addresses import VONAGE_HINT, outbound_host_problem
@@ -32,7 +33,8 @@ def apply_defaults(reg: "Registration") -> None:
 def findings(reg: "Registration", secrets_elsewhere: bool = False) -> list[Finding]:
     """Cross-field problems. With `secrets_elsewhere` (a stored file), a missing password is not
     reported: it is looked up in the keyring when registering."""
-    found = [*_duplicates(reg), *_outbound(reg), *_credentials(reg), *_india(reg), *_transfers(reg)]
+    found = [*_duplicates(reg), *_outbound(reg), *_credentials(reg), *_india(reg), *_transfers(reg),
+             *carrier_findings(reg)]
     if secrets_elsewhere and reg.auth_password is None:
         found = [f for f in found if f[0] != ("auth_password",)]
     return found

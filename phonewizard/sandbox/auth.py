@@ -3,33 +3,71 @@
 Two layers, kept apart because the client sees them differently:
 - ``authenticate`` is the HTTP middleware (livekit-server ``pkg/service/auth.go``): a malformed,
   expired or wrongly signed token, or an unknown API key, is answered with HTTP 401 and a PLAIN TEXT
-  body before any routing. No header at all passes through with no grants.
+  body before any routing. No token at all passes through with no grants.
 - ``require_sip_admin`` is the per-method grant check: missing grants → twirp ``unauthenticated``
   with the message ``permissions denied``.
-Tokens are HS256 JWTs signed with the API secret, ``iss`` = API key, ``exp`` required, 60 s leeway.
+
+Where the token comes from (``token_from``): the ``Authorization: Bearer …`` header; when that header
+is absent or empty, the ``access_token`` query parameter (LiveKit reads it with ``r.FormValue``).
+What is verified is exactly what LiveKit's verifier (livekit/protocol ``auth/verifier.go``, on
+golang-jwt v5) verifies: HS256 only; the registered claims must have their JSON types (``exp``,
+``nbf``, ``iat`` numbers; ``aud`` a string or a list of strings; ``iss``, ``sub``, ``jti`` strings),
+as golang-jwt's decoding demands; ``iss`` names a known API key whose secret signed the token;
+``exp`` is required and, like ``nbf``, checked with one minute of leeway. Neither ``iat`` (not even
+a future one) nor ``aud`` is checked: the verifier enables neither ``WithIssuedAt`` nor
+``WithAudience``, so LiveKit accepts such tokens and so does the sandbox.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import jwt
 
 from .errors import TwirpError
 
 BEARER_PREFIX = "Bearer "
+ACCESS_TOKEN_PARAM = "access_token"
 LEEWAY_SECONDS = 60
+_NUMERIC_CLAIMS = ("exp", "nbf", "iat")
+_STRING_CLAIMS = ("iss", "sub", "jti")
 
 
 class AuthRejected(Exception):
     """Answered as HTTP 401 with ``str(self)`` as a text/plain body."""
 
 
-def authenticate(header: str | None, keys: dict[str, str]) -> dict | None:
+def token_from(headers: Mapping[str, str], query: Mapping[str, str]) -> str | None:
+    """The raw token of a request, '' for "Bearer " with nothing after it, None when there is
+    none at all; AuthRejected for an Authorization header that is not a bearer token."""
+    header = headers.get("Authorization", "")
+    if header:
+        if not header.startswith(BEARER_PREFIX):
+            raise AuthRejected("invalid authorization header. Must start with " + BEARER_PREFIX)
+        return header[len(BEARER_PREFIX):]
+    return query.get(ACCESS_TOKEN_PARAM) or None
+
+
+def _registered_claims_have_their_types(claims: object) -> bool:
+    """golang-jwt decodes the registered claims into typed fields; any other JSON type fails."""
+    if not isinstance(claims, dict):
+        return False
+    for name in _NUMERIC_CLAIMS:
+        value = claims.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            return False
+    for name in _STRING_CLAIMS:
+        if claims.get(name) is not None and not isinstance(claims[name], str):
+            return False
+    audience = claims.get("aud")
+    if audience is not None and not isinstance(audience, str):
+        if not isinstance(audience, list) or not all(isinstance(a, str) for a in audience):
+            return False
+    return True
+
+
+def authenticate(token: str | None, keys: dict[str, str]) -> dict | None:
     """Return the verified claims, ``None`` when no token was sent, or raise ``AuthRejected``."""
-    if not header:
-        return None
-    if not header.startswith(BEARER_PREFIX):
-        raise AuthRejected("invalid authorization header. Must start with " + BEARER_PREFIX)
-    token = header[len(BEARER_PREFIX):]
     if not token:
         return None
     try:
@@ -39,6 +77,8 @@ def authenticate(header: str | None, keys: dict[str, str]) -> dict | None:
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
         raise AuthRejected("invalid authorization token") from None
+    if not _registered_claims_have_their_types(unverified):
+        raise AuthRejected("invalid authorization token")
     api_key = unverified.get("iss")
     secret = keys.get(api_key) if isinstance(api_key, str) else None
     if not secret:
@@ -50,7 +90,7 @@ def authenticate(header: str | None, keys: dict[str, str]) -> dict | None:
             algorithms=["HS256"],
             leeway=LEEWAY_SECONDS,
             issuer=api_key,
-            options={"require": ["exp"]},
+            options={"require": ["exp"], "verify_iat": False, "verify_aud": False},
         )
     except jwt.PyJWTError as e:
         # PyJWT's messages never contain the secret or the token.

@@ -1,34 +1,31 @@
-"""The sandbox's call-related Twirp services on the wire: CreateSIPParticipant, RoomService and
+"""The sandbox's call-related Twirp services: CreateSIPParticipant, RoomService and
 AgentDispatchService, in one object the server hands their requests to (`SandboxServer.calls`).
 
-`CallRoutes.handles(path)` says whether a path is one of these; `serve(request, path, claims)`
-does Twirp's steps for it (POST only, known method, Content-Type → protobuf or protojson, body
-decoding, the handler, the answer in the request's encoding, errors as Twirp JSON). The token
-was already verified by the server; each handler checks its own grant, as LiveKit's do.
-Public for tests and the `phonewizard sandbox` command: `switches` (CallSwitches: outcomes,
+`CallRoutes.handles(path)` says whether a path is one of these; `serve(request, path, claims, read)`
+does the Twirp steps after the server's (POST, token, body cap and timeout via `read`): known
+method, Content-Type, decoding, the handler, the answer in the request's encoding (twirp.py).
+Failures are raised as TwirpError for the server to write. Each handler checks its own grant, as
+LiveKit's do. Public for tests and `phonewizard sandbox`: `switches` (CallSwitches: outcomes,
 timing, offline agents; call_switches.py) and `rooms` (Rooms: who is in which room).
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
-from google.protobuf import json_format
-from google.protobuf.message import DecodeError
 from livekit.protocol import agent_dispatch as dispatch_pb
 from livekit.protocol import room as room_pb
 from livekit.protocol import sip as sip_pb
 
+from . import twirp
 from .call_switches import CallSwitches
-from .errors import TwirpError, bad_route
 from .room_services import AgentDispatchService, RoomService
 from .rooms import Rooms
 from .sip_calls import CallSimulator
 from .store import Store
 
-SIP_SERVICE = "livekit.SIP"
+SIP_SERVICE = twirp.SIP_SERVICE
 ROOM_SERVICE = "livekit.RoomService"
 DISPATCH_SERVICE = "livekit.AgentDispatchService"
 
@@ -43,7 +40,7 @@ REQUESTS: dict[tuple[str, str], Any] = {
     (DISPATCH_SERVICE, "DeleteDispatch"): dispatch_pb.DeleteAgentDispatchRequest,
 }
 METHODS = sorted({method for _, method in REQUESTS})  # for Faults: each can be made to fail
-PROTOBUF, JSON = "application/protobuf", "application/json"
+Reader = Callable[[web.BaseRequest, str], Awaitable[bytes]]
 
 
 class CallRoutes:
@@ -60,23 +57,18 @@ class CallRoutes:
         return (path == f"/twirp/{SIP_SERVICE}/CreateSIPParticipant"
                 or path.startswith((f"/twirp/{ROOM_SERVICE}/", f"/twirp/{DISPATCH_SERVICE}/")))
 
-    async def serve(self, request: web.BaseRequest, path: str, claims: dict | None) -> web.Response:
-        try:
-            service, _, method = path.removeprefix("/twirp/").partition("/")
-            if request.method != "POST":
-                raise bad_route(f'unsupported method "{request.method}" (only POST is allowed)', request.method, path)
-            request_class = REQUESTS.get((service, method))
-            if request_class is None:
-                raise bad_route(f"no handler for path {json.dumps(path)}", request.method, path)
-            ctype = request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
-            if ctype not in (PROTOBUF, JSON):
-                raise bad_route(f"unexpected Content-Type: {json.dumps(request.headers.get('Content-Type', ''))}",
-                                request.method, path)
-            message = _decode(await request.read(), ctype, request_class())
-            response = await self._call(service, method, message, claims, request)
-            return _encode(response, ctype)
-        except TwirpError as e:
-            return web.Response(status=e.status, body=e.body(), content_type="application/json")
+    async def serve(self, request: web.BaseRequest, path: str, claims: dict | None, read: Reader) -> web.Response:
+        """Answer one request (POST and token already checked); raises TwirpError on failure."""
+        service, _, method = path.removeprefix("/twirp/").partition("/")
+        request_class = REQUESTS.get((service, method))
+        if request_class is None:
+            raise twirp.no_handler(request.method, path)
+        ctype = twirp.content_type(request.headers)
+        if ctype not in (twirp.PROTOBUF, twirp.JSON):
+            raise twirp.bad_content_type(request.headers, request.method, path)
+        message = twirp.decode(await read(request, ctype), ctype, request_class())
+        data, out_type = twirp.encode(await self._call(service, method, message, claims, request), ctype)
+        return web.Response(status=200, body=data, content_type=out_type)
 
     async def _call(self, service: str, method: str, message: Any, claims: dict | None,
                     request: web.BaseRequest) -> Any:
@@ -88,24 +80,3 @@ class CallRoutes:
         target = self._room_service if service == ROOM_SERVICE else self._dispatch_service
         return await getattr(target, method)(message, claims)
 
-
-def _decode(body: bytes, ctype: str, message: Any) -> Any:
-    if ctype == PROTOBUF:
-        try:
-            message.ParseFromString(body)
-        except DecodeError:
-            raise TwirpError("malformed", "the protobuf request could not be decoded") from None
-        return message
-    try:
-        json_format.Parse(body.decode("utf-8") or "{}", message, ignore_unknown_fields=True)
-    except (json_format.ParseError, UnicodeDecodeError, ValueError):
-        raise TwirpError("malformed", "the json request could not be decoded") from None
-    return message
-
-
-def _encode(response: Any, ctype: str) -> web.Response:
-    if ctype == JSON:
-        text = json_format.MessageToJson(response, preserving_proto_field_name=True,
-                                         always_print_fields_with_no_presence=True)
-        return web.Response(status=200, text=text, content_type=JSON)
-    return web.Response(status=200, body=response.SerializeToString(), content_type=PROTOBUF)

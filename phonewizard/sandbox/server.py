@@ -1,16 +1,27 @@
-"""The sandbox HTTP server: LiveKit's Twirp routing and wire format on aiohttp.
+"""The sandbox HTTP server: LiveKit's middleware order and Twirp's wire format, on aiohttp.
 
-Per request, in the order the real server works: request log → injected latency/fault →
-auth middleware (bad token = plain-text 401) → twirp routing (POST only, known service and
-method, Content-Type) → body decoding → ``sip.admin`` grant → the method itself.
-``SandboxServer`` runs either inside a running loop (``start``/``stop``) or on its own loop thread
-(``start_in_thread``/``stop_thread``), which is what tests and the ``phonewizard sandbox`` command use.
+Per request, in the order livekit-server works (``pkg/service/server.go``: body limiter → API-key
+auth → mux → twirp), with the sandbox's own log and faults placed after authentication:
+
+1. the connection must have sent its request head within ``header_timeout`` (http_guard.py);
+2. a declared body over ``max_body_bytes`` → HTTP 413 ``request body too large`` (plain text),
+   nothing of it read;
+3. the token (``Authorization: Bearer …``, else ``?access_token=``) → a bad one is a plain-text 401;
+4. only now, with a valid token, is the request logged and do latency and faults apply;
+5. ``/`` is the health check, other non-Twirp paths are Go's plain 404;
+6. Twirp routing and body decoding (twirp.py); the body is read with the same cap (chunked or lying
+   lengths → ``malformed``) and within ``body_timeout`` (→ ``deadline_exceeded``);
+7. the ``sip.admin`` grant, then the method.
+
+What a client does (disconnecting during latency, half a body, garbage) never prints a traceback:
+it is one DEBUG line on the ``phonewizard.sandbox.http`` logger. ``SandboxServer`` runs either
+inside a running loop (``start``/``stop``) or on its own loop thread
+(``start_in_thread``/``stop_thread``), which is what tests and ``phonewizard sandbox`` use.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import secrets
@@ -19,49 +30,30 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from aiohttp import web
-from google.protobuf import json_format
-from google.protobuf.message import DecodeError
-from livekit.protocol import sip as sip_pb
 
-from .auth import AuthRejected, authenticate, require_sip_admin
+from .auth import AuthRejected, authenticate, require_sip_admin, token_from
 from .call_routes import METHODS as CALL_SERVICE_METHODS
 from .call_routes import CallRoutes
 from .errors import PlainError, TwirpError, bad_route
-from .faults import Faults, RequestLog
-from .phone_number_service import PhoneNumberService, from_json
+from .faults import DEFAULT_LOG_CAPACITY, Faults, RequestLog
+from .http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body
+from .phone_number_service import PhoneNumberService
 from .sip_service import SipService
 from .store import Store
+from . import twirp
 
 logger = logging.getLogger(__name__)
+client_log = logging.getLogger(LOGGER_NAME)
 
 DEFAULT_PHONE_NUMBERS = ("+14155550100", "+14155550123")
 DEFAULT_SIP_URI = "sip:sandbox.sip.phonewizard.invalid"
-SIP_SERVICE = "livekit.SIP"
-PHONE_SERVICE = "livekit.PhoneNumberService"
-
-# Method → request message class (livekit_sip.proto).
-SIP_REQUESTS = {
-    "CreateSIPInboundTrunk": sip_pb.CreateSIPInboundTrunkRequest,
-    "UpdateSIPInboundTrunk": sip_pb.UpdateSIPInboundTrunkRequest,
-    "CreateSIPOutboundTrunk": sip_pb.CreateSIPOutboundTrunkRequest,
-    "UpdateSIPOutboundTrunk": sip_pb.UpdateSIPOutboundTrunkRequest,
-    "ListSIPInboundTrunk": sip_pb.ListSIPInboundTrunkRequest,
-    "ListSIPOutboundTrunk": sip_pb.ListSIPOutboundTrunkRequest,
-    "DeleteSIPTrunk": sip_pb.DeleteSIPTrunkRequest,
-    "CreateSIPDispatchRule": sip_pb.CreateSIPDispatchRuleRequest,
-    "UpdateSIPDispatchRule": sip_pb.UpdateSIPDispatchRuleRequest,
-    "ListSIPDispatchRule": sip_pb.ListSIPDispatchRuleRequest,
-    "DeleteSIPDispatchRule": sip_pb.DeleteSIPDispatchRuleRequest,
-    "GetSIPInboundTrunk": sip_pb.GetSIPInboundTrunkRequest,
-    "GetSIPOutboundTrunk": sip_pb.GetSIPOutboundTrunkRequest,
-}
-# Real LiveKit methods that need a SIP bridge; the sandbox has none and says so.
-CALL_METHODS = {
-    "CreateSIPParticipant": sip_pb.CreateSIPParticipantRequest,
-    "TransferSIPParticipant": sip_pb.TransferSIPParticipantRequest,
-}
-NO_CALLS = "the phonewizard sandbox places no calls; use a LiveKit project for CreateSIPParticipant/TransferSIPParticipant"
-PHONE_METHODS = ("ListPhoneNumbers", "GetPhoneNumber", "UpdatePhoneNumber")
+# livekit-server's default `limit.max_api_request_body_size` (pkg/config/config.go): 10 MiB.
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+HEADER_TIMEOUT = 10.0  # seconds for a new connection to send its request head
+BODY_TIMEOUT = 10.0  # seconds for the body to arrive once the head has
+IDLE_TIMEOUT = 75.0  # seconds a kept-alive connection may wait for its next request
+LINGER_SECONDS = 2.0  # after an early answer (413), unread body is drained this long, then closed
+TOO_LARGE = "request body too large"  # ErrRequestBodyTooLarge
 
 
 class SandboxStartError(OSError):
@@ -70,10 +62,6 @@ class SandboxStartError(OSError):
 
     def __str__(self) -> str:
         return f"the sandbox cannot listen on {self.filename} ({self.strerror}); choose another port (0 picks a free one)"
-
-
-def _error_response(err: TwirpError) -> web.Response:
-    return web.Response(status=err.status, body=err.body(), content_type="application/json")
 
 
 class SandboxServer:
@@ -87,6 +75,11 @@ class SandboxServer:
         state_path: Path | None = None,
         phone_numbers: Iterable[str] = DEFAULT_PHONE_NUMBERS,
         sip_uri: str = DEFAULT_SIP_URI,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        header_timeout: float = HEADER_TIMEOUT,
+        body_timeout: float = BODY_TIMEOUT,
+        idle_timeout: float = IDLE_TIMEOUT,
+        log_capacity: int = DEFAULT_LOG_CAPACITY,
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
@@ -97,13 +90,17 @@ class SandboxServer:
         self.port = port
         self.sip_uri = sip_uri
         self.store = Store(state_path, phone_numbers)
-        self.faults = Faults([*SIP_REQUESTS, *CALL_METHODS, *PHONE_METHODS, *CALL_SERVICE_METHODS])
+        self.faults = Faults([*twirp.method_names(), *CALL_SERVICE_METHODS])
         # Simulated calls, rooms and agent dispatch (call_routes.py): `calls.switches`, `calls.rooms`.
         self.calls = CallRoutes(self.store, lambda: self.url)
-        self.log = RequestLog()
-        self._sip = SipService(self.store)
-        self._phone = PhoneNumberService(self.store)
-        self._runner: web.AppRunner | None = None
+        self.log = RequestLog(log_capacity)
+        self.max_body_bytes = max_body_bytes
+        self.header_timeout = header_timeout
+        self.body_timeout = body_timeout
+        self.idle_timeout = idle_timeout
+        self._routes = twirp.routes(SipService(self.store), PhoneNumberService(self.store))
+        self._server: GuardedServer | None = None
+        self._runner: web.ServerRunner | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.url = ""
@@ -113,10 +110,12 @@ class SandboxServer:
 
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
-        app = web.Application(client_max_size=4 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._server = GuardedServer(
+            self._handle, header_timeout=self.header_timeout, keepalive_timeout=self.idle_timeout,
+            lingering_time=LINGER_SECONDS, access_log=None,
+        )
         # Short shutdown_timeout: a "timeout" fault must not hold stop() for its full duration.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
+        self._runner = web.ServerRunner(self._server, shutdown_timeout=0.2)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         try:
@@ -185,58 +184,94 @@ class SandboxServer:
         return self.store.counts()
 
     # ---- request handling ----------------------------------------------------------------
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        assert self._server is not None
+        self._server.request_started(request.protocol)
         path = request.path
-        service, _, method = path.rpartition("/")
-        service = service.rpartition("/")[2]
-        ticket = self.log.enter(method if service in (SIP_SERVICE, PHONE_SERVICE) else path)
+        if path.startswith("//"):
+            path = path[1:]  # RemoveDoubleSlashes, LiveKit's first middleware after CORS
+        if request.content_length is not None and request.content_length > self.max_body_bytes:
+            self.log.reject()
+            response = web.Response(status=413, text=TOO_LARGE, content_type="text/plain")
+            response.force_close()  # the body is never read; this connection cannot carry another
+            return response
         try:
-            return await self._serve(request, service, method)
+            claims = authenticate(token_from(request.headers, request.query), {self.api_key: self.api_secret})
+        except AuthRejected as e:
+            self.log.reject()
+            return web.Response(status=401, text=str(e), content_type="text/plain")
+        if claims is None:  # no token: LiveKit routes it, and the method refuses it (no grants)
+            self.log.reject()
+            return await self._route(request, path, None)
+        method = path.rpartition("/")[2]
+        route = self._routes.get(path)
+        ticket = self.log.enter(route.method if route else path)
+        try:
+            return await self._with_faults(request, path, claims, route.method if route else method)
         finally:
             self.log.leave(ticket)
 
-    async def _serve(self, request: web.Request, service: str, method: str) -> web.StreamResponse:
+    async def _with_faults(self, request: web.BaseRequest, path: str, claims: dict, method: str):
         latency = self.faults.latency
         if latency:
             await asyncio.sleep(latency)
+            if _gone(request):
+                client_log.debug("client %s went away during %g s of injected latency before %s",
+                                 request.remote, latency, method)
         fault = self.faults.take(method)
-        if fault is not None:
-            if fault.kind in ("error", "5xx"):
-                return _error_response(TwirpError(fault.code, fault.msg))
-            if fault.kind == "timeout":
-                await asyncio.sleep(fault.seconds)
-            if fault.kind == "drop":
-                # Close the socket under aiohttp; the response it then tries to write goes nowhere
-                # and aiohttp treats that as an ordinary client disconnect (no traceback).
-                if request.transport is not None:
-                    request.transport.close()
-                return web.Response(status=200)
+        if fault is None:
+            return await self._route(request, path, claims)
+        if fault.kind in ("error", "5xx"):
+            return _error_response(TwirpError(fault.code, fault.msg))
+        if fault.kind == "drop":
+            # Close the socket under aiohttp; the response it then tries to write goes nowhere
+            # and aiohttp treats that as an ordinary client disconnect.
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=200)
+        return await self._route(request, path, claims, hang=fault.seconds)  # "timeout"
 
-        try:
-            claims = authenticate(request.headers.get("Authorization"), {self.api_key: self.api_secret})
-        except AuthRejected as e:
-            return web.Response(status=401, text=str(e), content_type="text/plain")
-
-        path = request.path
+    async def _route(self, request: web.BaseRequest, path: str, claims: dict | None,
+                     hang: float = 0.0) -> web.StreamResponse:
         if path == "/":
             return web.Response(text="OK")  # livekit-server's health check
-        if self.calls.handles(path):
-            return await self.calls.serve(request, path, claims)
-        if not path.startswith((f"/twirp/{SIP_SERVICE}/", f"/twirp/{PHONE_SERVICE}/")):
+        if not path.startswith((f"/twirp/{twirp.SIP_SERVICE}/", f"/twirp/{twirp.PHONE_SERVICE}/")) \
+                and not self.calls.handles(path):
             # Outside the twirp services LiveKit's mux answers with Go's http.NotFound.
             return web.Response(status=404, text="404 page not found\n", content_type="text/plain")
         try:
             if request.method != "POST":
                 raise bad_route(f'unsupported method "{request.method}" (only POST is allowed)', request.method, path)
-            if service == SIP_SERVICE and path == f"/twirp/{SIP_SERVICE}/{method}":
-                if method in SIP_REQUESTS:
-                    return await self._serve_sip(request, method, claims)
-                if method in CALL_METHODS:
-                    await self._decode(request, CALL_METHODS[method]())
-                    raise TwirpError("unimplemented", NO_CALLS)
-            if service == PHONE_SERVICE and method in PHONE_METHODS and path == f"/twirp/{PHONE_SERVICE}/{method}":
-                return await self._serve_phone(request, method, claims)
-            raise bad_route(f"no handler for path {json.dumps(path)}", request.method, path)
+            if self.calls.handles(path):  # CreateSIPParticipant, RoomService, AgentDispatchService
+                async def read(req: web.BaseRequest, ctype: str) -> bytes:
+                    body = await self._read(req, ctype)
+                    if hang:
+                        await self.faults.hang(hang)
+                    return body
+                return await self.calls.serve(request, path, claims, read)
+            route = self._routes.get(path)
+            if route is None:
+                raise twirp.no_handler(request.method, path)
+            ctype = twirp.content_type(request.headers)
+            if ctype not in (twirp.PROTOBUF, twirp.JSON):
+                raise twirp.bad_content_type(request.headers, request.method, path)
+            body = await self._read(request, ctype)
+            if hang:
+                # The "timeout" fault: the request has arrived in full, the answer is late, and
+                # the request is applied all the same (after the client may have given up).
+                await self.faults.hang(hang)
+                if _gone(request):
+                    client_log.debug("client %s gave up during a %g s timeout fault on %s; applying it anyway",
+                                     request.remote, hang, path)
+            message = twirp.decode(body, ctype, route.request())
+            if route.handler is None:
+                raise TwirpError("unimplemented", twirp.NO_CALLS)
+            require_sip_admin(claims)
+            data, out_type = twirp.encode(route.handler(message), ctype)
+            return web.Response(status=200, body=data, content_type=out_type)
+        except ClientGone as e:
+            client_log.debug("client %s went away while sending %s: %s", request.remote, path, e)
+            return web.Response(status=400)  # written to a closed connection: nobody reads it
         except PlainError as e:
             return _error_response(e.as_twirp())
         except TwirpError as e:
@@ -245,53 +280,29 @@ class SandboxServer:
             logger.exception("sandbox failed on %s", path)
             return _error_response(TwirpError("internal", "sandbox internal error"))
 
-    async def _serve_sip(self, request: web.Request, method: str, claims) -> web.Response:
-        req = await self._decode(request, SIP_REQUESTS[method]())
-        require_sip_admin(claims)
-        resp = getattr(self._sip, method)(req)
-        if _content_type(request) == "application/json":
-            text = json_format.MessageToJson(
-                resp, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-            )
-            return web.Response(status=200, text=text, content_type="application/json")
-        return web.Response(status=200, body=resp.SerializeToString(), content_type="application/protobuf")
-
-    async def _decode(self, request: web.Request, req):
-        """Twirp's body handling: protobuf or protojson by Content-Type, else bad_route."""
-        ctype = _content_type(request)
-        body = await request.read()
-        if ctype == "application/protobuf":
-            try:
-                req.ParseFromString(body)
-            except DecodeError:
-                raise TwirpError("malformed", "the protobuf request could not be decoded") from None
-        elif ctype == "application/json":
-            try:
-                json_format.Parse(body.decode("utf-8"), req, ignore_unknown_fields=True)
-            except (json_format.ParseError, UnicodeDecodeError, ValueError):
-                raise TwirpError("malformed", "the json request could not be decoded") from None
-        else:
-            raise _bad_content_type(request)
-        return req
-
-    async def _serve_phone(self, request: web.Request, method: str, claims) -> web.Response:
-        if _content_type(request) != "application/json":
-            raise _bad_content_type(request)
-        body = await request.read()
+    async def _read(self, request: web.BaseRequest, ctype: str) -> bytes:
         try:
-            req = from_json(json.loads(body.decode("utf-8")) if body.strip() else {})
-        except (ValueError, UnicodeDecodeError):
-            raise TwirpError("malformed", "the json request could not be decoded") from None
-        require_sip_admin(claims)
-        resp = getattr(self._phone, method)(req)
-        return web.Response(status=200, text=json.dumps(resp), content_type="application/json")
+            return await read_body(request, self.max_body_bytes, self.body_timeout)
+        except BodyTooLarge:
+            raise _closing(twirp.body_read_error(ctype)) from None
+        except BodyTimeout:
+            client_log.debug("client %s sent half a body to %s; gave up after %g s",
+                             request.remote, request.path, self.body_timeout)
+            raise _closing(TwirpError("deadline_exceeded", "failed to read request: deadline exceeded")) from None
 
 
-def _content_type(request: web.Request) -> str:
-    header = request.headers.get("Content-Type", "")
-    return header.split(";", 1)[0].strip().lower()
+def _gone(request: web.BaseRequest) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
-def _bad_content_type(request: web.Request) -> TwirpError:
-    raw = request.headers.get("Content-Type", "")
-    return bad_route(f"unexpected Content-Type: {json.dumps(raw)}", request.method, request.path)
+def _closing(err: TwirpError) -> TwirpError:
+    err.close_connection = True  # type: ignore[attr-defined] - the rest of the body is unread
+    return err
+
+
+def _error_response(err: TwirpError) -> web.Response:
+    response = web.Response(status=err.status, body=err.body(), content_type="application/json")
+    if getattr(err, "close_connection", False):
+        response.force_close()
+    return response

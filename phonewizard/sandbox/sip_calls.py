@@ -176,15 +176,21 @@ class CallSimulator:
         return any(normalize_number(n) == wanted for n in numbers)
 
     def _come_back_in(self, caller: str, called: str) -> tuple[tuple[str, str] | None, CallOutcome]:
-        """The call reaches this sandbox's own number: route it, create the room, the caller and the
-        agents the rule names. Returns the inbound leg (room, identity) and how the outbound leg ends."""
+        """The call reaches this sandbox's own number: route it (inbound_calls.py), create the room,
+        the caller and the agents the rule names. Returns the inbound leg (room, identity) and how
+        the outbound leg ends."""
+        phone_numbers = {p["e164_format"]: list(p["sip_dispatch_rule_ids"])
+                         for p in self.store.snapshot()["phone_numbers"].values()}
         route = route_inbound(self.store.list("inbound"), self.store.list("rules"), caller=caller, called=called,
-                              project_url=self._project_url(), call_id=new_id(CALL_ID_PREFIX))
+                              project_url=self._project_url(), call_id=new_id(CALL_ID_PREFIX),
+                              phone_numbers=phone_numbers)
         if not route.accepted:
             return None, (CallOutcome.no_answer() if route.sip_code is None
                           else CallOutcome.reject(route.sip_code, route.reason))
+        if not route.room_name:  # answered to ask for a PIN the simulated caller never types
+            return None, CallOutcome.answer(float("inf"))
         participant = models_pb.ParticipantInfo(
-            identity=route.participant_identity, name=route.participant_name,
+            identity=route.participant_identity, name=route.participant_name, metadata=route.participant_metadata,
             kind=models_pb.ParticipantInfo.Kind.SIP, state=models_pb.ParticipantInfo.State.ACTIVE,
             attributes={**route.participant_attributes, "sip.callStatus": "active"})
         self.rooms.join(route.room_name, participant)

@@ -129,6 +129,17 @@ class SipService:
         items = [t for t in self.store.list("outbound") if _outbound_matches(req, t)]
         return sip_pb.ListSIPOutboundTrunkResponse(items=_page(items, req.page))
 
+    def ListSIPTrunk(self, req: sip_pb.ListSIPTrunkRequest):
+        """Deprecated, still served by LiveKit (and used by older clients): every trunk as the
+        legacy ``SIPTrunkInfo`` (``AsTrunkInfo`` in livekit/protocol ``livekit/sip.go``), inbound
+        and outbound together, sorted by ID, ``page.after_id`` and ``page.limit`` applied."""
+        items = [_inbound_as_trunk_info(t) for t in self.store.list("inbound")]
+        items += [_outbound_as_trunk_info(t) for t in self.store.list("outbound")]
+        items = sorted(_page(items, req.page), key=lambda t: t.sip_trunk_id)
+        if req.page.limit > 0:
+            items = items[: req.page.limit]
+        return sip_pb.ListSIPTrunkResponse(items=items)
+
     def DeleteSIPTrunk(self, req: sip_pb.DeleteSIPTrunkRequest):
         if req.sip_trunk_id == "":
             raise invalid("trunk ID is required")
@@ -202,6 +213,24 @@ def _legacy_rule(req: sip_pb.CreateSIPDispatchRuleRequest) -> sip_pb.SIPDispatch
     if req.HasField("room_config"):
         info.room_config.CopyFrom(req.room_config)
     return info
+
+
+def _inbound_as_trunk_info(t: sip_pb.SIPInboundTrunkInfo) -> sip_pb.SIPTrunkInfo:
+    return sip_pb.SIPTrunkInfo(
+        sip_trunk_id=t.sip_trunk_id, kind=sip_pb.SIPTrunkInfo.TRUNK_INBOUND, name=t.name,
+        metadata=t.metadata, outbound_number=t.numbers[0] if t.numbers else "",
+        inbound_addresses=t.allowed_addresses, inbound_numbers=t.allowed_numbers,
+        inbound_username=t.auth_username, inbound_password=t.auth_password,
+    )
+
+
+def _outbound_as_trunk_info(t: sip_pb.SIPOutboundTrunkInfo) -> sip_pb.SIPTrunkInfo:
+    return sip_pb.SIPTrunkInfo(
+        sip_trunk_id=t.sip_trunk_id, kind=sip_pb.SIPTrunkInfo.TRUNK_OUTBOUND, name=t.name,
+        metadata=t.metadata, outbound_address=t.address, transport=t.transport,
+        outbound_number=t.numbers[0] if t.numbers else "",
+        outbound_username=t.auth_username, outbound_password=t.auth_password,
+    )
 
 
 def _inbound_matches(req, info) -> bool:

@@ -4,6 +4,9 @@ Objects live in memory as livekit-protocol messages. When a path is given every 
 to a JSON file (atomically and owner-only, `write_private_text`: a crash never leaves a torn file)
 and the file is read back on start. SIP ``auth_password`` values are deliberately NOT written
 (team rule: secrets never reach a file); after a restart those trunks keep their username only.
+The file is read like any file a user names (`read_regular_file`: a regular file, size-capped, its
+depth checked). A symlink given as the state path is followed on purpose: the state is kept in the
+link's target (``Store.path``), and the link stays a link; the start-up message names the target.
 A ``threading.Lock`` guards everything because tests read ``snapshot()`` from another thread.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,10 +23,13 @@ from google.protobuf import json_format
 from livekit.protocol import sip as sip_pb
 
 from phonewizard.services.private_files import write_private_text
+from phonewizard.services.user_files import UserFileError, nested_deeper_than, read_regular_file
 
 from .ids import PHONE_NUMBER_PREFIX, new_id, normalize_number
 
 STATE_FORMAT = 1
+MAX_STATE_BYTES = 64 * 1024 * 1024  # thousands of objects; a bigger file is not our state
+MAX_STATE_DEPTH = 32  # state → kind → object → room_config → agents → … is well below this
 KINDS = {
     "inbound": sip_pb.SIPInboundTrunkInfo,
     "outbound": sip_pb.SIPOutboundTrunkInfo,
@@ -55,10 +62,12 @@ def _new_phone_number(e164: str) -> dict:
 class Store:
     def __init__(self, path: Path | None = None, phone_numbers: Iterable[str] = ()) -> None:
         self.lock = threading.RLock()
-        self.path = Path(path) if path is not None else None
+        # Resolved once: atomic writes replace the *target* of a link, never the link itself.
+        self.link = Path(path) if path is not None and Path(path).is_symlink() else None
+        self.path = Path(os.path.realpath(path)) if path is not None else None
         self.objects: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
         self.phone_numbers: dict[str, dict] = {}  # id -> PhoneNumber as a snake_case dict
-        if self.path is not None and self.path.exists():
+        if self.path is not None and os.path.lexists(self.path):
             self._load()
         known = {normalize_number(p["e164_format"]) for p in self.phone_numbers.values()}
         for e164 in map(normalize_number, phone_numbers):
@@ -137,17 +146,32 @@ class Store:
             return copy.deepcopy(pn)
 
     # ---- persistence ---------------------------------------------------------------------
+    @property
+    def shown_path(self) -> str:
+        """The state file for messages: ``link (a link to target)`` when given as a symlink."""
+        if self.link is not None:
+            return f"{self.link} (a link to {self.path})"
+        return str(self.path)
+
     def _load(self) -> None:
         assert self.path is not None
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("format") != STATE_FORMAT:
-                raise ValueError(f"unsupported format {data.get('format')!r}")
+            data = json.loads(read_regular_file(self.path, MAX_STATE_BYTES, what="a sandbox state file"))
+            if nested_deeper_than(data, MAX_STATE_DEPTH):
+                raise ValueError(f"nested more than {MAX_STATE_DEPTH} levels deep")
+            if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+                raise ValueError(f"unsupported format {data.get('format') if isinstance(data, dict) else data!r:.40}")
             for kind, cls in KINDS.items():
                 for obj_id, obj in data.get(kind, {}).items():
                     self.objects[kind][obj_id] = json_format.ParseDict(obj, cls())
             for pn in data.get("phone_numbers", []):
                 self.phone_numbers[pn["id"]] = pn
+        except UserFileError as e:
+            raise StateFileError(f"sandbox state file {self.shown_path}: {e.reason}") from None
+        except RecursionError:
+            raise StateFileError(
+                f"sandbox state file {self.path} cannot be read (nested too deeply); move it away to start empty"
+            ) from None
         except (OSError, ValueError, KeyError, TypeError, AttributeError, json_format.ParseError) as e:
             raise StateFileError(
                 f"sandbox state file {self.path} cannot be read ({e}); move it away to start empty"

@@ -21,13 +21,17 @@ from typing import Any, Mapping
 import platformdirs
 
 from phonewizard import APP_NAME
-from phonewizard.domain.config_document import CONFIG_FORMAT, PhoneWizardConfig
+from phonewizard.domain.config_document import CONFIG_FORMAT, PhoneWizardConfig, config_to_document
 from phonewizard.domain.phone_numbers import parse_e164
 from phonewizard.domain.report import Problem, Report, check_config
 from phonewizard.services.private_files import write_private_text
 from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailable, sip_password_key
+from phonewizard.services.user_files import UserFileError, nested_deeper_than, read_regular_file
 
 MAX_FILE_BYTES = 1024 * 1024  # a real config is a few KiB; anything bigger is not one
+# Deepest nesting a config may have: the document (1) → registration (2) → metadata (3) holding
+# up to 16 levels of its own (registration._MAX_JSON_DEPTH) is 18; deeper is not a config.
+MAX_DEPTH = 32
 _FORMAT_RE = re.compile(r"^phonewizard/(\d+)$")
 _PASSWORD_ELSEWHERE = (
     "not in this file and not in the system keyring; `register` needs it: add "
@@ -59,25 +63,6 @@ def default_config_dir() -> Path:
 def default_config_path() -> Path:
     """The default profile the wizard saves and `list`/`unregister` read."""
     return default_config_dir() / "config.json"
-
-
-def config_to_document(config: PhoneWizardConfig) -> dict[str, Any]:
-    """The JSON object written to disk: no secrets, no `null` noise."""
-    document = config.model_dump(
-        mode="json",
-        exclude={"livekit": {"api_secret"}, "registration": {"auth_password"}},
-        exclude_none=True,
-    )
-    if not document["livekit"].get("allow_insecure_transport"):
-        # Only written when the user explicitly asked for it, to keep files minimal.
-        document["livekit"].pop("allow_insecure_transport", None)
-    # Key order of the contract, whatever pydantic's field order is.
-    return {
-        "format": CONFIG_FORMAT,
-        "agent_name": document["agent_name"],
-        "livekit": document["livekit"],
-        "registration": document["registration"],
-    }
 
 
 def save_config(path: str | os.PathLike[str], config: PhoneWizardConfig) -> Path:
@@ -154,25 +139,16 @@ def _password_from_keyring(
 
 
 def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The JSON object of a phonewizard/1 file, or ConfigFileError."""
+    """The JSON object of a phonewizard/1 file, or ConfigFileError (one line naming the file).
+
+    Whatever the path is (a FIFO, a link to /dev/zero, a 100,000-level-deep array) the answer
+    comes at once: only a regular file is opened, at most MAX_FILE_BYTES are read, and the depth
+    is checked (iteratively) before anything recursive walks the document."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ConfigFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ConfigFileError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    if path.is_dir():
-        raise ConfigFileError(f"{path}: is a folder, not a config file")
-    if size > MAX_FILE_BYTES:
-        raise ConfigFileError(
-            f"{path}: {size} bytes is too large for a phonewizard config (limit 1 MiB); "
-            "is this the right file?"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigFileError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        data = read_regular_file(path, MAX_FILE_BYTES, what="a config file")
+    except UserFileError as exc:
+        raise ConfigFileError(str(exc)) from None
     try:
         # utf-8-sig: Windows editors like to prepend a BOM; it is harmless, so accept it.
         text = data.decode("utf-8-sig")
@@ -192,7 +168,11 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ConfigFileError(f"{path}: invalid JSON: {exc}") from None
     except RecursionError:
         # json's decoder recurses per nesting level; thousands of `[` must not crash the CLI.
-        raise ConfigFileError(f"{path}: the JSON is nested too deeply to be a phonewizard config") from None
+        raise ConfigFileError(_too_deep(path)) from None
+    if nested_deeper_than(document, MAX_DEPTH):
+        # Below the decoder's limit but deep enough for copy.deepcopy or validation to recurse
+        # out of stack later; no real config comes close (metadata may nest 16 levels).
+        raise ConfigFileError(_too_deep(path))
     if not isinstance(document, dict):
         raise ConfigFileError(
             f"{path}: expected a JSON object {{\"format\": \"{CONFIG_FORMAT}\", ...}}, "
@@ -200,6 +180,10 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
         )
     _check_format(path, document)
     return document
+
+
+def _too_deep(path: Path) -> str:
+    return f"{path}: the JSON is nested too deeply (more than {MAX_DEPTH} levels) to be a config file"
 
 
 def _check_format(path: Path, document: dict[str, Any]) -> None:

@@ -1,33 +1,30 @@
 """The small Twirp JSON client for LiveKit's PhoneNumberService (LiveKit Cloud numbers).
 
-livekit-api 1.2.2 does not wrap this service (reference/livekit-sip.md §5), so the two calls the
-wizard needs — GetPhoneNumber and UpdatePhoneNumber{phone_number, sip_dispatch_rule_id} — are
-sent here as JSON (protojson), which Twirp servers accept beside protobuf. Authentication is the
-same SIP-admin JWT the SIP calls use (`sip_admin_token`), and failures map to the same
-`LiveKitError`s.
+livekit-api 1.2.2 does not wrap this service (reference/livekit-sip.md §5), so the calls the
+wizard needs — ListPhoneNumbers, GetPhoneNumber and UpdatePhoneNumber{phone_number,
+sip_dispatch_rule_id} — are sent here as JSON (protojson), which Twirp servers accept beside
+protobuf. Authentication is the same SIP-admin JWT the SIP calls use (`sip_admin_token`), and
+failures map to the same `LiveKitError`s. `requests` counts the HTTP requests sent.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 import aiohttp
 from livekit.api import TwirpError
 
+from phonewizard.domain.livekit_objects import PhoneNumberInfo
 from phonewizard.services.livekit_client import Connection, LiveKitRefused, guard, sip_admin_token
 
 SERVICE_PATH = "twirp/livekit.PhoneNumberService"
+# ListPhoneNumbers pages (LiveKit Cloud: 50 numbers a page by default, livekit_phone_number.proto);
+# a bound so that a server handing out the same token forever cannot keep us looping.
+MAX_PAGES = 1000
 
-
-@dataclass(frozen=True)
-class PhoneNumberInfo:
-    id: str
-    phone_number: str
-    dispatch_rule_ids: tuple[str, ...]
-    status: str
+__all__ = ["PhoneNumberClient", "PhoneNumberInfo", "SERVICE_PATH", "parse_phone_number"]
 
 
 def _base_url(url: str) -> str:
@@ -65,6 +62,7 @@ class PhoneNumberClient:
         # Signed once for the client's few requests (it lives for one registration or unregister).
         self._authorization = f"Bearer {sip_admin_token(conn)}"
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=conn.timeout))
+        self.requests = 0
 
     async def aclose(self) -> None:
         await self._session.close()
@@ -85,6 +83,27 @@ class PhoneNumberClient:
             raise
         return parse_phone_number(_pick(body, "phone_number", "phoneNumber", {}) or {})
 
+    async def list(self) -> list[PhoneNumberInfo]:
+        """Every number of the project, all pages, in the server's order.
+
+        No `limit` is sent: the largest page size LiveKit Cloud accepts is not documented, so the
+        server's default page is taken and `next_page_token` followed (one request per page; the
+        sandbox answers everything in one). Raises LiveKitRefused("unimplemented") on a server
+        without the service (self-hosted LiveKit)."""
+        found: list[PhoneNumberInfo] = []
+        payload: dict[str, Any] = {}
+        seen_tokens: set[str] = set()
+        for _ in range(MAX_PAGES):
+            body = await self._call("ListPhoneNumbers", payload)
+            found += [parse_phone_number(item) for item in body.get("items") or [] if isinstance(item, dict)]
+            token = _pick(body, "next_page_token", "nextPageToken", None)
+            token = token.get("token", "") if isinstance(token, dict) else ""
+            if not token or token in seen_tokens:
+                break
+            seen_tokens.add(token)
+            payload = {"page_token": {"token": token}}
+        return found
+
     async def attach(self, phone_number: str, dispatch_rule_id: str) -> PhoneNumberInfo:
         """Point the number at a dispatch rule; an empty rule ID detaches it."""
         body = await self._call(
@@ -101,7 +120,10 @@ class PhoneNumberClient:
             return await self._post(method, payload)
         except TwirpError as exc:
             # Self-hosted servers do not have this service at all: say so instead of "bad URL".
-            if exc.code in ("bad_route", "unimplemented"):
+            # livekit-server registers no PhoneNumberService handler, so its mux answers Go's
+            # plain-text http.NotFound (pkg/service/server.go defaultHandler): a 404 without a
+            # Twirp body. Twirp servers that know the path but not the method say bad_route.
+            if exc.code in ("bad_route", "unimplemented") or (exc.status == 404 and exc.code == "unknown"):
                 raise LiveKitRefused(
                     "unimplemented",
                     "This LiveKit server has no phone-number service: LiveKit phone numbers exist "
@@ -111,12 +133,13 @@ class PhoneNumberClient:
 
     async def _post(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
         url = f"{_base_url(self._conn.url)}/{SERVICE_PATH}/{method}"
+        self.requests += 1
         headers = {"Authorization": self._authorization, "Content-Type": "application/json"}
         async with self._session.post(url, data=json.dumps(payload), headers=headers) as resp:
             raw = await resp.read()
             try:
                 data = json.loads(raw) if raw else {}
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested deeper than json can parse
                 data = {}
             if resp.status == 200:
                 return data if isinstance(data, dict) else {}

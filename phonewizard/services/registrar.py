@@ -15,7 +15,7 @@ docs/what-it-creates.md.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from pydantic import BaseModel, Field
 
@@ -69,16 +69,23 @@ class Registrar:
         self.conn = conn
 
     async def apply(self, plan: RegistrationPlan, *, progress: Callable[[str, str], None] | None = None,
-                    take_over: bool = False) -> RegistrationResult:
-        return await guard(self.conn, self._apply(plan, progress, take_over))
+                    take_over: bool = False,
+                    after: Callable[[RegistrationResult], Awaitable[Any]] | None = None) -> RegistrationResult:
+        """`after(result)`: more work that belongs to the same all-or-nothing run (the carrier's
+        side): awaited once LiveKit's objects exist; if it fails or is cancelled, they are rolled
+        back like any other failure, and its error is raised."""
+        return await guard(self.conn, self._apply(plan, progress, take_over, after))
 
-    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool) -> RegistrationResult:
+    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool, after: Any) -> RegistrationResult:
         async with open_api(self.conn, sip_admin=True) as api:
             numbers = PhoneNumberClient(self.conn) if plan.attach_number else None
             try:
                 run = Run(api, self.conn, plan, numbers, progress, take_over)
                 try:
-                    return await run.forward()
+                    result = await run.forward()
+                    if after is not None:
+                        await after(result)
+                    return result
                 except (Exception, asyncio.CancelledError) as exc:
                     await self._undo(run, exc)
                     late = self._late_hint(run, exc)

@@ -54,6 +54,18 @@ def sip_password_key(phone_number: str, username: str) -> str:
     return f"sip-auth-password:{phone_number.strip()}:{username.strip()}"
 
 
+def twilio_secret_key(account_sid: str, api_key: str | None = None) -> str:
+    """Keyring entry of a Twilio Auth Token (per Account SID) or API key secret (per key)."""
+    if api_key:
+        return f"twilio-api-secret:{account_sid.strip()}:{api_key.strip()}"
+    return f"twilio-auth-token:{account_sid.strip()}"
+
+
+def telnyx_key_key(account: str = "default") -> str:
+    """Keyring entry of a Telnyx API key (one account per machine unless labelled)."""
+    return f"telnyx-api-key:{account.strip() or 'default'}"
+
+
 def _normalise_url(url: str) -> str:
     text = url.strip()
     try:

@@ -49,8 +49,10 @@ def missing_display(environ: Mapping[str, str], platform: str) -> str | None:
 
 async def preload_livekit_client() -> None:
     """Runs on the worker's loop: imports are process-wide, so the GUI thread finds them loaded."""
-    import phonewizard.domain.plan  # noqa: F401 - livekit-protocol, protobuf
-    import phonewizard.services.registrar  # noqa: F401 - livekit-api, aiohttp
+    import phonewizard.app.register  # noqa: F401 - livekit-protocol, protobuf, pydantic
+    import phonewizard.app.registrations  # noqa: F401 - keyring's store, the registrar's types
+
+    phonewizard.app.register.load_client()  # livekit-api, aiohttp
 
 
 def run_gui(args: Sequence[str]) -> int:
@@ -76,7 +78,7 @@ def run_gui(args: Sequence[str]) -> int:
     wizard = PhoneWizard(defer_startup=True)  # installs the About button and window icon itself
     # Once start-up is done, load the LiveKit client stack (livekit-api, aiohttp, protobuf; ~0.2 s)
     # on the worker thread, so the first Test connection or Register does not pause the window.
-    wizard.startup_finished.connect(lambda: wizard.worker.submit(preload_livekit_client))
+    wizard.startup.finished.connect(lambda: wizard.worker.submit(preload_livekit_client))
     wizard.show()
     code = app.exec()
     wizard.shutdown()

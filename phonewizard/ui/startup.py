@@ -2,23 +2,37 @@
 
 A bare QWizard paints its first page ~145 ms after the process starts; importing pydantic (the
 domain models), keyring, aiohttp/protobuf (the sandbox) and building pages 2-9 would add ~600 ms
-before anything is on screen (benchmarks/RESULTS.md). So `PhoneWizard(defer_startup=True)` (what
-`run_gui` builds) shows page 1 with only Qt and the page's own widgets, and `after_first_paint`
-runs the rest — `PhoneWizard.finish_startup` — in the event-loop turn right after that paint.
+before anything is on screen (benchmarks/RESULTS.md). So the wizard builds only the window and
+page 1 (showing what LIVEKIT_* says), and its `Startup` runs the second half — pages 2-9 from
+`later_pages`, then the wizard's own `load` (saved profile, environment, sandbox, first
+validation) — once, at the first of:
 
-`DeferredStartup` is PhoneWizard's mixin holding `finish_startup`. `later_pages()` builds pages
-2-9; their modules are imported there, not at wizard import, so a process that has not finished
-start-up has not loaded them.
+- the event-loop turn after the window first paints (`after_first_paint`);
+- the first user input anywhere in the application (a key, a click, a wheel turn, a drop …)
+  once the window is active or painted (no input reaches it before): an application event filter
+  runs the second half before that input is delivered, so every action — an edit on page 1, Test
+  connection, the sandbox box, Open, Save — finds the wizard complete, and nothing outside this
+  module has to check for an unfinished start-up;
+- `run()` called directly (`PhoneWizard(defer_startup=False)`: both halves in the constructor).
+
+The tricks that keep the first paint cheap stay in this module: the paint and input triggers, and
+the page modules of pages 2-9 imported inside `later_pages`, so a process that has not finished
+start-up has not loaded them. Modules imported before the first paint must not touch `Qt.*`
+(PySide6 builds all of its ~120 enums on first use) nor import pydantic, keyring, phonenumbers,
+aiohttp, protobuf or livekit at module level (tests/ui/test_wizard_startup.py checks it).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget, QWizardPage
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget, QWizard
 
 from phonewizard.domain.navigation import PageId
+
+if TYPE_CHECKING:
+    from phonewizard.ui.pages.base import DraftPage
 
 # If the page never paints (a window shown minimised, a platform that does not expose it), start
 # anyway: the deferred work must not wait for a paint that may not come.
@@ -58,7 +72,49 @@ def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
     _AfterFirstPaint(widget, callback)
 
 
-def later_pages() -> list[tuple[PageId, QWizardPage]]:
+class _BeforeFirstInput(QObject):
+    """At the first user input, call `callback` (once) before the input reaches its widget.
+
+    An application event filter sees every event of every object (ShortcutOverride, for a
+    mnemonic such as Alt+O, goes to the focus widget before the window sees a key), but a filter
+    in Python costs a few microseconds per event, ~3 ms while page 1 is shown and painted. No input
+    can reach the window before it is active or painted, so until then only the window's own
+    events are watched, and the application filter is armed at its first WindowActivate or Paint.
+    The start-up that follows removes both (`remove`).
+    """
+
+    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._callback = callback
+        self._app: QCoreApplication | None = None
+        self._arming = {QEvent.Type.WindowActivate, QEvent.Type.Paint}
+        self._inputs = {
+            QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.InputMethod,
+            QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin, QEvent.Type.TabletPress, QEvent.Type.Drop,
+        }
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if self._app is None:
+            if kind in self._arming:
+                self._app = QCoreApplication.instance()
+                if self._app is not None:
+                    self._app.installEventFilter(self)
+        elif kind in self._inputs:
+            self._callback()  # removes this filter; the input is then delivered as usual
+        return False
+
+    def remove(self) -> None:
+        self._window.removeEventFilter(self)
+        if self._app is not None:
+            self._app.removeEventFilter(self)
+            self._app = None
+
+
+def later_pages() -> list[tuple[PageId, DraftPage]]:
     """Pages 2-9, newly built, in wizard order (imports pydantic, phonenumbers, livekit-protocol)."""
     from phonewizard.ui.pages.agent_page import AgentPage
     from phonewizard.ui.pages.behaviour_page import BehaviourPage
@@ -81,67 +137,50 @@ def later_pages() -> list[tuple[PageId, QWizardPage]]:
     ]
 
 
-def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"livekit": {"url": u}} → {"livekit.url": u}."""
-    flat: dict[str, Any] = {}
-    for key, value in tree.items():
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
+class Startup(QObject):
+    """The second half of a wizard's start-up: add pages 2-9 to `wizard`, then call `load`.
 
+    Signals:
+        finished(): the second half has run (all pages built, the draft loaded and validated).
+    """
 
-class DeferredStartup:
-    """Mixin for PhoneWizard: the second half of start-up. Uses the wizard's `draft`, `report`,
-    `startup_done`, `_environ`, `_prefill` (ProfileActions) and `startup_finished` signal."""
+    finished = Signal()
 
-    def finish_startup(self) -> None:
-        """The second half of start-up (idempotent): build pages 2-9, load the saved profile (and
-        its secrets from the keyring) and the LIVEKIT_* variables, start the sandbox when no
-        project is configured, and validate. Emits startup_finished."""
-        if self.startup_done:
+    def __init__(self, wizard: QWizard, load: Callable[[], None]) -> None:
+        super().__init__(wizard)
+        self._wizard = wizard
+        self._load = load
+        self._done = False
+        self._cancelled = False
+        self._input_guard: _BeforeFirstInput | None = None
+
+    @property
+    def done(self) -> bool:
+        """True once the second half has started running (it runs exactly once)."""
+        return self._done
+
+    def defer(self) -> None:
+        """Run after the window's first paint, or at the first user input if that comes sooner."""
+        self._input_guard = _BeforeFirstInput(self._wizard, self.run)
+        after_first_paint(self._wizard, self.run)
+
+    def run(self) -> None:
+        """Run the second half now, unless it has run already or was cancelled."""
+        if self._done or self._cancelled:
             return
-        self.startup_done = True
-        from phonewizard.domain.report import check_config
-        from phonewizard.ui import draft_io
-
-        self.draft = draft_io.new_draft()
-        self.report = check_config(self.draft)
-        self.page(PageId.LIVEKIT).apply_report(self.report)
+        self._done = True  # first: what `load` does (sandbox start, validation) may come back here
+        self._stop_guard()
         for page_id, page in later_pages():
-            self.setPage(page_id, page)
-        self._prefill(self._environ)
-        self.startup_finished.emit()
+            self._wizard.setPage(page_id, page)
+        self._load()
+        self.finished.emit()
 
-    def _finish_startup_unless_shut_down(self) -> None:
-        """The after-first-paint trigger: a window closed (shut down) before it fired stays so."""
-        if not self._shut_down:
-            self.finish_startup()
+    def cancel(self) -> None:
+        """The window closed (shut down) before the second half ran: it never runs."""
+        self._cancelled = True
+        self._stop_guard()
 
-    def _show_environment_early(self) -> None:
-        """Show LIVEKIT_* values on page 1 in its first paint; finish_startup loads the full draft
-        (profile, then these variables on top: the same values) a moment later."""
-        from phonewizard.ui import draft_io  # its domain/services imports are lazy
-
-        livekit = draft_io.environment_livekit(self._environ)
-        page = self.page(PageId.LIVEKIT)
-        if livekit:
-            page.load_from({"livekit": livekit})
-        self._early_shown: dict[str, Any] = {}
-        page.store(self._early_shown)
-
-    def _finish_startup_keeping_edit(self, page: Any) -> None:
-        """An edit on page 1 before the deferred start-up ran (it runs in the event-loop turn
-        after the first paint, so this is rare): finish start-up, which loads the profile into
-        the page, then put back the fields the user changed from what the page first showed."""
-        from phonewizard.ui.pages.base import set_path
-
-        typed: dict[str, Any] = {}
-        page.store(typed)
-        shown = _flatten(getattr(self, "_early_shown", {}))
-        changed = {path: value for path, value in _flatten(typed).items() if shown.get(path) != value}
-        self.finish_startup()
-        for path, value in changed.items():
-            set_path(self.draft, path, value)
-        page.load_from(self.draft)
+    def _stop_guard(self) -> None:
+        if self._input_guard is not None:
+            self._input_guard.remove()
+            self._input_guard = None

@@ -1,14 +1,16 @@
 """`PhoneWizard`: the QWizard that holds the one draft, validates it on every edit and runs the
-sandbox, the async worker and the profile/file actions every page shares.
+sandbox and the async worker every page shares.
 
 Pages are registered with `setPage(PageId.X, page)` (ids from domain/navigation.py); each page's
 `nextId()` asks the pure `next_page`. After any edit the page stores into `self.draft`, then
 `check_config(draft)` runs once and every page receives the Report (DESIGN.md "Conventions").
 
-Start-up comes in two halves (ui/startup.py): the window and page 1, then `finish_startup` (pages
-2-9, saved profile and keyring, environment, sandbox, first validation). `PhoneWizard()` runs both
-at once; `PhoneWizard(defer_startup=True)`, which run_gui uses, runs the second half right after
-page 1 first paints. Until then no page has a report, so none is complete and Next stays off.
+The wizard owns two helpers, each with a narrow interface:
+- `startup` (ui/startup.py `Startup`): the second half of start-up — pages 2-9, then
+  `profile.prefill` — run right away, or with `defer_startup=True` (what run_gui uses) after page
+  1 first paints or at the first user input, whichever comes first. Until then `draft` holds what
+  the LIVEKIT_* variables say (page 1 shows it), `report` is None and no page is complete.
+- `profile` (ui/wizard_profile.py `ProfileActions`): prefill, Open configuration…, Save profile.
 """
 
 from __future__ import annotations
@@ -18,22 +20,26 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from phonewizard import APP_NAME
+from phonewizard.app import drafts
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
-from phonewizard.ui.startup import DeferredStartup, after_first_paint
+from phonewizard.ui.startup import Startup
 from phonewizard.ui.wizard_profile import SAVE_TEXT, ProfileActions
 
 if TYPE_CHECKING:
     from phonewizard.domain.report import Report
-    from phonewizard.services.secret_store import SecretStore
+    from phonewizard.sandbox import SandboxServer
+    from phonewizard.services.livekit_client import Connection
+    from phonewizard.app.secrets import SecretStore
+    from phonewizard.ui.async_worker import AsyncWorker
 
 # Nothing above imports pydantic, keyring, phonenumbers, aiohttp or protobuf: page 1 paints with
-# Qt and its own widgets only; the rest is imported in finish_startup (ui/startup.py).
+# Qt and its own widgets only; the rest is imported when start-up runs (ui/startup.py).
 
 logger = logging.getLogger(__name__)
 
@@ -53,33 +59,25 @@ def sandbox_state_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "sandbox-state.json"
 
 
-def _start_sandbox() -> Any:
+def _start_sandbox() -> SandboxServer:
     from phonewizard.sandbox import SandboxServer
 
     return SandboxServer(state_path=sandbox_state_path()).start_in_thread()
 
 
-class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
+class PhoneWizard(QWizard):
     """The wizard window.
 
-    Signals:
-        report_changed(object): a new Report after the draft changed.
-        sandbox_changed(bool): sandbox mode switched on or off.
-        draft_replaced(): a whole new draft was loaded (file opened); pages were reloaded.
-        startup_finished(): finish_startup has run (all pages built, draft loaded, validated).
-
     Attributes:
-        draft: the one config-shaped dict every page edits.
-        report: the last `check_config(draft)`; None until start-up has finished.
-        startup_done: True once finish_startup has run.
+        draft: the one config-shaped dict every page edits (before start-up has run: only the
+            LiveKit fields the environment sets).
+        report: the last `check_config(draft)`; None until start-up has run.
+        startup: the second half of start-up (`startup.done`, `startup.finished`).
+        profile: the profile and file actions (`profile.save()`, `profile.saved`, …).
         secrets: the SecretStore (keyring) used for the API secret and SIP password.
         sandbox: the running SandboxServer while sandbox mode is on, else None.
+        notices: file-level notices shown on every page.
     """
-
-    report_changed = Signal(object)
-    sandbox_changed = Signal(bool)
-    draft_replaced = Signal()
-    startup_finished = Signal()
 
     def __init__(
         self,
@@ -89,26 +87,23 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         secrets: SecretStore | None = None,
         settings: QSettings | None = None,
         profile_path: str | Path | None = None,
-        sandbox_factory: Callable[[], Any] = _start_sandbox,
-        worker: Any | None = None,
+        sandbox_factory: Callable[[], SandboxServer] = _start_sandbox,
+        worker: AsyncWorker | None = None,
         defer_startup: bool = False,
     ) -> None:
         super().__init__(parent)
+        environ = os.environ if environ is None else environ
         self._secrets = secrets
         self.settings = settings if settings is not None else default_settings()
-        self._profile_path = Path(profile_path) if profile_path else None
-        self._environ: Mapping[str, str] = os.environ if environ is None else environ
         self._sandbox_factory = sandbox_factory
-        self.sandbox: Any | None = None
+        self.sandbox: SandboxServer | None = None
         self._worker = worker
         self.notices: list[str] = []
-        # Filled by finish_startup. A page without a report is never complete, so until then
-        # QWizard keeps Next disabled; without a draft, a page keeps what it shows (page 1 may
-        # show the LIVEKIT_* values already).
-        self.draft: dict[str, Any] = None  # type: ignore[assignment]
+        # Page 1 shows this until start-up loads the profile (with these same values on top).
+        self.draft: dict[str, Any] = {"livekit": drafts.environment_livekit(environ)}
         self.report: Report | None = None
-        self.startup_done = False
-        self._shut_down = False
+        self.profile = ProfileActions(self, profile_path)
+        self.startup = Startup(self, lambda: self.profile.prefill(environ))
 
         self.setWindowTitle("Phone Wizard — connect a phone number to your LiveKit agent")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -135,7 +130,8 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
                 QWizard.WizardButton.CancelButton,
             ]
         )
-        self.customButtonClicked.connect(self._on_custom_button_clicked)
+        self.button(QWizard.WizardButton.CustomButton1).clicked.connect(self.profile.open_configuration)
+        self.button(QWizard.WizardButton.CustomButton2).clicked.connect(self.profile.save)
         self._install_about()
         self.setMinimumSize(*MINIMUM_SIZE)
 
@@ -143,27 +139,18 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         self.setStartId(PageId.LIVEKIT)
         self._restore_window_state()
         if defer_startup:
-            self._show_environment_early()
-            after_first_paint(self, self._finish_startup_unless_shut_down)
+            self.startup.defer()
         else:
-            self.finish_startup()
+            self.startup.run()
 
     @property
     def secrets(self) -> SecretStore:
         """The SecretStore (system keyring), created on first use: keyring's import is slow."""
         if self._secrets is None:
-            from phonewizard.services.secret_store import SecretStore
+            from phonewizard.app.secrets import SecretStore
 
             self._secrets = SecretStore()
         return self._secrets
-
-    @property
-    def profile_path(self) -> Path:
-        if self._profile_path is None:
-            from phonewizard.services.config_files import default_config_path
-
-            self._profile_path = default_config_path()
-        return self._profile_path
 
     def _install_about(self) -> None:
         """The About button (QWizard's Help button) and window icon; here rather than in run_gui
@@ -197,20 +184,16 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         return [p for p in (self.page(i) for i in self.pageIds()) if isinstance(p, DraftPage)]
 
     def on_page_edited(self, page: DraftPage) -> None:
-        if not self.startup_done:
-            self._finish_startup_keeping_edit(page)
         page.store(self.draft)
         self.revalidate()
 
     def revalidate(self) -> Report:
         """Run the one validation over the whole draft and give every page the result."""
-        from phonewizard.domain.report import check_config  # loaded by finish_startup already
+        from phonewizard.domain.report import check_config  # loaded with pages 2-9 already
 
-        self.finish_startup()  # no-op once done; before that there is no draft to check
         self.report = check_config(self.draft)
         for page in self.draft_pages():
             page.apply_report(self.report)
-        self.report_changed.emit(self.report)
         return self.report
 
     def load_draft(self, draft: dict[str, Any]) -> None:
@@ -219,12 +202,11 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         for page in self.draft_pages():
             page.load_from(self.draft)
         self.revalidate()
-        self.draft_replaced.emit()
 
     # --- services shared by the pages -------------------------------------------------------
 
     @property
-    def worker(self) -> Any:
+    def worker(self) -> AsyncWorker:
         """The AsyncWorker (one asyncio loop in a thread), created on first use."""
         if self._worker is None:
             from phonewizard.ui.async_worker import AsyncWorker
@@ -232,18 +214,13 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
             self._worker = AsyncWorker(self)
         return self._worker
 
-    def connection(self) -> Any:
-        """A services Connection for the draft's LiveKit profile. Raises LiveKitError (with a
-        message for the user) when the URL, key or secret is unusable."""
-        from phonewizard.services.livekit_client import Connection
+    def connection(self) -> Connection:
+        """The Connection for the draft's LiveKit profile, validated as files are. Raises
+        InvalidInput (naming the fields to fix) or a LiveKitError when it is unusable."""
+        from phonewizard.app.project import typed_connection
 
-        self.finish_startup()  # "Test connection" pressed before start-up finished
-        livekit = self.draft.get("livekit") or {}
-        return Connection(
-            url=str(livekit.get("url") or "").strip(),
-            api_key=str(livekit.get("api_key") or "").strip(),
-            api_secret=str(livekit.get("api_secret") or ""),
-        )
+        livekit = self.draft.get("livekit")
+        return typed_connection(livekit if isinstance(livekit, dict) else {})
 
     # --- sandbox ----------------------------------------------------------------------------
 
@@ -254,7 +231,6 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
     def set_sandbox_active(self, active: bool) -> None:
         """Start the local LiveKit SIP server and point the draft at it, or stop it and clear
         the fields it filled. Raises OSError-like exceptions from the server start to the caller."""
-        self.finish_startup()  # a click before start-up finished: the draft must exist first
         if active == self.sandbox_active:
             return
         if active:
@@ -277,7 +253,6 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
             else "Save the LiveKit profile (secret to the system keyring) and this draft"
         )
         self.revalidate()
-        self.sandbox_changed.emit(active)
 
     def point_at_sandbox(self, draft: dict[str, Any]) -> None:
         """Put the running sandbox's URL, key, secret and SIP URI into `draft` (sandbox mode on)."""
@@ -309,7 +284,7 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
 
     def shutdown(self) -> None:
         """Stop the sandbox server and the worker thread (idempotent; tests call it too)."""
-        self._shut_down = True  # a deferred start-up still pending must not start a sandbox now
+        self.startup.cancel()  # a deferred start-up still pending must not start a sandbox now
         if self.sandbox is not None:
             server, self.sandbox = self.sandbox, None
             server.stop_thread()

@@ -1,25 +1,36 @@
-"""The wizard's file actions: prefill at start, "Open configuration…", "Save profile".
+"""The wizard's profile and file actions: prefill at start, "Open configuration…", "Save profile".
 
-A mixin of PhoneWizard (kept apart so wizard.py stays about pages, validation and the sandbox).
-It uses the wizard's `draft`, `report`, `secrets`, `settings`, `profile_path`, `notices` and
-sandbox methods; draft_io does the Qt-free reading and writing.
+`ProfileActions` is owned by the PhoneWizard (`wizard.profile`) and works through the wizard's
+public interface only: its `draft`, `report`, `notices`/`set_notices`, `load_draft`,
+`revalidate`, sandbox methods, `secrets`, `settings` and `worker`. app/drafts.py does the Qt-free
+reading and writing (each file and keyring entry read once).
 
-Save profile writes the keyring on the AsyncWorker (a locked keyring can block for seconds while
-the system asks for its password), then the file when that job is done; `profile_saved` on the
-wizard's `profile_saver` says how it ended.
+The keyring is never touched on the GUI thread (a locked keyring can block for seconds while the
+system asks for its password): the secrets of a loaded file are read on the AsyncWorker and filled
+in when they arrive; Save profile writes the keyring on the worker, then the file when that job is
+done, and `saved` says how it ended.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWizard
 
+from phonewizard.app import drafts
 from phonewizard.domain.navigation import PageId, is_shown
-from phonewizard.ui import draft_io
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractButton
+
+    from phonewizard.app.drafts import KeyringSecrets
+    from phonewizard.domain.report import Report
+    from phonewizard.ui.async_worker import Job
+    from phonewizard.ui.wizard import PhoneWizard
 
 # config_files and secret_store (pydantic, keyring), QFileDialog and QMessageBox (PySide6 builds
 # their enums on first touch, ~2 ms) are imported inside the methods: this module is imported
@@ -30,249 +41,201 @@ logger = logging.getLogger(__name__)
 CONFIG_FILTER = "phonewizard configuration (*.json);;All files (*)"
 SAVE_TEXT = "&Save profile"  # the Save button's label, put back after "Saved ✓"
 
+# The secrets a loaded file may have in the keyring: dotted field → (page, that page's edit).
+_KEYRING_FIELDS = {
+    "livekit.api_secret": (PageId.LIVEKIT, "secret_edit"),
+    "registration.auth_password": (PageId.OUTBOUND, "password_edit"),
+}
 
-class ProfileSaver(QObject):
-    """Tracks the one Save profile job in flight (a mixin cannot declare Qt signals itself).
+
+class ProfileActions(QObject):
+    """Loads the saved profile, opens configuration files and saves the profile for one wizard.
 
     Signals:
-        profile_saved(object): the Path written, or None when saving failed (the user was told).
+        saved(object): a Save profile job ended: the Path written, or None when saving failed
+            (the user was told why) or was cancelled at shutdown.
     """
 
-    profile_saved = Signal(object)
+    saved = Signal(object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.job: int | None = None
-        self.pending: tuple | None = None  # (draft copy, report) the running job saves
-        self.worker: object | None = None  # the AsyncWorker whose signals are connected
-
-
-class ProfileActions:
-    """Mixin for PhoneWizard (a QWizard); not usable on its own."""
+    def __init__(self, wizard: PhoneWizard, path: str | Path | None = None) -> None:
+        super().__init__(wizard)
+        self._wizard = wizard
+        self._path = Path(path) if path else None
+        self._save_job: Job | None = None
+        self._secrets_job: Job | None = None  # the keyring lookup of the file loaded last
 
     @property
-    def profile_saver(self) -> ProfileSaver:
-        saver = getattr(self, "_profile_saver", None)
-        if saver is None:
-            saver = self._profile_saver = ProfileSaver(self)
-        return saver
+    def path(self) -> Path:
+        """The profile file (the platform's config folder unless the wizard was given one)."""
+        if self._path is None:
+            from phonewizard.app.profiles import default_profile_path
 
-    @property
-    def saving_profile(self) -> bool:
-        return self.profile_saver.job is not None
+            self._path = default_profile_path()
+        return self._path
 
-    def _prefill(self, environ: Mapping[str, str]) -> None:
-        from phonewizard.services.config_files import ConfigFileError
+    # --- start-up ---------------------------------------------------------------------------
 
-        draft, notices, from_profile = draft_io.new_draft(), [], False
-        if self.profile_path.exists():
-            try:
-                # Without the keyring here: its secrets are looked up on the worker (below).
-                draft, notices = draft_io.open_document(self.profile_path, None)
-                from_profile = True
-            except ConfigFileError as exc:
-                # A broken profile must not stop the wizard: start empty and say why.
-                notices = [f"The saved profile was not loaded: {exc}"]
-        self.set_notices(notices)
-        from_env = draft_io.apply_environment(draft, environ)
-        configured = from_env or draft_io.has_livekit_project(draft)
-        self.load_draft(draft)
-        if from_profile:
-            self._fill_secrets_later(self.profile_path, notices)
-        if not configured:
+    def prefill(self, environ: Mapping[str, str]) -> None:
+        """The wizard's first draft: the saved profile, LIVEKIT_* on top, its secrets from the
+        keyring when they arrive; with no LiveKit project at all, the sandbox."""
+        wizard = self._wizard
+        prepared = drafts.prepare_draft(self.path, environ)
+        wizard.set_notices(prepared.notices)
+        wizard.load_draft(prepared.draft)
+        if prepared.from_profile:
+            self._fill_secrets_later()
+        if not prepared.configured:
             # DESIGN.md: with no LiveKit project at all, start against the local sandbox.
             try:
-                self.set_sandbox_active(True)
+                wizard.set_sandbox_active(True)
             except Exception as exc:  # noqa: BLE001 - the wizard must still open
                 # Usually a taken port or a bad state file; the traceback is for anything else.
                 logger.warning("sandbox did not start: %s", exc, exc_info=True)
-                self.set_notices([*self.notices, f"The offline sandbox could not start: {exc}"])
+                wizard.set_notices([*wizard.notices, f"The offline sandbox could not start: {exc}"])
 
-    def _fill_secrets_later(self, path: Path, notices: list[str]) -> None:
-        """Read the secrets of the file just loaded from the keyring on the worker (a locked
-        keyring can block for seconds) and fill the empty secret fields when they arrive, unless
-        the user changed what they belong to (or typed a secret) meanwhile."""
-        secrets = self.secrets
-        livekit, registration = self.draft.get("livekit") or {}, self.draft.get("registration") or {}
-        # Which project and SIP account the answer is for: the draft as loaded (env on top).
-        expected = {
-            "livekit": {f: livekit.get(f) for f in ("url", "api_key")},
-            "registration": {f: registration.get(f) for f in ("phone_number", "auth_username")},
-        }
+    # --- keyring secrets of a loaded file ---------------------------------------------------
 
-        async def lookup() -> tuple[dict, list[str]]:
+    def _fill_secrets_later(self) -> None:
+        """Look up the secrets of the draft just loaded in the keyring on the worker and fill the
+        empty secret fields when they arrive, unless the user changed what they belong to (or
+        typed a secret) meanwhile, or opened another file."""
+        wizard = self._wizard
+        secrets, loaded = wizard.secrets, wizard.draft
+        as_loaded = copy.deepcopy(loaded)  # the project and account the answer is for
+
+        async def lookup() -> KeyringSecrets:
             import asyncio
 
-            # Same reading as before the move (file, then keyring), so the notices are the same.
-            return await asyncio.to_thread(draft_io.open_document, path, secrets)
+            return await asyncio.to_thread(drafts.keyring_secrets, as_loaded, secrets)
 
-        worker, loaded = self.worker, self.draft
-        job = worker.submit(lookup)
-        self._prefill_job = job
+        job = self._secrets_job = wizard.worker.submit(lookup)
 
-        def finished(done: int, result: object) -> None:
-            if done == job:
-                disconnect()
-                if self.draft is loaded:  # not when another file was opened meanwhile
-                    self._apply_keyring_secrets(result, expected, notices)
+        def found(result: KeyringSecrets) -> None:
+            self._secrets_job = None
+            if wizard.draft is loaded:  # not when another file was opened meanwhile
+                self._apply_keyring_secrets(result)
 
-        def failed(done: int, exc: object) -> None:
-            if done == job:  # e.g. the profile file vanished meanwhile: its secrets stay unset
-                disconnect()
-                logger.warning("the saved profile's secrets were not read: %s", type(exc).__name__)
+        def not_found(exc: BaseException) -> None:
+            self._secrets_job = None
+            logger.warning("the saved profile's secrets were not read: %s", type(exc).__name__)
 
-        def disconnect() -> None:
-            self._prefill_job = None
-            worker.finished.disconnect(finished)
-            worker.failed.disconnect(failed)
+        job.finished.connect(found)
+        job.failed.connect(not_found)
 
-        worker.finished.connect(finished)
-        worker.failed.connect(failed)
-
-    def _apply_keyring_secrets(self, result: object, expected: dict, notices: list[str]) -> None:
-        found, found_notices = result
-        fills = (
-            ("livekit", "api_secret", PageId.LIVEKIT, "secret_edit"),
-            ("registration", "auth_password", PageId.OUTBOUND, "password_edit"),
-        )
-        changed = False
-        for section, field, page_id, edit_name in fills:
-            value = (found.get(section) or {}).get(field)
-            current = self.draft.get(section)
-            if not value or not isinstance(current, dict) or current.get(field):
-                continue  # nothing stored, or the user typed one meanwhile: theirs wins
-            if any(current.get(k) != v for k, v in expected[section].items()):
-                continue  # the secret belongs to a project/account the user has since changed
-            current[field] = value
-            page = self.page(page_id)
+    def _apply_keyring_secrets(self, found: KeyringSecrets) -> None:
+        wizard = self._wizard
+        filled = drafts.apply_secrets(wizard.draft, found)
+        for path in filled:
+            page_id, edit_name = _KEYRING_FIELDS[path]
+            section, field = path.split(".")
+            page = wizard.page(page_id)
             with page.loading():  # a fill like load_from: the page stays pristine
-                getattr(page, edit_name).setText(str(value))
-            changed = True
-        extra = [n for n in found_notices if n not in notices]
+                getattr(page, edit_name).setText(str(wizard.draft[section][field]))
+        extra = [n for n in found.notices if n not in wizard.notices]
         if extra:
-            self.set_notices([*self.notices, *extra])
-        if changed:
-            self.revalidate()
+            wizard.set_notices([*wizard.notices, *extra])
+        if filled:
+            wizard.revalidate()
 
+    # --- Open configuration… ----------------------------------------------------------------
+
+    @Slot()
     def open_configuration(self) -> bool:
         """Ask for a file and load it into every page. False when cancelled or unusable."""
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-        from phonewizard.services.config_files import ConfigFileError
+        from phonewizard.app.errors import ConfigFileError
 
-        self.finish_startup()  # the draft to replace must exist (a no-op once start-up is done)
-        start = str(self.settings.value("profile/last_path", "") or self.profile_path.parent)
-        path, _ = QFileDialog.getOpenFileName(self, "Open configuration", start, CONFIG_FILTER)
+        wizard = self._wizard
+        start = str(wizard.settings.value("profile/last_path", "") or self.path.parent)
+        path, _ = QFileDialog.getOpenFileName(wizard, "Open configuration", start, CONFIG_FILTER)
         if not path:
             return False
         try:
             # Without the keyring here: its secrets are looked up on the worker (below).
-            draft, notices = draft_io.open_document(path, None)
+            draft, notices = drafts.read_draft(path)
         except ConfigFileError as exc:
-            QMessageBox.warning(self, "Cannot open configuration", str(exc))
+            QMessageBox.warning(wizard, "Cannot open configuration", str(exc))
             return False
-        if draft_io.has_livekit_project(draft) and self.sandbox_active:
-            self.set_sandbox_active(False)
-        elif self.sandbox_active:
+        if drafts.has_livekit_project(draft) and wizard.sandbox_active:
+            wizard.set_sandbox_active(False)
+        elif wizard.sandbox_active:
             # The file names no project: keep using the sandbox for this draft.
-            self.point_at_sandbox(draft)
-        self.set_notices(notices)
-        self.settings.setValue("profile/last_path", str(path))
-        self.load_draft(draft)
-        self._fill_secrets_later(Path(path), notices)
-        if self.currentId() >= 0 and not is_shown(PageId(self.currentId()), self.draft):
+            wizard.point_at_sandbox(draft)
+        wizard.set_notices(notices)
+        wizard.settings.setValue("profile/last_path", str(path))
+        wizard.load_draft(draft)
+        self._fill_secrets_later()
+        if wizard.currentId() >= 0 and not is_shown(PageId(wizard.currentId()), wizard.draft):
             # The new provider skips the page on screen (e.g. inbound for a LiveKit number).
-            self.restart()
+            wizard.restart()
         return True
 
-    def save_profile(self) -> int | None:
-        """Save the LiveKit secret (and SIP password) to the keyring, then the draft, without
-        secrets, to the profile file. The keyring part runs on the worker; returns its job id
-        (None when a save is already running). `profile_saver.profile_saved` reports the end:
-        the path, or None after telling the user why not."""
-        import copy
+    # --- Save profile -----------------------------------------------------------------------
 
-        saver = self.profile_saver
-        if saver.job is not None:
-            return None
-        self.finish_startup()  # never save the empty pre-start-up draft over the profile
-        worker = self.worker
-        if saver.worker is not worker:
-            worker.finished.connect(self._on_profile_job_finished)
-            worker.failed.connect(self._on_profile_job_failed)
-            worker.cancelled.connect(self._on_profile_job_cancelled)
-            saver.worker = worker
+    @Slot()
+    def save(self) -> bool:
+        """Save the LiveKit secret (and SIP password) to the keyring on the worker, then the
+        draft, without secrets, to the profile file. False when a save is already running;
+        `saved` reports the end."""
+        if self._save_job is not None:
+            return False
+        wizard = self._wizard
         # What is saved is the draft as it is now; edits while the keyring answers come next time.
-        draft, secrets = copy.deepcopy(self.draft), self.secrets
-        saver.pending = (draft, self.report)
+        draft, report, secrets = copy.deepcopy(wizard.draft), wizard.report, wizard.secrets
 
         async def remember() -> None:
             import asyncio
 
-            await asyncio.to_thread(draft_io.remember_secrets, draft, secrets)
+            await asyncio.to_thread(drafts.remember_secrets, draft, secrets)
 
-        self.button(QWizard.WizardButton.CustomButton2).setEnabled(False)
-        saver.job = worker.submit(remember)
-        return saver.job
+        self._save_button().setEnabled(False)
+        job = self._save_job = wizard.worker.submit(remember)
+        job.finished.connect(lambda _none: self._write_profile(draft, report))
+        job.failed.connect(self._secrets_not_saved)
+        job.cancelled.connect(lambda: self._end_save(None))  # only at shutdown: nothing to tell
+        return True
 
-    def _end_profile_job(self, job: int) -> tuple | None:
-        saver = self.profile_saver
-        if job != saver.job:
-            return None
-        pending, saver.job, saver.pending = saver.pending, None, None
-        self.button(QWizard.WizardButton.CustomButton2).setEnabled(not self.sandbox_active)
-        return pending
+    def _save_button(self) -> QAbstractButton:
+        return self._wizard.button(QWizard.WizardButton.CustomButton2)
 
-    @Slot(int)
-    def _on_profile_job_cancelled(self, job: int) -> None:
-        if self._end_profile_job(job) is not None:  # only at shutdown: nothing to tell
-            self.profile_saver.profile_saved.emit(None)
+    def _end_save(self, written: Path | None) -> None:
+        self._save_job = None
+        self._save_button().setEnabled(not self._wizard.sandbox_active)
+        self.saved.emit(written)
 
-    @Slot(int, object)
-    def _on_profile_job_failed(self, job: int, exc: object) -> None:
-        if self._end_profile_job(job) is None:
-            return
+    @Slot(object)
+    def _secrets_not_saved(self, exc: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        from phonewizard.services.secret_store import SecretStoreUnavailable
+        from phonewizard.app.errors import SecretStoreUnavailable
 
         if isinstance(exc, SecretStoreUnavailable):
-            QMessageBox.warning(self, "Secrets not saved", str(exc))
+            QMessageBox.warning(self._wizard, "Secrets not saved", str(exc))
         else:  # a keyring backend bug: say what kind, never the message (it could quote a secret)
             logger.error("saving the secrets failed unexpectedly: %s", type(exc).__name__)
-            QMessageBox.warning(self, "Secrets not saved", f"The keyring failed ({type(exc).__name__}).")
-        self.profile_saver.profile_saved.emit(None)
+            QMessageBox.warning(self._wizard, "Secrets not saved", f"The keyring failed ({type(exc).__name__}).")
+        self._end_save(None)
 
-    @Slot(int, object)
-    def _on_profile_job_finished(self, job: int, _result: object) -> None:
-        pending = self._end_profile_job(job)
-        if pending is None:
-            return
+    def _write_profile(self, draft: dict[str, Any], report: Report) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        draft, report = pending
+        wizard = self._wizard
         try:
-            written = draft_io.save_document(self.profile_path, draft, report)
+            written = drafts.save_draft(self.path, draft, report)
         except OSError as exc:
-            QMessageBox.warning(self, "Profile not saved", f"Could not write {self.profile_path}: {exc.strerror}")
-            self.profile_saver.profile_saved.emit(None)
+            QMessageBox.warning(wizard, "Profile not saved", f"Could not write {self.path}: {exc.strerror}")
+            self._end_save(None)
             return
-        self.settings.setValue("profile/last_path", str(written))
-        self.set_notices([])
+        wizard.settings.setValue("profile/last_path", str(written))
+        wizard.set_notices([])
         self._flash_saved(written)
-        self.profile_saver.profile_saved.emit(written)
+        self._end_save(written)
 
     def _flash_saved(self, path: Path) -> None:
         """Non-modal confirmation: the button says "Saved" for a moment, the tooltip says where."""
-        button = self.button(QWizard.WizardButton.CustomButton2)
+        button = self._save_button()
         button.setText("Saved ✓")
         button.setToolTip(f"Saved to {path}; the secret is in the system keyring")
         QTimer.singleShot(2000, button, lambda: button.setText(SAVE_TEXT))
-
-    @Slot(int)
-    def _on_custom_button_clicked(self, which: int) -> None:
-        if which == QWizard.WizardButton.CustomButton1.value:
-            self.open_configuration()
-        elif which == QWizard.WizardButton.CustomButton2.value:
-            self.save_profile()
-

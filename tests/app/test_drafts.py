@@ -112,3 +112,9 @@ def test_remember_secrets_saves_both_for_a_numbered_draft(memory_keyring):
     store = SecretStore()
     assert store.get(livekit_secret_key(URL, KEY)) == "z" * 40
     assert store.get(sip_password_key("+14155550101", "u")) == "Pw-1"
+
+
+def test_remember_secrets_of_a_draft_with_malformed_sections_saves_what_it_can(memory_keyring):
+    draft = drafts.draft_from_document({"livekit": "wss://typed-as-a-string", "registration": ["x"]})
+    drafts.remember_secrets(draft, SecretStore())  # no AttributeError on a string or a list
+    assert memory_keyring.entries == {}

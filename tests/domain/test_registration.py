@@ -251,6 +251,6 @@ def test_both_outbound_names():
 
 def test_password_control_characters_rejected_without_echo():
     found = errors(check(auth_username="u", auth_password="Pass\nword123456"))
-    assert "control character" in found["registration.auth_password"]
+    assert "U+000A LINE FEED at position 5" in found["registration.auth_password"]
     assert "Pass" not in found["registration.auth_password"]
     assert errors(check(auth_username="u", auth_password=123456789012))["registration.auth_password"] == "must be text"

@@ -1,7 +1,6 @@
 """check_config: the message forms for pydantic's own errors, never raising, and speed."""
 
 import copy
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -75,21 +74,6 @@ def test_input_is_not_mutated():
     before = copy.deepcopy(data)
     check_config(data)
     assert data == before
-
-
-def test_fast_enough_for_every_keystroke():
-    data = config(
-        enable_outbound=True, outbound_address="mytrunk.pstn.twilio.com", auth_username="u",
-        auth_password="Abcdefghij12", trunk_numbers=["+14155550101", "+14155550102"],
-        allowed_addresses=["54.172.60.0/30"], custom_headers={"X-A": "b"},
-        transfer_config={"allowed_destinations": ["tel:+15105550100"]},
-    )
-    check_config(data)
-    start = time.perf_counter()
-    for _ in range(200):
-        check_config(data)
-    per_call = (time.perf_counter() - start) / 200
-    assert per_call < 0.002, f"{per_call * 1000:.2f} ms per call"
 
 
 json_values = st.recursive(

@@ -133,3 +133,63 @@ def test_a_later_register_reuses_what_a_failed_rollback_left(env, cli_run, tmp_p
     assert left <= object_ids(after)  # the leftovers were updated in place, not duplicated
     assert cli_run("unregister", TRUNK_NUMBER).code == 0
     assert env.snapshot() == before
+
+
+# ---- a request LiveKit applies after the client gave up (issue 12, point 7) ---------------------
+# The sandbox's "timeout" fault reads the request, hangs, and then applies it. The test releases
+# the hang only after `register` has given up and rolled back, so the object appears afterwards,
+# exactly the case `register` must warn about and a later run must clean up.
+
+LATE_HINT = "if LiveKit still applies it"
+LATE_CASES = [  # (document, request that hangs, objects it leaves once applied late)
+    ("trunk", "CreateSIPInboundTrunk", 1),
+    ("trunk", "CreateSIPOutboundTrunk", 1),
+    ("trunk", "CreateSIPDispatchRule", 1),
+    ("livekit", "CreateSIPDispatchRule", 1),
+    ("livekit", "UpdatePhoneNumber", 0),  # its rule was deleted by the rollback: LiveKit says 404
+]
+HANG = 20.0  # seconds: only a hang takes this long
+
+
+def _wait_until(condition) -> None:
+    import time
+
+    deadline = time.monotonic() + HANG
+    while not condition():
+        assert time.monotonic() < deadline, "the sandbox never reached the hang"
+        time.sleep(0.01)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cleanup", ["unregister", "register"])
+@pytest.mark.parametrize(("document", "method", "left"), LATE_CASES)
+def test_a_request_applied_after_the_client_gave_up_is_reported_and_cleaned_up(
+        env, cli_run, tmp_path, document, method, left, cleanup):  # noqa: F811
+    number = TRUNK_NUMBER if document == "trunk" else LK_NUMBER
+    make = trunk_document if document == "trunk" else livekit_number_document
+    path = write(tmp_path / "c.json", make(env.url))
+    before = env.snapshot()
+    env.faults.fail(method, "timeout", seconds=3600)
+
+    result = cli_run("register", path)
+    assert result.code == 4, result.err
+    assert TIMEOUT_HINT in result.err and LATE_HINT in result.err, result.err
+    assert f"phonewizard unregister {number}" in result.err
+    assert object_ids(env.snapshot()) == object_ids(before)  # everything it could see was undone
+
+    _wait_until(lambda: env.faults.hanging == 1)
+    env.faults.release_hangs()
+    assert env.log.wait_idle(HANG)
+    late = object_ids(env.snapshot()) - object_ids(before)
+    assert len(late) == left  # created after `register` had given up
+
+    if cleanup == "register":
+        assert cli_run("register", path).code == 0
+        assert late <= object_ids(env.snapshot())  # reused, not duplicated
+        expected = {"inbound": 1, "outbound": 1, "rules": 1} if document == "trunk" else {
+            "inbound": 0, "outbound": 0, "rules": 1}
+        assert env.counts() == expected
+    result = cli_run("unregister", number)
+    assert result.code == 0, result.err
+    assert late <= set(ID_RE.findall(result.out))
+    assert env.snapshot() == before

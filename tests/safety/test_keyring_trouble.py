@@ -111,7 +111,7 @@ def test_wizard_registers_exports_and_never_stores_plaintext(broken_keyring, qtb
     review = wizard_run.register(wizard, qtbot)
     assert review.result is not None, review.status_label.text()
     assert wizard.currentId() == int(PageId.RESULT)
-    notice = review.secrets_notice.text()
+    notice = wizard.page(int(PageId.RESULT)).secrets_notice.text()
     assert notice.startswith("Secrets were not saved: ") and broken_keyring in notice
     assert "export the configuration without secrets" in notice  # a way forward
     # Saving the profile needs the keyring for its secrets: refused with the reason, no file.

@@ -240,3 +240,48 @@ def test_forget_profile_command_removes_the_saved_profile_and_its_secrets(memory
     assert not path.exists() and memory_keyring.entries == {}
     assert cli.main(["forget-profile"]) == 0
     assert "nothing to forget" in capsys.readouterr().out
+
+
+# ---- carrier credentials (issue 14) ------------------------------------------------------------
+
+def test_carrier_credentials_never_leak(sandbox, twilio_standin, telnyx_standin, tmp_path, tmp_path_factory,
+                                        monkeypatch, capfd, caplog, memory_keyring):
+    """Twilio's Auth Token and Telnyx's API key, with the SIP password they carry to the carrier:
+    never in a file, the output, a log record (DEBUG, the SDKs' loggers included) or an error."""
+    from phonewizard.app.carrier_setup import CarrierCredentials
+    from phonewizard.app.secrets import carrier_secrets_to_save
+    from tests.carriers.helpers import telnyx_document, twilio_document
+
+    caplog.set_level(logging.DEBUG)
+    secrets = [twilio_standin.auth_token, telnyx_standin.api_key, SIP_PASSWORD, sandbox.api_secret]
+    monkeypatch.setenv("LIVEKIT_API_SECRET", sandbox.api_secret)
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", twilio_standin.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", twilio_standin.auth_token)
+    monkeypatch.setenv("PHONEWIZARD_TWILIO_BASE_URL", twilio_standin.url)
+    monkeypatch.setenv("TELNYX_API_KEY", telnyx_standin.api_key)
+    monkeypatch.setenv("PHONEWIZARD_TELNYX_BASE_URL", telnyx_standin.url)
+    inputs = tmp_path_factory.mktemp("carrier-files")
+    twilio_file = write(inputs / "twilio.json", twilio_document(sandbox.url, auth_password=SIP_PASSWORD))
+    telnyx_file = write(inputs / "telnyx.json", telnyx_document(sandbox.url, number="+13125550142",
+                                                                auth_password=SIP_PASSWORD))
+    codes = [cli.main(["register", str(twilio_file), "--dry-run"])]
+    twilio_standin.faults.fail("AttachPhoneNumber", "error", msg="refused for the test")
+    codes.append(cli.main(["register", str(twilio_file)]))
+    codes.append(cli.main(["register", str(twilio_file), "--json"]))
+    telnyx_standin.faults.fail("CreateFqdn", "5xx")
+    telnyx_standin.faults.fail("DeleteFqdnConnection", "5xx")
+    codes.append(cli.main(["register", str(telnyx_file)]))
+    codes.append(cli.main(["register", str(telnyx_file), "--json"]))
+    assert codes == [0, 3, 0, 1, 0], codes
+    # Environment credentials are never saved; a typed one is saved under its own entry only.
+    assert twilio_standin.auth_token not in memory_keyring.entries.values()
+    typed = CarrierCredentials("telnyx", telnyx_standin.api_key, "typed")
+    assert [s.key for s in carrier_secrets_to_save(typed)] == ["telnyx-api-key:default"]
+    assert carrier_secrets_to_save(CarrierCredentials("telnyx", "x", "env")) == []
+    assert "KEY" not in repr(typed) and telnyx_standin.api_key not in repr(typed)
+    printed = capfd.readouterr()
+    texts: dict[str, str | bytes] = {str(p): p.read_bytes() for p in files_under(tmp_path)}
+    texts["stdout"], texts["stderr"] = printed.out, printed.err
+    texts["log"] = caplog.text
+    texts["log records"] = "\n".join(f"{r.getMessage()} {r.exc_text or ''} {r.args!r}" for r in caplog.records)
+    assert_nowhere(secrets, texts)

@@ -1,4 +1,5 @@
-"""PhoneNumberService (LiveKit Cloud's Twirp JSON API) as emulated by the sandbox."""
+"""PhoneNumberService (LiveKit Cloud's Twirp API) as emulated by the sandbox, spoken in JSON here
+(tests/sandbox/test_sandbox_clients.py speaks protobuf to it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from livekit import api
 from livekit.protocol import sip as s
 
 from phonewizard.sandbox import SandboxServer
+from phonewizard.sandbox.phone_number_service import NOT_SOLD_HERE
 
 
 def pn_call(server, method: str, body: dict, *, admin: bool = True):
@@ -42,30 +44,30 @@ def make_rule(server) -> str:
 def test_default_numbers_are_listed_offline(sandbox):
     status, body = pn_call(sandbox, "ListPhoneNumbers", {})
     assert status == 200
-    assert sorted(i["e164Format"] for i in body["items"]) == ["+14155550100", "+14155550123"]
+    assert sorted(i["e164_format"] for i in body["items"]) == ["+14155550100", "+14155550123"]
     for item in body["items"]:
         assert re.fullmatch(r"PN_[23456789A-HJ-NP-Za-km-z]{12}", item["id"])
-        assert item["status"] == "PHONE_NUMBER_STATUS_OFFLINE" and item["sipDispatchRuleIds"] == []
-    assert (body["totalCount"], body["offlineCount"]) == (2, 2)
+        assert item["status"] == "PHONE_NUMBER_STATUS_OFFLINE" and item["sip_dispatch_rule_ids"] == []
+    assert (body["total_count"], body["offline_count"]) == (2, 2)
 
 
 def test_assign_and_detach_by_number_and_by_id(sandbox):
     rule_id = make_rule(sandbox)
     status, body = pn_call(sandbox, "UpdatePhoneNumber", {"phone_number": "+14155550100", "sip_dispatch_rule_id": rule_id})
     assert status == 200
-    pn = body["phoneNumber"]
-    assert pn["sipDispatchRuleIds"] == [rule_id] and pn["status"] == "PHONE_NUMBER_STATUS_ACTIVE"
+    pn = body["phone_number"]
+    assert pn["sip_dispatch_rule_ids"] == [rule_id] and pn["status"] == "PHONE_NUMBER_STATUS_ACTIVE"
 
     status, body = pn_call(sandbox, "GetPhoneNumber", {"id": pn["id"]})
-    assert status == 200 and body["phoneNumber"]["sipDispatchRuleIds"] == [rule_id]
+    assert status == 200 and body["phone_number"]["sip_dispatch_rule_ids"] == [rule_id]
     status, body = pn_call(sandbox, "ListPhoneNumbers", {"sipDispatchRuleId": rule_id})
-    assert [i["e164Format"] for i in body["items"]] == ["+14155550100"]
+    assert [i["e164_format"] for i in body["items"]] == ["+14155550100"]
     status, body = pn_call(sandbox, "ListPhoneNumbers", {"statuses": ["PHONE_NUMBER_STATUS_OFFLINE"]})
-    assert [i["e164Format"] for i in body["items"]] == ["+14155550123"]
+    assert [i["e164_format"] for i in body["items"]] == ["+14155550123"]
 
     status, body = pn_call(sandbox, "UpdatePhoneNumber", {"id": pn["id"], "sipDispatchRuleId": ""})
     assert status == 200
-    assert body["phoneNumber"]["sipDispatchRuleIds"] == [] and body["phoneNumber"]["status"] == "PHONE_NUMBER_STATUS_OFFLINE"
+    assert body["phone_number"]["sip_dispatch_rule_ids"] == [] and body["phone_number"]["status"] == "PHONE_NUMBER_STATUS_OFFLINE"
 
 
 def test_deleting_a_rule_detaches_its_numbers(sandbox):
@@ -78,7 +80,7 @@ def test_deleting_a_rule_detaches_its_numbers(sandbox):
 
     asyncio.run(delete())
     _, body = pn_call(sandbox, "GetPhoneNumber", {"phoneNumber": "+1 415 555 0123"})
-    assert body["phoneNumber"]["sipDispatchRuleIds"] == []
+    assert body["phone_number"]["sip_dispatch_rule_ids"] == []
 
 
 @pytest.mark.parametrize(
@@ -94,7 +96,8 @@ def test_deleting_a_rule_detaches_its_numbers(sandbox):
             "not_found",
             "requested sip dispatch rule does not exist",
         ),
-        ("PurchasePhoneNumber", {}, 404, "bad_route", 'no handler for path "/twirp/livekit.PhoneNumberService/PurchasePhoneNumber"'),
+        ("PurchasePhoneNumber", {}, 501, "unimplemented", NOT_SOLD_HERE),
+        ("RenamePhoneNumber", {}, 404, "bad_route", 'no handler for path "/twirp/livekit.PhoneNumberService/RenamePhoneNumber"'),
     ],
 )
 def test_phone_number_errors(sandbox, method, body, status, code, msg):
@@ -113,4 +116,4 @@ def test_configured_numbers_replace_the_defaults():
         _, body = pn_call(server, "ListPhoneNumbers", {"limit": 5})
     finally:
         server.stop_thread()
-    assert [i["e164Format"] for i in body["items"]] == ["+12125550100"]
+    assert [i["e164_format"] for i in body["items"]] == ["+12125550100"]

@@ -8,10 +8,12 @@ import asyncio
 from livekit.protocol.sip import (
     CreateSIPDispatchRuleRequest,
     CreateSIPInboundTrunkRequest,
+    CreateSIPOutboundTrunkRequest,
     SIPDispatchRule,
     SIPDispatchRuleIndividual,
     SIPDispatchRuleInfo,
     SIPInboundTrunkInfo,
+    SIPOutboundTrunkInfo,
 )
 
 from phonewizard.domain.config_document import PhoneWizardConfig
@@ -54,6 +56,16 @@ def foreign_inbound_trunk(sandbox, numbers=(PHONE,), metadata: str = "") -> str:
         async with open_api(connect(sandbox)) as api:
             info = await api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(
                 trunk=SIPInboundTrunkInfo(name="hand-made", numbers=list(numbers), metadata=metadata)))
+            return info.sip_trunk_id
+    return run(go())
+
+
+def foreign_outbound_trunk(sandbox, numbers=(PHONE,), metadata: str = "") -> str:
+    async def go() -> str:
+        async with open_api(connect(sandbox)) as api:
+            info = await api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(
+                trunk=SIPOutboundTrunkInfo(name="hand-made outbound", address="sip.example.com",
+                                           numbers=list(numbers), metadata=metadata)))
             return info.sip_trunk_id
     return run(go())
 

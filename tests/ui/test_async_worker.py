@@ -1,4 +1,5 @@
-"""AsyncWorker: results, exceptions, cancellation with cleanup, progress, shutdown, a live GUI."""
+"""AsyncWorker and its Job handles: results, exceptions, cancellation with cleanup, progress,
+shutdown, a live GUI, and each handle hearing only its own job."""
 
 from __future__ import annotations
 
@@ -28,24 +29,24 @@ def test_result_arrives_as_finished_signal_in_gui_thread(qtbot, worker):
         return {"answer": 42}
 
     received = []
-    worker.finished.connect(lambda j, r: received.append((j, r, QThread.currentThread())))
-    with qtbot.waitSignal(worker.finished, timeout=5000) as blocker:
-        job_id = worker.submit(job)
-    assert blocker.args == [job_id, {"answer": 42}]
+    handle = worker.submit(job)
+    handle.finished.connect(lambda r: received.append((r, QThread.currentThread())))
+    with qtbot.waitSignal(handle.finished, timeout=5000) as blocker:
+        pass
+    assert blocker.args == [{"answer": 42}]
     # The coroutine ran on the worker thread, the slot in the GUI thread.
     assert seen_threads[0] is not threading.main_thread()
-    assert received[0][2] is QApplication.instance().thread()
+    assert received[0][1] is QApplication.instance().thread()
 
 
 def test_exception_arrives_as_failed_signal(qtbot, worker):
     async def job():
         raise ValueError("trunk refused: bad address")
 
-    with qtbot.waitSignal(worker.failed, timeout=5000) as blocker:
-        job_id = worker.submit(job)
-    assert blocker.args[0] == job_id
-    assert isinstance(blocker.args[1], ValueError)
-    assert str(blocker.args[1]) == "trunk refused: bad address"
+    with qtbot.waitSignal(worker.submit(job).failed, timeout=5000) as blocker:
+        pass
+    assert isinstance(blocker.args[0], ValueError)
+    assert str(blocker.args[0]) == "trunk refused: bad address"
 
 
 def test_factory_is_called_on_the_loop_thread(qtbot, worker):
@@ -56,9 +57,9 @@ def test_factory_is_called_on_the_loop_thread(qtbot, worker):
         calls.append(asyncio.get_running_loop())
         return asyncio.sleep(0, result="ok")
 
-    with qtbot.waitSignal(worker.finished, timeout=5000) as blocker:
-        worker.submit(factory)
-    assert blocker.args[1] == "ok"
+    with qtbot.waitSignal(worker.submit(factory).finished, timeout=5000) as blocker:
+        pass
+    assert blocker.args == ["ok"]
     assert calls and calls[0] is worker._loop
 
 
@@ -76,12 +77,11 @@ def test_cancel_waits_for_cleanup_before_cancelled_signal(qtbot, worker):
             raise
 
     finished = []
-    worker.finished.connect(lambda *a: finished.append(a))
-    job_id = worker.submit(job)
+    handle = worker.submit(job)
+    handle.finished.connect(lambda *a: finished.append(a))
     qtbot.waitUntil(started.is_set, timeout=5000)
-    with qtbot.waitSignal(worker.cancelled, timeout=5000) as blocker:
-        worker.cancel(job_id)
-    assert blocker.args == [job_id]
+    with qtbot.waitSignal(handle.cancelled, timeout=5000):
+        handle.cancel()
     assert cleanup_done == [True]
     assert finished == []
 
@@ -96,11 +96,10 @@ def test_cancel_right_after_submit_cancels_the_job(qtbot, worker):
         ran_to_end.append(True)
 
     finished = []
-    worker.finished.connect(lambda *a: finished.append(a))
-    with qtbot.waitSignal(worker.cancelled, timeout=5000) as blocker:
-        job_id = worker.submit(job)
-        worker.cancel(job_id)
-    assert blocker.args == [job_id]
+    handle = worker.submit(job)
+    handle.finished.connect(lambda *a: finished.append(a))
+    with qtbot.waitSignal(handle.cancelled, timeout=5000):
+        handle.cancel()
     assert ran_to_end == [] and finished == []
 
 
@@ -114,36 +113,85 @@ def test_failed_cleanup_is_reported_as_failure_not_cancel(qtbot, worker):
         except asyncio.CancelledError:
             raise RuntimeError("rollback left ST_abc behind") from None
 
-    job_id = worker.submit(job)
+    handle = worker.submit(job)
+    cancelled = []
+    handle.cancelled.connect(lambda: cancelled.append(True))
     qtbot.waitUntil(started.is_set, timeout=5000)
-    with qtbot.waitSignal(worker.failed, timeout=5000) as blocker:
-        worker.cancel(job_id)
-    assert blocker.args[0] == job_id
-    assert "ST_abc" in str(blocker.args[1])
+    with qtbot.waitSignal(handle.failed, timeout=5000) as blocker:
+        handle.cancel()
+    assert "ST_abc" in str(blocker.args[0])
+    assert cancelled == []
 
 
-def test_progress_is_forwarded_with_the_job_id(qtbot, worker):
+def test_progress_reaches_its_handle_before_the_result(qtbot, worker):
     async def job():
-        for step in ("conflict_check", "inbound_trunk", "dispatch_rule"):
+        for step in ("conflict_check", "inbound_trunk"):
             worker.report_progress((step, "done"))
             await asyncio.sleep(0)
+        # From a thread the job started (a keyring call): still this job's progress.
+        await asyncio.to_thread(worker.report_progress, ("dispatch_rule", "done"))
         return "ok"
 
     got = []
-    worker.progress.connect(lambda j, p: got.append((j, p)))
-    with qtbot.waitSignal(worker.finished, timeout=5000):
-        job_id = worker.submit(job)
-    qtbot.waitUntil(lambda: len(got) == 3, timeout=2000)
-    assert got == [
-        (job_id, ("conflict_check", "done")),
-        (job_id, ("inbound_trunk", "done")),
-        (job_id, ("dispatch_rule", "done")),
-    ]
+    handle = worker.submit(job)
+    handle.progress.connect(lambda p: got.append(p))
+    handle.finished.connect(lambda r: got.append(r))
+    qtbot.waitUntil(lambda: "ok" in got, timeout=5000)
+    assert got == [("conflict_check", "done"), ("inbound_trunk", "done"), ("dispatch_rule", "done"), "ok"]
 
 
-def test_report_progress_outside_a_job_needs_an_id(worker):
+def test_report_progress_outside_a_job_is_refused(worker):
     with pytest.raises(RuntimeError):
         worker.report_progress("x")
+
+
+def test_each_handle_hears_only_its_own_job(qtbot, worker):
+    gate = threading.Event()
+
+    async def slow(name):
+        worker.report_progress(f"{name} working")
+        while not gate.is_set():
+            await asyncio.sleep(0.01)
+        return name
+
+    async def broken():
+        worker.report_progress("broken working")
+        raise ValueError("no")
+
+    heard = {"a": [], "b": [], "c": []}
+    handles = {"a": worker.submit(lambda: slow("a")), "b": worker.submit(broken), "c": worker.submit(lambda: slow("c"))}
+    for name, handle in handles.items():
+        for signal in ("progress", "finished", "failed"):
+            getattr(handle, signal).connect(lambda value, name=name, signal=signal: heard[name].append((signal, value)))
+        handle.cancelled.connect(lambda name=name: heard[name].append(("cancelled", None)))
+    qtbot.waitUntil(lambda: len(heard["b"]) == 2, timeout=5000)
+    handles["c"].cancel()
+    qtbot.waitUntil(lambda: len(heard["c"]) == 2, timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: len(heard["a"]) == 2, timeout=5000)
+    assert heard["a"] == [("progress", "a working"), ("finished", "a")]
+    assert heard["b"][0] == ("progress", "broken working") and heard["b"][1][0] == "failed"
+    assert heard["c"] == [("progress", "c working"), ("cancelled", None)]
+
+
+def test_a_handle_nobody_keeps_still_delivers_its_end(qtbot, worker):
+    import gc
+
+    ends = []
+    worker.submit(lambda: asyncio.sleep(0.05, result="done")).finished.connect(ends.append)
+    gc.collect()  # the caller dropped the handle: the worker keeps it until its job has ended
+    qtbot.waitUntil(lambda: ends == ["done"], timeout=5000)
+
+
+def test_cancel_after_the_end_does_nothing(qtbot, worker):
+    handle = worker.submit(lambda: asyncio.sleep(0, result=1))
+    ended = []
+    handle.finished.connect(ended.append)
+    handle.cancelled.connect(lambda: ended.append("cancelled"))
+    qtbot.waitUntil(lambda: ended == [1], timeout=5000)
+    handle.cancel()
+    qtbot.wait(50)
+    assert ended == [1]
 
 
 def test_gui_timer_keeps_ticking_during_a_slow_job(qtbot, worker):
@@ -153,8 +201,8 @@ def test_gui_timer_keeps_ticking_during_a_slow_job(qtbot, worker):
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
     try:
-        with qtbot.waitSignal(worker.finished, timeout=5000):
-            worker.submit(lambda: asyncio.sleep(0.5, result=None))
+        with qtbot.waitSignal(worker.submit(lambda: asyncio.sleep(0.5, result=None)).finished, timeout=5000):
+            pass
     finally:
         timer.stop()
     # 0.5 s at 10 ms would be 50 ticks on an idle machine; a blocked GUI thread gives 0-1.
@@ -170,9 +218,8 @@ def test_jobs_run_concurrently_on_one_loop(qtbot, worker):
         return n
 
     results = []
-    worker.finished.connect(lambda j, r: results.append(r))
     for n in range(3):
-        worker.submit(lambda n=n: job(n))
+        worker.submit(lambda n=n: job(n)).finished.connect(results.append)
     qtbot.waitUntil(lambda: len(results) == 3, timeout=3000)
     assert sorted(results) == [0, 1, 2]
     assert len({id(loop) for loop in loops}) == 1
@@ -198,7 +245,6 @@ def test_shutdown_cancels_leftovers_lets_them_unwind_and_joins(qtbot):
     assert unwound == [True]
     assert w._thread.isFinished()
     assert w._loop.is_closed()
-    assert not w.is_running
     w.shutdown()  # idempotent
     with pytest.raises(RuntimeError):
         w.submit(lambda: asyncio.sleep(0))

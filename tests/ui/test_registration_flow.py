@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 from phonewizard.domain.navigation import PageId
 from phonewizard.services.config_files import load_config
 from phonewizard.services.secret_store import SecretStore
-from tests.ui.wizard_helpers import go_to, make_wizard, save_screenshot, screenshot_sandbox
+from tests.ui.wizard_helpers import copyable_values, go_to, make_wizard, save_screenshot, screenshot_sandbox
 
 SIP_PASSWORD = "Tr0ub4dor-Horse-42"
 EXAMPLE_IDS = {
@@ -145,7 +145,7 @@ def test_full_registration_through_the_wizard(qtbot, tmp_path, cloud_like_sandbo
     assert "acme-support.pstn.ashburn.twilio.com" in str(outbound_trunk)
     # The password is in the keyring, not on the page; the Copy button copies the SIP URI.
     assert SIP_PASSWORD in memory_keyring.entries.values()
-    for shown in result_page.copyable_values():
+    for shown in copyable_values(result_page):
         assert SIP_PASSWORD not in shown and sandbox.api_secret not in shown
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(result_page.copy_uri_button, Qt.MouseButton.LeftButton)

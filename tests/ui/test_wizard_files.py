@@ -97,7 +97,7 @@ def test_open_configuration_shows_file_problems_on_the_pages(qtbot, tmp_path, mo
     path = write_config(tmp_path / "bad.json", bad)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(path), "")))
     wizard = make_wizard(qtbot, tmp_path)
-    assert wizard.open_configuration()
+    assert wizard.profile.open_configuration()
     number = wizard.page(PageId.NUMBER)
     assert [p.kind for p in number.callers_list.entry_problems()] == ["error"]
 
@@ -106,7 +106,7 @@ def test_open_configuration_cancelled_changes_nothing(qtbot, tmp_path, monkeypat
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: ("", "")))
     wizard = make_wizard(qtbot, tmp_path)
     before = json.dumps(wizard.draft, sort_keys=True)
-    assert wizard.open_configuration() is False
+    assert wizard.profile.open_configuration() is False
     assert json.dumps(wizard.draft, sort_keys=True) == before
 
 
@@ -117,7 +117,7 @@ def test_unusable_file_is_explained(qtbot, tmp_path, monkeypatch):
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text, *a: warnings.append((title, text))))
     wizard = make_wizard(qtbot, tmp_path)
-    assert wizard.open_configuration() is False
+    assert wizard.profile.open_configuration() is False
     assert warnings and warnings[0][0] == "Cannot open configuration" and warnings[0][1]
 
 
@@ -127,7 +127,7 @@ def test_save_profile_keeps_the_secret_out_of_the_file(qtbot, tmp_path, monkeypa
     wizard = make_wizard(qtbot, tmp_path, profile_path=profile)
     wizard.draft["registration"].update(auth_username="trunkuser")
     wizard.draft["registration"]["auth_password"] = "Sip-Passw0rd-2026"
-    with qtbot.waitSignal(wizard.profile_saver.profile_saved, timeout=10000):
+    with qtbot.waitSignal(wizard.profile.saved, timeout=10000):
         qtbot.mouseClick(wizard.button(wizard.WizardButton.CustomButton2), Qt.MouseButton.LeftButton)
     text = profile.read_text(encoding="utf-8")
     assert LIVEKIT_ENV["LIVEKIT_API_SECRET"] not in text and "Sip-Passw0rd-2026" not in text
@@ -161,7 +161,7 @@ def test_file_notices_are_shown_on_every_page(qtbot, tmp_path, monkeypatch):
     path = write_config(tmp_path / "handwritten.json", document)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(path), "")))
     wizard = make_wizard(qtbot, tmp_path)
-    assert wizard.open_configuration()
+    assert wizard.profile.open_configuration()
     assert wizard.notices, "a plaintext password in a file deserves a notice"
     for page_id in (PageId.LIVEKIT, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):
         label = wizard.page(page_id).notice_label
@@ -208,7 +208,7 @@ def test_opening_a_file_that_skips_the_current_page_starts_over(qtbot, tmp_path,
     document["registration"] = {"phone_number": "+14155550123", "provider": "livekit"}
     path = write_config(tmp_path / "livekit-number.json", document)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(path), "")))
-    assert wizard.open_configuration()
+    assert wizard.profile.open_configuration()
     assert wizard.currentId() == PageId.LIVEKIT  # inbound does not exist for LiveKit numbers
 
 

@@ -58,10 +58,9 @@ def test_switching_the_sandbox_on_from_a_real_project(qtbot, tmp_path):
 def test_connection_test_against_the_sandbox(qtbot, tmp_path):
     wizard = make_wizard(qtbot, tmp_path, environ={})
     page = wizard.page(PageId.LIVEKIT)
-    with qtbot.waitSignal(wizard.worker.finished, timeout=10000):
-        qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
-        assert not page.test_button.isEnabled()  # no second click while it runs
-    qtbot.waitUntil(lambda: page.test_status.text().startswith("Connected"), timeout=2000)
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    assert not page.test_button.isEnabled()  # no second click while it runs
+    qtbot.waitUntil(lambda: page.test_status.text().startswith("Connected"), timeout=10000)
     assert page.test_status.text().startswith("Connected: 0 inbound trunks, 0 outbound trunks, 0 dispatch rules")
     assert page.test_button.isEnabled()
 
@@ -73,9 +72,8 @@ def test_connection_test_reports_wrong_secret(qtbot, tmp_path):
                "LIVEKIT_API_SECRET": "this-is-not-the-right-secret-0123456789"}
         wizard = make_wizard(qtbot, tmp_path, environ=env)
         page = wizard.page(PageId.LIVEKIT)
-        with qtbot.waitSignal(wizard.worker.failed, timeout=10000):
-            qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: page.test_status.text() != "Connecting…", timeout=2000)
+        qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.test_status.text() != "Connecting…", timeout=10000)
         assert page.test_status.text().startswith("Authentication failed")
         assert "this-is-not-the-right-secret" not in page.test_status.text()
     finally:
@@ -89,9 +87,8 @@ def test_connection_test_reports_unreachable_host(qtbot, tmp_path):
     env = dict(LIVEKIT_ENV, LIVEKIT_URL=f"http://127.0.0.1:{port}")
     wizard = make_wizard(qtbot, tmp_path, environ=env)
     page = wizard.page(PageId.LIVEKIT)
-    with qtbot.waitSignal(wizard.worker.failed, timeout=15000):
-        qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.test_status.text() != "Connecting…", timeout=2000)
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.test_status.text() != "Connecting…", timeout=15000)
     assert page.test_status.text().startswith("Cannot reach LiveKit")
 
 
@@ -99,7 +96,7 @@ def test_connection_test_refuses_unusable_url_without_a_job(qtbot, tmp_path):
     wizard = make_wizard(qtbot, tmp_path, environ=dict(LIVEKIT_ENV, LIVEKIT_URL="not a url"))
     page = wizard.page(PageId.LIVEKIT)
     assert page.test_connection() is None
-    assert "not usable" in page.test_status.text()
+    assert page.test_status.text().startswith("Fix the LiveKit URL first (is not a URL")
 
 
 def test_connection_result_is_cleared_when_the_values_change(qtbot, tmp_path):
@@ -109,9 +106,9 @@ def test_connection_result_is_cleared_when_the_values_change(qtbot, tmp_path):
                "LIVEKIT_API_SECRET": server.api_secret}
         wizard = make_wizard(qtbot, tmp_path, environ=env)
         page = wizard.page(PageId.LIVEKIT)
-        with qtbot.waitSignal(wizard.worker.finished, timeout=10000):
-            page.test_connection()
-        qtbot.waitUntil(lambda: page.test_status.text().startswith("Connected"), timeout=2000)
+        with qtbot.waitSignal(page.test_connection().finished, timeout=10000):
+            pass
+        assert page.test_status.text().startswith("Connected")
         qtbot.keyClicks(page.key_edit, "2")  # another key: the old answer no longer applies
         assert page.test_status.text() == ""
     finally:

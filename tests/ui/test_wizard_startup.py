@@ -1,5 +1,6 @@
 """Deferred start-up (`PhoneWizard(defer_startup=True)`, what run_gui builds): page 1 paints with
-Qt only, pages 2-9, the profile, keyring, sandbox and first validation follow right after."""
+Qt only, pages 2-9, the profile, keyring, sandbox and first validation follow right after the first
+paint, or at the first user input if that comes sooner."""
 
 import json
 import os
@@ -9,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
@@ -35,16 +37,16 @@ def test_first_page_shows_the_environment_but_next_waits_for_validation(qtbot, t
     wizard = deferred_wizard(qtbot, tmp_path)
     # Before the first paint: page 1 only, no report, so Next is off even though the values
     # would be valid.
-    assert not wizard.startup_done and wizard.report is None
+    assert not wizard.startup.done and wizard.report is None
     assert wizard.pageIds() == [int(PageId.LIVEKIT)]
     page = wizard.page(PageId.LIVEKIT)
     assert page.url_edit.text() == LIVEKIT_ENV["LIVEKIT_URL"]
     assert page.secret_edit.text() == LIVEKIT_ENV["LIVEKIT_API_SECRET"]
     assert not page.isComplete() and not next_button(wizard).isEnabled()
 
-    with qtbot.waitSignal(wizard.startup_finished, timeout=5000):
+    with qtbot.waitSignal(wizard.startup.finished, timeout=5000):
         pass  # runs in the event-loop turn after the first paint
-    assert wizard.startup_done and wizard.report is not None
+    assert wizard.startup.done and wizard.report is not None
     assert sorted(wizard.pageIds()) == sorted(int(p) for p in PageId)
     assert wizard.draft["livekit"]["url"] == LIVEKIT_ENV["LIVEKIT_URL"] and not wizard.sandbox_active
     assert next_button(wizard).isEnabled()
@@ -55,7 +57,7 @@ def test_first_page_shows_the_environment_but_next_waits_for_validation(qtbot, t
 def test_without_a_project_the_sandbox_starts_after_the_first_paint(qtbot, tmp_path):
     wizard = deferred_wizard(qtbot, tmp_path, environ={})
     assert not wizard.sandbox_active
-    qtbot.waitUntil(lambda: wizard.startup_done, timeout=5000)
+    qtbot.waitUntil(lambda: wizard.startup.done, timeout=5000)
     assert wizard.sandbox_active
     assert wizard.page(PageId.LIVEKIT).url_edit.text() == wizard.sandbox.url
     assert next_button(wizard).isEnabled()
@@ -72,7 +74,7 @@ def test_saved_profile_and_its_keyring_secret_load_after_the_first_paint(qtbot, 
     memory_keyring.entries[(SERVICE_NAME, livekit_secret_key(url, key))] = "s" * 40
     wizard = deferred_wizard(qtbot, tmp_path, environ={})
     assert wizard.page(PageId.LIVEKIT).url_edit.text() == ""
-    qtbot.waitUntil(lambda: wizard.startup_done, timeout=5000)
+    qtbot.waitUntil(lambda: wizard.startup.done, timeout=5000)
     page = wizard.page(PageId.LIVEKIT)
     qtbot.waitUntil(lambda: page.secret_edit.text() != "", timeout=5000)  # the keyring answers on the worker, after the draft has loaded
     assert page.url_edit.text() == url and page.secret_edit.text() == "s" * 40
@@ -80,39 +82,74 @@ def test_saved_profile_and_its_keyring_secret_load_after_the_first_paint(qtbot, 
     assert next_button(wizard).isEnabled()
 
 
-def test_an_edit_before_start_up_finished_is_kept(qtbot, tmp_path):
-    wizard = deferred_wizard(qtbot, tmp_path, show=False)  # never painted: nothing has run yet
+def test_typing_before_start_up_ran_finishes_it_first_and_keeps_the_text(qtbot, tmp_path):
+    wizard = deferred_wizard(qtbot, tmp_path)
+    QApplication.processEvents()  # one turn: page 1 paints; start-up is due in the next turn
     page = wizard.page(PageId.LIVEKIT)
-    page.sip_uri_edit.setText("sip:early.sip.livekit.cloud")
-    assert wizard.startup_done
+    assert not wizard.startup.done
+    qtbot.keyClicks(page.sip_uri_edit, "sip:early.sip.livekit.cloud")
+    assert wizard.startup.done
     assert wizard.draft["livekit"]["sip_uri"] == "sip:early.sip.livekit.cloud"
     assert wizard.draft["livekit"]["url"] == LIVEKIT_ENV["LIVEKIT_URL"]
     assert page.sip_uri_edit.text() == "sip:early.sip.livekit.cloud"
     assert wizard.report is not None and page.isComplete()
 
 
-def test_a_wizard_shut_down_before_its_first_paint_does_not_start_later(qtbot, tmp_path):
+def _spy_on_start_up_runs(monkeypatch) -> list[bool]:
+    """Each call of Startup.run (the after-first-paint trigger, the input guard, direct calls)
+    appends whether start-up is done afterwards: tests wait for the trigger to have *run*."""
+    from phonewizard.ui.startup import Startup
+
+    runs: list[bool] = []
+    run = Startup.run
+
+    def spy(self) -> None:
+        run(self)
+        runs.append(self.done)
+
+    monkeypatch.setattr(Startup, "run", spy)
+    return runs
+
+
+def test_a_wizard_shut_down_before_its_first_paint_does_not_start_later(qtbot, tmp_path, monkeypatch):
+    # Wait for the positive event — the after-first-paint trigger has run (after a paint or the
+    # no-paint fallback) — and only then check that it started nothing; a fixed wait would pass
+    # whenever the trigger was merely late.
+    runs = _spy_on_start_up_runs(monkeypatch)
     wizard = deferred_wizard(qtbot, tmp_path, environ={})  # would start the sandbox
     wizard.shutdown()
-    qtbot.wait(700)  # past the first paint and the no-paint fallback
-    assert not wizard.startup_done and not wizard.sandbox_active
+    qtbot.waitUntil(lambda: bool(runs), timeout=10000)
+    assert runs == [False]
+    assert not wizard.startup.done and not wizard.sandbox_active
+    qtbot.keyClick(wizard.page(PageId.LIVEKIT).url_edit, "x")  # nor at an input
+    assert not wizard.startup.done
 
 
-def test_test_connection_before_start_up_finished_uses_the_loaded_draft(qtbot, tmp_path):
+def test_a_click_before_start_up_ran_acts_on_the_loaded_draft(qtbot, tmp_path, sandbox):
+    from PySide6.QtCore import Qt
+
+    environ = {"LIVEKIT_URL": sandbox.url, "LIVEKIT_API_KEY": sandbox.api_key,
+               "LIVEKIT_API_SECRET": sandbox.api_secret}
+    wizard = deferred_wizard(qtbot, tmp_path, environ=environ)
+    QApplication.processEvents()  # one turn: page 1 paints; start-up is due in the next turn
+    page = wizard.page(PageId.LIVEKIT)
+    assert not wizard.startup.done
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    assert wizard.startup.done and wizard.report is not None and not wizard.sandbox_active
+    qtbot.waitUntil(lambda: page.test_status.text().startswith("Connected"), timeout=10000)
+
+
+def test_start_up_runs_once(qtbot, tmp_path, monkeypatch):
+    runs = _spy_on_start_up_runs(monkeypatch)
     wizard = deferred_wizard(qtbot, tmp_path, show=False)
-    connection = wizard.connection()
-    assert wizard.startup_done
-    assert connection.url == LIVEKIT_ENV["LIVEKIT_URL"]
-    assert connection.api_key == LIVEKIT_ENV["LIVEKIT_API_KEY"]
-    assert connection.api_secret == LIVEKIT_ENV["LIVEKIT_API_SECRET"]
-
-
-def test_finish_startup_is_idempotent(qtbot, tmp_path):
-    wizard = deferred_wizard(qtbot, tmp_path, show=False)
-    wizard.finish_startup()
+    finished = []
+    wizard.startup.finished.connect(lambda: finished.append(True))
+    wizard.startup.run()
     pages = [wizard.page(i) for i in wizard.pageIds()]
-    wizard.finish_startup()
-    assert [wizard.page(i) for i in wizard.pageIds()] == pages
+    wizard.startup.run()
+    qtbot.keyClick(wizard.page(PageId.LIVEKIT).url_edit, "x")
+    qtbot.waitUntil(lambda: len(runs) == 3, timeout=10000)  # the no-paint fallback has fired too
+    assert [wizard.page(i) for i in wizard.pageIds()] == pages and finished == [True]
 
 
 def test_page_one_paints_before_any_heavy_module_is_imported(tmp_path):
@@ -130,11 +167,11 @@ def test_page_one_paints_before_any_heavy_module_is_imported(tmp_path):
         def at_first_turn():  # the turn after the first paint, before the deferred work
             state["early"] = sorted(m for m in {HEAVY!r} if m in sys.modules)
         QTimer.singleShot(0, at_first_turn)
-        wizard.startup_finished.connect(lambda: QTimer.singleShot(0, app.quit))
+        wizard.startup.finished.connect(lambda: QTimer.singleShot(0, app.quit))
         QTimer.singleShot(10000, app.quit)
         app.exec()
         late = sorted(m for m in {HEAVY!r} if m in sys.modules)
-        print("EARLY", ",".join(state["early"]), "LATE", ",".join(late), "DONE", wizard.startup_done)
+        print("EARLY", ",".join(state["early"]), "LATE", ",".join(late), "DONE", wizard.startup.done)
         wizard.shutdown()
         """
     )

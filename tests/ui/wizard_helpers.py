@@ -100,8 +100,13 @@ def save_screenshot(wizard: QWizard, name: str) -> Path:
     return target
 
 
+def copyable_values(result_page) -> list[str]:
+    """Everything a Copy button on the result page can put on the clipboard."""
+    return [result_page.sip_uri_label.text(), *(c.value() for c in result_page.copyables)]
+
+
 def save_profile_and_wait(qtbot, wizard: PhoneWizard, timeout: int = 10000):
     """Press Save profile in code and wait for its keyring job: the Path written, or None."""
-    with qtbot.waitSignal(wizard.profile_saver.profile_saved, timeout=timeout) as blocker:
-        wizard.save_profile()
+    with qtbot.waitSignal(wizard.profile.saved, timeout=timeout) as blocker:
+        assert wizard.profile.save()
     return blocker.args[0]

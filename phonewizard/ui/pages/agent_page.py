@@ -112,7 +112,7 @@ class AgentPage(DraftPage):
         self.pristine = not self.agent_edit.text()
 
     def store(self, draft: MutableMapping[str, Any]) -> None:
-        set_path(draft, "agent_name", self.agent_edit.text().strip())
+        set_path(draft, "agent_name", self.agent_edit.text().strip(" "))
         provider = self.selected_provider()
         if provider is not None:
             set_path(draft, "registration.provider", provider)

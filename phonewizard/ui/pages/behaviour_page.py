@@ -35,6 +35,8 @@ def parse_metadata(text: str) -> tuple[dict[str, Any] | None, str | None]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except RecursionError:  # json recurses per level; a pasted [[[[… must not crash the page
+        return None, "nested too deeply; metadata may nest at most 16 levels"
     if not isinstance(value, dict):
         return None, 'must be a JSON object in braces, e.g. {"team": "support"}'
     return value, None
@@ -172,7 +174,7 @@ class BehaviourPage(DraftPage):
     def store(self, draft: MutableMapping[str, Any]) -> None:
         set_path(draft, _DTMF, {
             "auto_navigate_ivr": self.auto_navigate_check.isChecked(),
-            "dtmf_sequence": self.dtmf_edit.text().strip(),
+            "dtmf_sequence": self.dtmf_edit.text().strip(" "),
             "dtmf_timeout": self.dtmf_timeout_spin.value(),
             "ivr_detection": self.ivr_detection_check.isChecked(),
         })
@@ -182,7 +184,7 @@ class BehaviourPage(DraftPage):
             "requires_confirmation": self.confirm_check.isChecked(),
             "warm_transfer_enabled": self.warm_check.isChecked(),
         })
-        set_path(draft, f"{_TRANSFER}.supervisor_phone", self.supervisor_edit.text().strip() or None)
+        set_path(draft, f"{_TRANSFER}.supervisor_phone", self.supervisor_edit.text().strip(" ") or None)
         set_path(draft, _FEATURES, {name: c.isChecked() for name, c in self.feature_checks.items()})
         value, _error = parse_metadata(self.metadata_edit.toPlainText())
         # Invalid JSON is stored as the text itself: the model rejects it (so Next stays off) and

@@ -1,7 +1,7 @@
 """"Export configuration…": ask for a file name and write the configuration without secrets.
 
 Shared by the review and result pages. The file is the config-file contract (DESIGN.md), written
-atomically with mode 0600 by services/config_files.save_config, which drops the LiveKit API secret
+atomically with mode 0600 by app/documents.export_config, which drops the LiveKit API secret
 and the SIP password; the message says so, because a user may expect them in the file.
 """
 
@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from phonewizard.domain.config_document import PhoneWizardConfig
-from phonewizard.services.config_files import save_config
+from phonewizard.app.documents import export_config
 from phonewizard.ui.widgets.problem_label import ERROR_COLOR, OK_COLOR
 from phonewizard.ui.wizard_profile import CONFIG_FILTER
 
@@ -43,7 +43,7 @@ def export_configuration(parent: QWidget, config: PhoneWizardConfig | None) -> t
     if not Path(path).suffix:
         path += ".json"
     try:
-        written = save_config(path, config)
+        written = export_config(path, config)
     except OSError as exc:
         return "error", f"Could not write {path}: {exc.strerror or exc}. Choose another folder."
     return "ok", f"Exported to {written}. {NO_SECRETS}"

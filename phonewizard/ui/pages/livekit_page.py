@@ -8,7 +8,7 @@ in plain words what happened. The secret stays in memory until Register or "Save
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy
@@ -20,6 +20,9 @@ from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR, ProblemLabel, hint_label
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
+
+if TYPE_CHECKING:
+    from phonewizard.ui.async_worker import Job
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ NO_PROJECT_HINT = (
     "first. A self-hosted LiveKit server works too: use its http(s):// or ws(s):// URL; its SIP "
     "URI is the address of your SIP service."
 )
+# app/project.SECRET_MISSING in words; not imported: this page paints before pydantic is loaded.
 SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
 
 
@@ -57,11 +61,19 @@ def describe_connection(counts: Mapping[str, int] | None) -> str:
     return "Connected: " + ", ".join(parts) if parts else "Connected."
 
 
-def describe_failure(exc: BaseException) -> str:
-    """Plain words for the three ways a connection test fails; the services' messages already
-    name the cause and never contain the secret."""
-    from phonewizard.services.livekit_client import LiveKitAuthFailed, LiveKitRefused, LiveKitUnreachable
+# How this page's controls are named in messages (a field path means nothing on screen).
+CONTROL_NAMES = {"livekit.url": "the LiveKit URL", "livekit.api_key": "the API key",
+                 "livekit.api_secret": "the API secret", "livekit.sip_uri": "the SIP URI"}
 
+
+def describe_failure(exc: BaseException) -> str:
+    """Plain words for the ways a connection test fails; the app's messages already name the
+    cause (or the field to fix) and never contain the secret."""
+    from phonewizard.app.errors import InvalidInput, LiveKitAuthFailed, LiveKitRefused, LiveKitUnreachable
+
+    if isinstance(exc, InvalidInput):
+        field, _, message = exc.problems[0].partition(": ")
+        return f"Fix {CONTROL_NAMES.get(field, 'the field marked in red')} first ({message})."
     if isinstance(exc, LiveKitAuthFailed):
         return f"Authentication failed: {exc}"
     if isinstance(exc, LiveKitUnreachable):
@@ -82,8 +94,7 @@ class LiveKitPage(DraftPage):
             "Where the phone number's SIP trunks and dispatch rule are created. Find these in "
             "LiveKit Cloud → Settings, or use the built-in sandbox to try everything offline."
         )
-        self._test_job: int | None = None
-        self._worker_connected = False
+        self._test_job: Job | None = None  # the connection test in flight
 
         self.sandbox_check = QCheckBox("Tr&y it offline with the built-in sandbox")
         self.sandbox_check.setToolTip(
@@ -185,10 +196,10 @@ class LiveKitPage(DraftPage):
         self.pristine = not any(e.text() for e in (self.url_edit, self.key_edit))
 
     def store(self, draft: MutableMapping[str, Any]) -> None:
-        set_path(draft, "livekit.url", self.url_edit.text().strip())
-        set_path(draft, "livekit.api_key", self.key_edit.text().strip())
+        set_path(draft, "livekit.url", self.url_edit.text().strip(" "))
+        set_path(draft, "livekit.api_key", self.key_edit.text().strip(" "))
         set_path(draft, "livekit.api_secret", self.secret_edit.text())
-        set_path(draft, "livekit.sip_uri", self.sip_uri_edit.text().strip() or None)
+        set_path(draft, "livekit.sip_uri", self.sip_uri_edit.text().strip(" ") or None)
         set_path(draft, "livekit.allow_insecure_transport", True if self.insecure_check.isChecked() else None)
 
     def set_sandbox_mode(self, active: bool) -> None:
@@ -202,7 +213,7 @@ class LiveKitPage(DraftPage):
     def _update_insecure_option(self) -> None:
         # The same rule the validation applies, so the option appears exactly when it is needed.
         try:
-            plain_remote = bool(insecure_url_findings(self.url_edit.text().strip()))
+            plain_remote = bool(insecure_url_findings(self.url_edit.text().strip(" ")))
         except ValueError:  # not a URL at all: the URL field's own error says so
             plain_remote = False
         self.insecure_check.setVisible(plain_remote or self.insecure_check.isChecked())
@@ -250,50 +261,42 @@ class LiveKitPage(DraftPage):
         self.sandbox_check.blockSignals(False)
 
     @Slot()
-    def test_connection(self) -> int | None:
-        """Start the check on the worker; returns the job id (None when the input is unusable)."""
-        from phonewizard.services.livekit_client import LiveKitError
-        from phonewizard.services.registrar import Registrar
+    def test_connection(self) -> Job | None:
+        """Start the check on the worker; returns its job (None when the input is unusable)."""
+        from phonewizard.app.errors import InvalidInput, LiveKitError
+        from phonewizard.app.registrations import test_connection
 
         wizard = self.wizard()
         try:
             connection = wizard.connection()
-        except LiveKitError as exc:
+        except (InvalidInput, LiveKitError) as exc:
             self._show_test_result(describe_failure(exc), ok=False)
             return None
-        worker = wizard.worker
-        if not self._worker_connected:
-            worker.finished.connect(self._on_job_finished)
-            worker.failed.connect(self._on_job_failed)
-            worker.cancelled.connect(self._on_job_cancelled)
-            self._worker_connected = True
         self._show_test_result("Connecting…", ok=None)
         self.test_button.setEnabled(False)
-        self._test_job = worker.submit(lambda: Registrar(connection).test_connection())
-        return self._test_job
+        job = self._test_job = wizard.worker.submit(lambda: test_connection(connection))
+        # Bound slots, not lambdas: Qt drops them if the page is gone before the answer arrives.
+        job.finished.connect(self._on_test_finished)
+        job.failed.connect(self._on_test_failed)
+        job.cancelled.connect(self._on_test_cancelled)  # only at shutdown: nothing else cancels it
+        return job
 
-    @Slot(int, object)
-    def _on_job_finished(self, job: int, result: object) -> None:
-        if job != self._test_job:
-            return  # another page's job on the shared worker
+    @Slot(object)
+    def _on_test_finished(self, counts: Mapping[str, int]) -> None:
+        self._end_test(describe_connection(counts), ok=True)
+
+    @Slot(object)
+    def _on_test_failed(self, exc: BaseException) -> None:
+        self._end_test(describe_failure(exc), ok=False)
+
+    @Slot()
+    def _on_test_cancelled(self) -> None:
+        self._end_test("The connection test was cancelled.", ok=False)
+
+    def _end_test(self, text: str, ok: bool) -> None:
         self._test_job = None
         self.test_button.setEnabled(True)
-        self._show_test_result(describe_connection(result), ok=True)
-
-    @Slot(int, object)
-    def _on_job_failed(self, job: int, exc: object) -> None:
-        if job != self._test_job:
-            return
-        self._test_job = None
-        self.test_button.setEnabled(True)
-        self._show_test_result(describe_failure(exc), ok=False)
-
-    @Slot(int)
-    def _on_job_cancelled(self, job: int) -> None:
-        if job == self._test_job:
-            self._test_job = None
-            self.test_button.setEnabled(True)
-            self._show_test_result("The connection test was cancelled.", ok=False)
+        self._show_test_result(text, ok=ok)
 
     def _show_test_result(self, text: str, ok: bool | None) -> None:
         color = {True: OK_COLOR, False: ERROR_COLOR, None: HINT_COLOR}[ok]

@@ -190,12 +190,12 @@ class OutboundAddressEditor(QWidget):
     def _build(self) -> tuple[str, str | None]:
         try:
             if self.provider == "twilio":
-                name = self.name_edit.text().strip()
+                name = self.name_edit.text().strip(" ")
                 if not name:
                     return "", None
                 return twilio_address(name, self.edge_combo.currentData() or None), None
             if self.provider == "vonage":
-                domain = self.name_edit.text().strip()
+                domain = self.name_edit.text().strip(" ")
                 if not domain:
                     return "", None
                 return vonage_address(domain, self.region_combo.currentData() or "us"), None
@@ -203,7 +203,7 @@ class OutboundAddressEditor(QWidget):
                 return telnyx_address(self.region_combo.currentData() or "us"), None
         except ValueError as exc:
             return "", str(exc)
-        return self.host_edit.text().strip(), None
+        return self.host_edit.text().strip(" "), None
 
     # ---- display ----------------------------------------------------------------------------
     def _refresh(self) -> None:

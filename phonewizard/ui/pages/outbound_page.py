@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.phone_numbers import is_indian, region_of
 from phonewizard.domain.providers import provider_info
-from phonewizard.domain.report import Problem
+from phonewizard.domain.report import Problem, Report
 from phonewizard.domain.registration_rules import DIGEST_KEY
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.pages.outbound_address_editor import OutboundAddressEditor
@@ -191,10 +191,10 @@ class OutboundPage(DraftPage):
             set_path(draft, f"registration.{name}", value if enabled else None)
         keep_credentials = enabled or self._digest_on
         set_path(draft, "registration.auth_username",
-                 (self.username_edit.text().strip() or None) if keep_credentials else None)
+                 (self.username_edit.text().strip(" ") or None) if keep_credentials else None)
         set_path(draft, "registration.auth_password",
                  (self.password_edit.text() or None) if keep_credentials else None)
-        set_path(draft, "registration.destination_country", self.country_edit.text().strip().upper() or None)
+        set_path(draft, "registration.destination_country", self.country_edit.text().strip(" ").upper() or None)
 
     # ---- completeness -----------------------------------------------------------------------
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
@@ -214,7 +214,7 @@ class OutboundPage(DraftPage):
             label.show_problem(errors[0].message if errors else None, warnings[0].message if warnings else None)
         return ()
 
-    def report_applied(self, report: Any) -> None:
+    def report_applied(self, report: Report) -> None:
         self._update_suggestion()
 
     # ---- helpers ----------------------------------------------------------------------------
@@ -223,7 +223,7 @@ class OutboundPage(DraftPage):
 
     def _update_suggestion(self) -> None:
         suggestion = self.suggested_country()
-        current = self.country_edit.text().strip().upper()
+        current = self.country_edit.text().strip(" ").upper()
         self.suggest_button.setVisible(bool(suggestion) and suggestion != current)
         if suggestion:
             self.suggest_button.setText(f"Use {suggestion} (from {self.phone_number})")

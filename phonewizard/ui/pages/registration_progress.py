@@ -1,6 +1,6 @@
 """The registration checklist: one row per step with its state, shown while and after registering.
 
-States come from RegistrationRunner.step_changed. Each state has a symbol *and* a word, so the
+States come from RegistrationRunner.step_changed; the words for each step from app/register.STEP_LABELS. Each state has a symbol *and* a word, so the
 list does not rely on colour alone.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from phonewizard.ui.registration_runner import STEP_LABELS
 from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR
 
 STATE_LOOK = {
@@ -36,6 +35,10 @@ class RegistrationChecklist(QWidget):
 
     def set_steps(self, steps: list[str]) -> None:
         """Start over with these steps, all waiting."""
+        # Here, not at import: app.register loads livekit-protocol, which the wizard loads only
+        # when a registration starts (benchmarks/RESULTS.md, start-up).
+        from phonewizard.app.register import STEP_LABELS
+
         for labels in self._rows.values():
             for label in labels:
                 self._grid.removeWidget(label)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
@@ -31,6 +31,11 @@ from phonewizard.ui.pages.export_action import export_report, export_status_labe
 from phonewizard.ui.widgets import CopyableValue
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.fonts import monospace_font
+from phonewizard.ui.widgets.problem_label import ProblemLabel
+
+if TYPE_CHECKING:
+    from phonewizard.app.secrets import SavedSecrets
+    from phonewizard.domain.result import RegistrationResult
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +58,15 @@ class ResultPage(DraftPage):
         super().__init__(parent)
         self.setTitle("Your number is connected")
         self.setSubTitle("Finish the setup at your carrier with the values below.")
-        self.result: Any = None
+        self.result: RegistrationResult | None = None
         self._secrets: tuple[str, ...] = ()
 
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.body.addWidget(self.summary_label)
+        # Whether the secrets typed in the wizard reached the keyring (saved only after success).
+        self.secrets_notice = ProblemLabel()
+        self.body.addWidget(self.secrets_notice)
 
         uri_box = QGroupBox("SIP URI for your carrier")
         uri_layout = QHBoxLayout(uri_box)
@@ -118,13 +126,16 @@ class ResultPage(DraftPage):
         review = wizard.page(int(PageId.REVIEW)) if wizard is not None else None
         draft = self.wizard_draft() or {}
         secrets = (get_path(draft, "livekit.api_secret"), get_path(draft, "registration.auth_password"))
-        result = getattr(review, "result", None)
-        if result is not None:
-            self.show_result(result, secrets=[s for s in secrets if isinstance(s, str) and s])
+        registered = getattr(review, "registered", None)
+        if registered is not None:
+            self.show_result(registered.result, secrets=[s for s in secrets if isinstance(s, str) and s],
+                             saved=registered.secrets)
 
-    def show_result(self, result: Any, *, secrets: Iterable[str] = ()) -> None:
+    def show_result(self, result: RegistrationResult, *, secrets: Iterable[str] = (),
+                    saved: SavedSecrets | None = None) -> None:
         self.result = result
         self._secrets = tuple(s for s in secrets if s)
+        self._show_saved_secrets(saved)
         instructions = result.instructions
         self.summary_label.setText(self._guard(instructions.summary))
         uri = result.sip_uri or ""
@@ -162,6 +173,12 @@ class ResultPage(DraftPage):
         tips = [*instructions.if_it_does_not_ring, *EXTRA_TIPS]
         self.tips_label.setText("".join(f"• {html.escape(self._guard(t))}<br>" for t in tips))
 
+    def _show_saved_secrets(self, saved: SavedSecrets | None) -> None:
+        if saved is not None and saved.problem:
+            self.secrets_notice.show_warning(f"Secrets were not saved: {saved.problem}")
+        else:
+            self.secrets_notice.clear_problem()
+
     def _copyable(self, value: str, name: str) -> CopyableValue:
         widget = CopyableValue(self._guard(value), name=name)
         self.copyables.append(widget)
@@ -176,10 +193,6 @@ class ResultPage(DraftPage):
                 logger.error("a secret reached the result page; it was masked")
                 text = text.replace(secret, MASK)
         return text
-
-    def copyable_values(self) -> list[str]:
-        """Everything a Copy button on this page can put on the clipboard."""
-        return [self.sip_uri_label.text(), *(c.value() for c in self.copyables)]
 
     # ---- actions ----------------------------------------------------------------------------
     @Slot()

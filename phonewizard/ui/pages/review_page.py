@@ -1,9 +1,10 @@
 """Page 8: review every setting and the exact LiveKit objects, then Register (the commit page).
 
-Register saves the secrets to the keyring (a missing keyring is a notice, not a stop), then runs
-the registrar, both in one job on the AsyncWorker through a RegistrationRunner (a locked keyring
-can block for seconds, so it is never touched on the GUI thread): the checklist follows its steps,
-Cancel cancels the job (the registrar rolls back) and the window stays responsive throughout.
+Register runs `app.register` (the same use case as `phonewizard register`) in one job on the
+AsyncWorker through a RegistrationRunner; the page only shows the run: the checklist follows its
+steps, Cancel cancels the job (the registrar rolls back) and the window stays responsive. The
+secrets typed in the wizard go to the keyring only after LiveKit accepted the registration
+(app/secrets.py; a missing keyring is a notice on the result page, not a stop).
 `validatePage` lets the wizard move on only once a RegistrationResult exists; a failure keeps the
 user here with the plain message. A conflict offers "go back and change the number" or, when
 the objects in the way are phonewizard's own, "update the existing registration" (take-over).
@@ -14,9 +15,9 @@ from __future__ import annotations
 import html
 import logging
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -33,14 +34,20 @@ from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.export_action import export_report, export_status_label
 from phonewizard.ui.pages.registration_progress import RegistrationChecklist
 from phonewizard.ui.pages.review_summary import groups_html, plan_json_text, settings_groups
-from phonewizard.ui.registration_runner import RegistrationRunner, steps_for
+from phonewizard.ui.registration_runner import RegistrationRunner
 from phonewizard.ui.widgets.fonts import monospace_font
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ERROR_COLOR, hint_label
 
 if TYPE_CHECKING:
     # domain/plan imports livekit-protocol and protobuf; the page builds a plan only when it is
     # shown or Register is pressed, so the wizard starts without them (benchmarks/RESULTS.md).
+    from PySide6.QtGui import QShowEvent
+
+    from phonewizard.app.register import Registered
     from phonewizard.domain.plan import RegistrationPlan
+    from phonewizard.domain.report import Report
+    from phonewizard.domain.result import RegistrationResult
+    from phonewizard.ui.wizard import PhoneWizard
 
 logger = logging.getLogger(__name__)
 
@@ -48,27 +55,22 @@ NOTHING_LEFT = "Cancelled — nothing was left on LiveKit."
 
 
 class ReviewPage(DraftPage):
-    """Summary, plan, export, and the Register run with progress, cancel and conflict choices.
-
-    Signals:
-        registered(object): the RegistrationResult, just before the wizard moves to the result page.
-    """
+    """Summary, plan, export, and the Register run with progress, cancel and conflict choices."""
 
     page_id = PageId.REVIEW
     owned_fields = ()
-    registered = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, apply: Any = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle("Review and register")
         self.setSubTitle("Check the settings and what will be created in LiveKit, then press Register.")
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Register")
-        self._apply = apply  # registrar override for tests; None = services.registrar
         self._runner: RegistrationRunner | None = None
         self._plan: RegistrationPlan | None = None
-        self.result: Any = None
-        self.last_error: Any = None
+        self.registered: Registered | None = None  # the whole outcome; the result page shows it
+        self.result: RegistrationResult | None = None
+        self.last_error: BaseException | None = None
         self._locked_buttons: list[QPushButton] = []  # Open/Save, disabled while registering
 
         settings_box = QGroupBox("Your settings")
@@ -106,8 +108,6 @@ class ReviewPage(DraftPage):
 
         self.run_box = QGroupBox("Registration")
         run_layout = QVBoxLayout(self.run_box)
-        self.secrets_notice = ProblemLabel()
-        run_layout.addWidget(self.secrets_notice)
         self.checklist = RegistrationChecklist()
         run_layout.addWidget(self.checklist)
         self.status_label = QLabel()
@@ -134,7 +134,7 @@ class ReviewPage(DraftPage):
         self.take_over_button.clicked.connect(lambda: self.start_registration(take_over=True))
 
     # ---- report / plan ----------------------------------------------------------------------
-    def report_applied(self, report: Any) -> None:
+    def report_applied(self, report: Report) -> None:
         self._plan = None
         if report.ok and report.config is not None:
             sandbox = bool(getattr(self.wizard(), "sandbox_active", False))
@@ -161,7 +161,7 @@ class ReviewPage(DraftPage):
             self.plan_view.setPlainText(plan_json_text(self._plan))
         return self._plan
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         self._current_plan()
         super().showEvent(event)
 
@@ -188,21 +188,22 @@ class ReviewPage(DraftPage):
         self.back_to_number_button.hide()
         self.take_over_button.hide()
         self.status_label.setText("")
-        self.secrets_notice.clear_problem()
-        from phonewizard.services.livekit_client import LiveKitError
+        from phonewizard.app.errors import InvalidInput
+        from phonewizard.app.register import steps_for, typed_request
 
         try:
-            connection = wizard.connection()
-        except LiveKitError as exc:
+            # The sandbox's throwaway key and test passwords do not belong in a keyring.
+            request = typed_request(report.config, take_over=take_over, save_secrets=not wizard.sandbox_active)
+        except InvalidInput as exc:
             self._show_failure(str(exc))
             return False
-        runner = self._ensure_runner(wizard.worker)
+        runner = self._ensure_runner(wizard)
         self.checklist.set_steps(steps_for(self._plan))
         self.status_label.setText("Updating the existing registration…" if take_over else "Registering…")
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self.set_busy(True)
-        runner.start(connection, self._plan, take_over=take_over, prepare=self._secrets_saver(wizard))
+        runner.start(request)
         self._lock_navigation(True)
         return True
 
@@ -213,47 +214,14 @@ class ReviewPage(DraftPage):
             self.status_label.setText("Cancelling — removing what was already created…")
             self._runner.cancel()
 
-    def _ensure_runner(self, worker: Any) -> RegistrationRunner:
+    def _ensure_runner(self, wizard: PhoneWizard) -> RegistrationRunner:
         if self._runner is None:
-            self._runner = RegistrationRunner(worker, self._apply, self)
+            self._runner = RegistrationRunner(wizard.worker, wizard.secrets, parent=self)
             self._runner.step_changed.connect(self.checklist.set_state)
             self._runner.succeeded.connect(self._on_succeeded)
             self._runner.failed.connect(self._on_failed)
             self._runner.cancelled.connect(self._on_cancelled)
-            self._runner.prepared.connect(self._on_secrets_saved)
         return self._runner
-
-    @staticmethod
-    def _secrets_saver(wizard: Any) -> Any:
-        """The registration job's first step: keyring first; without one the registration still
-        proceeds, and the user is told. It runs on the worker: a locked keyring may block."""
-        if getattr(wizard, "sandbox_active", False):
-            return None  # the sandbox's throwaway key and test passwords do not belong in a keyring
-        import copy
-
-        from phonewizard.ui import draft_io
-
-        # A copy taken now: the job must save what is being registered, not later edits.
-        draft, secrets = copy.deepcopy(wizard.draft), wizard.secrets
-
-        async def save() -> str | None:
-            import asyncio
-
-            from phonewizard.services.secret_store import SecretStoreUnavailable
-
-            try:
-                # A thread of its own, so the loop stays free for a Cancel meanwhile.
-                await asyncio.to_thread(draft_io.remember_secrets, draft, secrets)
-            except SecretStoreUnavailable as exc:
-                return str(exc)
-            return None
-
-        return save
-
-    @Slot(object)
-    def _on_secrets_saved(self, problem: Any) -> None:
-        if problem:
-            self.secrets_notice.show_warning(f"Secrets were not saved: {problem}")
 
     def _lock_navigation(self, locked: bool) -> None:
         """While registering: no Back, and no Open/Save of another draft under the running plan.
@@ -278,34 +246,39 @@ class ReviewPage(DraftPage):
         self.set_busy(False)
 
     @Slot(object)
-    def _on_succeeded(self, result: Any) -> None:
-        self.result = result
+    def _on_succeeded(self, registered: Registered) -> None:
+        self.registered = registered
+        self.result = registered.result
         self._end_run()
         self.status_label.setText("Registered.")
-        self.registered.emit(result)
         wizard = self.wizard()
         if wizard is not None and wizard.currentPage() is self:
             wizard.next()
 
     @Slot(object)
-    def _on_failed(self, exc: Any) -> None:
+    def _on_failed(self, exc: BaseException) -> None:
+        from phonewizard.app.errors import PartialRollback, RegistrationConflict
+
         self.last_error = exc
         cancelling = self._runner is not None and self._runner.cancel_requested
         self._end_run()
         self.checklist.finish_pending("skipped")
-        remaining = list(getattr(exc, "remaining", []) or [])
-        if cancelling and remaining:
-            phone = getattr(exc, "phone_number", "")
+        if cancelling and isinstance(exc, PartialRollback) and exc.remaining:
             self._show_failure(
-                f"Cancelled, but undoing did not finish. Still on LiveKit: {', '.join(remaining)}. "
-                f"`phonewizard unregister {phone}` removes them (registering again reuses them)."
+                f"Cancelled, but undoing did not finish. Still on LiveKit: {', '.join(exc.remaining)}. "
+                f"`phonewizard unregister {exc.phone_number}` removes them (registering again reuses them)."
             )
-            return
-        self._show_failure(_plain_message(exc))
-        if getattr(exc, "conflicts", None) is not None:
+        elif isinstance(exc, RegistrationConflict):
             self.back_to_number_button.show()
             # Only phonewizard's own registration for another agent can be updated; foreign objects never.
-            self.take_over_button.setVisible(bool(getattr(exc, "can_take_over", False)))
+            self.take_over_button.setVisible(exc.can_take_over)
+            way = ("Press “Update the existing phonewizard registration” to move it to this agent, or go "
+                   "back and change the number." if exc.can_take_over else
+                   "Remove or change it in LiveKit (Telephony → SIP trunks / Dispatch rules), or go back "
+                   "and change the number.")
+            self._show_failure(f"{exc} {way}")
+        else:
+            self._show_failure(_plain_message(exc))
 
     @Slot()
     def _on_cancelled(self) -> None:
@@ -336,10 +309,10 @@ class ReviewPage(DraftPage):
                 break
 
 
-def _plain_message(exc: Any) -> str:
-    from phonewizard.services.livekit_client import LiveKitError
+def _plain_message(exc: BaseException) -> str:
+    from phonewizard.app import errors
 
-    if isinstance(exc, LiveKitError):
+    if isinstance(exc, (errors.LiveKitError, errors.InvalidInput, errors.CarrierError)):
         return str(exc)
     # Not a LiveKit answer: a bug or an unexpected failure. Say what kind, never a traceback. The
     # log gets where it happened (code lines only): the message itself could quote a request.

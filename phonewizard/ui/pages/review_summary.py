@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.providers import provider_info
+
+if TYPE_CHECKING:
+    # domain/plan imports livekit-protocol: the review page builds a plan only when needed.
+    from phonewizard.domain.plan import RegistrationPlan
 
 Group = tuple[str, list[tuple[str, str]]]
 
@@ -136,7 +140,7 @@ def groups_html(groups: list[Group]) -> str:
     )
 
 
-def plan_json_text(plan: Any) -> str:
+def plan_json_text(plan: RegistrationPlan) -> str:
     """The plan's requests, secrets masked by plan.to_json(), as indented JSON."""
     data: dict[str, Any] = plan.to_json()
     return json.dumps(data, indent=2, ensure_ascii=False)

@@ -81,9 +81,9 @@ class KeyValueEditor(QWidget):
     def values(self) -> dict[str, str]:
         result: dict[str, str] = {}
         for pair in self._pairs:
-            key = pair.key.text().strip()
+            key = pair.key.text().strip(" ")
             if key and key not in result:
-                result[key] = pair.value.text().strip()
+                result[key] = pair.value.text().strip(" ")
         return result
 
     def set_values(self, values: Mapping[str, object]) -> None:
@@ -111,18 +111,18 @@ class KeyValueEditor(QWidget):
         whole: list[Problem] = []
         row_of: dict[str, _Pair] = {}
         for pair in self._pairs:
-            key = pair.key.text().strip()
+            key = pair.key.text().strip(" ")
             if key and key not in row_of:
                 row_of[key] = pair
         for pair in self._pairs:
-            key = pair.key.text().strip()
+            key = pair.key.text().strip(" ")
             if key in seen:
                 pair.problem.show_error(f"'{key}' is already listed above; each name may appear once")
                 continue
             seen.add(key)
             err = _first(errors, f"{prefix}.{key}") if key else None
             warn = _first(warnings, f"{prefix}.{key}") if key else None
-            if not key and pair.value.text().strip():
+            if not key and pair.value.text().strip(" "):
                 err = "enter a name for this value, or remove the row"
             pair.problem.show_problem(err, warn)
         for problem in errors:

@@ -50,7 +50,7 @@ class ListEditor(QWidget):
         add_text: str = "Add",
         placeholder: str = "",
         entry_factory: Callable[[], QLineEdit] = QLineEdit,
-        value_of: Callable[[QLineEdit], str] = lambda edit: edit.text().strip(),
+        value_of: Callable[[QLineEdit], str] = lambda edit: edit.text().strip(" "),
         show_value: Callable[[QLineEdit, str], None] = lambda edit, value: edit.setText(value),
         check: Callable[[str], str | None] | None = None,
         item_name: str = "entry",

@@ -63,7 +63,7 @@ class PhoneLineEdit(QLineEdit):
     def e164(self) -> str:
         """+E.164 when the text parses (with `region` for numbers without '+'); else the text as
         typed, stripped, so validation reports the user's own input."""
-        text = self.text().strip()
+        text = self.text().strip(" ")
         if not text or not set(text) <= _FORMATTABLE:
             return text
         try:

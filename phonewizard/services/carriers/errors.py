@@ -1,0 +1,65 @@
+"""The failures a carrier set-up ends with, as types both front ends match with isinstance.
+
+Light (no SDK import), like services/errors.py for LiveKit. Every `str(e)` is a complete sentence
+for the user that names the carrier and never contains a credential or the SIP password.
+
+* `CarrierUnreachable` — no usable answer (DNS, refused, TLS, timeout, 5xx, not the carrier's API);
+* `CarrierAuthFailed`  — the Account SID and token (API key and secret) or the API key were refused;
+* `CarrierRefused`     — the carrier answered and said no (taken domain, weak password, …);
+* `CarrierConflict`    — a refusal of ours: the number or a name is in the way, nothing was changed;
+* `CarrierPartialRollback` — the set-up failed and undoing it failed too: what remains is listed.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+class CarrierError(Exception):
+    """Base of every carrier failure shown to a user. `carrier` is "Twilio" or "Telnyx"."""
+
+    def __init__(self, carrier: str, message: str) -> None:
+        self.carrier = carrier
+        super().__init__(message)
+
+
+class CarrierUnreachable(CarrierError):
+    pass
+
+
+class CarrierAuthFailed(CarrierError):
+    pass
+
+
+class CarrierRefused(CarrierError):
+    """`code` is the carrier's own error code ("21248" at Twilio, "10015" at Telnyx) when it gave one;
+    `status` the HTTP status."""
+
+    def __init__(self, carrier: str, message: str, *, code: str | None = None, status: int = 400) -> None:
+        self.code = code
+        self.status = status
+        super().__init__(carrier, message)
+
+
+class CarrierConflict(CarrierRefused):
+    """Something at the carrier is in the way (the number on another trunk, a name taken);
+    found by the check before anything was changed."""
+
+    def __init__(self, carrier: str, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(carrier, f"{carrier} is not ready for this number: {'; '.join(self.reasons)}. "
+                                  "Nothing was changed at the carrier or in LiveKit.", code="conflict", status=409)
+
+
+class CarrierPartialRollback(CarrierError):
+    """The set-up failed and undoing it did not finish: `remaining` lists what is left, in words."""
+
+    def __init__(self, carrier: str, phone_number: str, remaining: Sequence[str], cause: BaseException | None) -> None:
+        self.phone_number = phone_number
+        self.remaining = list(remaining)
+        self.cause = cause
+        first = f"Setting up {phone_number} at {carrier} failed ({cause})" if cause else \
+            f"Setting up {phone_number} at {carrier} failed"
+        super().__init__(carrier, f"{first} and undoing it did not finish. Left at {carrier}: "
+                                  f"{', '.join(self.remaining)}. Remove them in the {carrier} console (their names "
+                                  "start with “phonewizard”), or register again: the next run reuses or replaces them.")
