@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from phonewizard.app.calls import MAX_SECONDS, RINGING_SECONDS, Progress, bounded_seconds, call_context, outbound_setup
-from phonewizard.app.errors import InvalidInput
 from phonewizard.app.registrations import parse_number
 from phonewizard.domain.call_stages import CallEvent, inbound_verdict
 from phonewizard.domain.call_verdict import bridge_verdict, failed_call
+from phonewizard.domain.naming import room_prefix
 from phonewizard.services.call_setup import CallSetup
 from phonewizard.services import inbound_check as watch
 from phonewizard.services.inbound_check import InboundPlan, InboundReport
@@ -83,16 +83,19 @@ class InboundCheck:
         req = self.request
         setup = await outbound_setup(req.connection, req.number)
         assert setup.outbound is not None
-        if not setup.room_prefix:
-            raise InvalidInput.field("number", f"the dispatch rule phonewizard made for {req.number} is missing or "
-                                               "has no room prefix: register the number again")
-        agent = setup.agents[0][0] if setup.agents else None
+        # Without phonewizard's rule (deleted by hand) the check still runs: the rooms it would make
+        # carry the prefix derived from the agent's name, and the verdict says none appeared.
+        prefix = setup.room_prefix or room_prefix(setup.agent_name)
+        agent = setup.agents[0][0] if setup.agents else setup.agent_name
         plan = InboundPlan(trunk_id=setup.outbound.trunk_id, caller_id=setup.caller_id(avoid=req.number),
                            number=req.number, room=f"phonewizard-inbound-check-{secrets.token_hex(4)}",
-                           room_prefix=setup.room_prefix, agent_name=agent or None,
+                           room_prefix=prefix, agent_name=agent or None,
                            ringing_timeout=req.ringing_timeout, agent_wait=req.agent_wait,
                            poll_interval=req.poll_interval)
         report = InboundReport(plan.room)
+        if setup.room_prefix is None:
+            report.problems.append(f"phonewizard's dispatch rule for {req.number} is missing: register the "
+                                   "number again to recreate it")
         try:
             await watch.check_inbound(req.connection, plan, report, self.progress)
         except asyncio.CancelledError:

@@ -35,6 +35,9 @@ DEFAULT_RINGING_TIMEOUT = 180.0  # the bridge's defaultRingingTimeout (pkg/sip/p
 CALL_ID_PREFIX = "SCL_"
 TRUNK_NOT_FOUND = "requested sip trunk does not exist"
 _TICK = 0.02  # how often a waiting call looks at its connection and room
+# Final answers that come after the phone rang (the callee was alerted: no answer, declined); the
+# others (403, 404, 488, 503, busy …) come back at once, before any 180 Ringing.
+RINGS_FIRST = frozenset({408, 480, 487, 600, 603})
 
 
 class _Ended(Exception):
@@ -134,17 +137,17 @@ class CallSimulator:
         answered, inbound = False, None
         try:
             await self._wait(room, timing.dial_seconds, gone)
-            self.rooms.set_attributes(room, identity, **{"sip.callStatus": "ringing"})
             if outcome.kind == "inbound":
                 inbound, outcome = self._come_back_in(number, req.sip_call_to)
+            if outcome.kind == "reject" and outcome.sip_code not in RINGS_FIRST:
+                self._refuse(outcome, has_credentials)
+            self.rooms.set_attributes(room, identity, **{"sip.callStatus": "ringing"})
             if outcome.kind == "no_answer" or timing.ring_seconds >= ringing:
                 await self._wait(room, max(0.0, ringing - (time.monotonic() - started)), gone)
                 raise sip_errors.no_answer()
             await self._wait(room, timing.ring_seconds, gone)
             if outcome.kind == "reject":
-                if outcome.sip_code in (401, 407):
-                    raise sip_errors.auth_refused(has_credentials)
-                raise sip_errors.sip_call_failed(outcome.sip_code, outcome.reason)
+                self._refuse(outcome, has_credentials)
             answered = True
             self.rooms.set_attributes(room, identity, **{"sip.callStatus": "active"})
             limit = req.max_call_duration.ToTimedelta().total_seconds() if req.HasField("max_call_duration") else 0
@@ -155,6 +158,12 @@ class CallSimulator:
                 self._hang_up(room, identity)
                 if inbound is not None:
                     self._hang_up(*inbound)
+
+    @staticmethod
+    def _refuse(outcome: CallOutcome, has_credentials: bool) -> None:
+        if outcome.sip_code in (401, 407):
+            raise sip_errors.auth_refused(has_credentials)
+        raise sip_errors.sip_call_failed(outcome.sip_code, outcome.reason)
 
     def _choose(self, destination: str) -> CallOutcome:
         scripted = self.switches.take(destination)
