@@ -25,7 +25,7 @@ from livekit.protocol import sip as sip_pb
 from . import sip_errors
 from .call_switches import CallOutcome, CallSwitches, magic_outcome
 from .errors import TwirpError, invalid, not_found
-from .ids import new_id
+from .ids import new_id, normalize_number
 from .inbound_calls import route_inbound
 from .rooms import Rooms
 from .store import Store
@@ -177,8 +177,6 @@ class CallSimulator:
         return CallOutcome.answer()
 
     def _is_own_number(self, destination: str) -> bool:
-        from .ids import normalize_number
-
         wanted = normalize_number(destination)
         numbers = [n for t in self.store.list("inbound") for n in t.numbers]
         numbers += [p["e164_format"] for p in self.store.snapshot()["phone_numbers"].values()]
@@ -194,8 +192,8 @@ class CallSimulator:
                               project_url=self._project_url(), call_id=new_id(CALL_ID_PREFIX),
                               phone_numbers=phone_numbers)
         if not route.accepted:
-            return None, (CallOutcome.no_answer() if route.sip_code is None
-                          else CallOutcome.reject(route.sip_code, route.reason))
+            refused = route.sip_code is not None and 300 <= route.sip_code <= 699
+            return None, CallOutcome.reject(route.sip_code, route.reason) if refused else CallOutcome.no_answer()
         if not route.room_name:  # answered to ask for a PIN the simulated caller never types
             return None, CallOutcome.answer(float("inf"))
         participant = models_pb.ParticipantInfo(
