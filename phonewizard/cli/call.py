@@ -6,7 +6,7 @@ NUMBER through its own outbound trunk and watches the call arrive (app/inbound.p
 stderr one stage per line; the verdict to stdout (`--json`: one object, docs/test-calls.md).
 Exit 0 when answered (inbound: when every stage was reached), 5 when the call did not get through
 or was cancelled, 2 bad input, 3 LiveKit refused, 4 LiveKit unreachable. Ctrl-C, SIGTERM and SIGHUP
-end the call and delete its room before the command exits (cli/signals.py).
+end the call and delete its room before the command exits (cli/signals.py run_interruptibly).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from phonewizard.app.inbound import InboundCheck, InboundCheckRequest, InboundRe
 from phonewizard.app.secrets import SecretStore
 from phonewizard.cli.errors import EXIT_INVALID, EXIT_NOT_THROUGH, EXIT_OK, CliError, err
 from phonewizard.cli.remote import project_connection
-from phonewizard.cli.signals import Interrupted, run_cancellable
+from phonewizard.cli.signals import Interrupted, run_interruptibly
 from phonewizard.domain.call_stages import CallEvent
 
 NAMES = {"number": "NUMBER", "to": "--to", "max_seconds": "--max-seconds", "ringing_timeout": "--ringing-timeout"}
@@ -39,7 +39,7 @@ def cmd_call(args: argparse.Namespace) -> int:
         check = InboundCheck(InboundCheckRequest.parse(
             connection, number=args.number, ringing_timeout=args.ringing_timeout, names=NAMES), progress)
         try:
-            result = run_cancellable(check.run)
+            result, _ = run_interruptibly(check.run())
         except Interrupted as stop:
             result = check.result
             err(f"interrupted ({stop.signal_name}): the check was stopped and its rooms deleted")
@@ -50,7 +50,7 @@ def cmd_call(args: argparse.Namespace) -> int:
         connection, number=args.number, to=args.to, with_agent=not args.no_agent, max_seconds=args.max_seconds,
         ringing_timeout=args.ringing_timeout, names=NAMES), progress)
     try:
-        outcome = run_cancellable(call.run)
+        outcome, _ = run_interruptibly(call.run())
     except Interrupted as stop:
         outcome = call.result
         err(f"interrupted ({stop.signal_name}): the call was ended and its room deleted")

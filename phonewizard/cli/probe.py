@@ -15,7 +15,7 @@ from pathlib import Path
 from phonewizard.app.probe import ProbeResult, probe, probe_target_for
 from phonewizard.app.profiles import default_profile_path
 from phonewizard.cli.errors import EXIT_NOT_THROUGH, EXIT_OK, err
-from phonewizard.cli.signals import Interrupted, run_cancellable
+from phonewizard.cli.signals import Interrupted, run_interruptibly
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
@@ -28,7 +28,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
         err(f"  {step.step.upper()}{port}: {'ok' if step.ok else 'no'} – {step.detail}")
 
     try:
-        result = run_cancellable(lambda: probe(target, timeout=args.timeout, progress=None if args.quiet else show))
+        result, _ = run_interruptibly(probe(target, timeout=args.timeout, progress=None if args.quiet else show))
     except Interrupted as stop:
         err(f"interrupted ({stop.signal_name})")
         return EXIT_NOT_THROUGH
