@@ -1,4 +1,4 @@
-"""The headless commands: `phonewizard register|validate|export-lk|list|show|unregister|recover|doctor|sandbox`.
+"""The headless commands: `phonewizard register|validate|export-lk|list|show|unregister|recover|doctor|call|probe|sandbox`.
 
 `main(argv) -> int` is the entry (`phonewizard/__main__.py` calls it). It never shows a
 traceback: every failure becomes one line per problem on stderr and an exit code (errors.py).
@@ -30,7 +30,7 @@ TWILIO_API_KEY and TWILIO_API_SECRET), TELNYX_API_KEY, else the system keyring;
 PHONEWIZARD_TWILIO_BASE_URL / PHONEWIZARD_TELNYX_BASE_URL point the carrier clients elsewhere.
 exit codes: 0 done, 2 invalid input, 3 refused (by LiveKit or the carrier, or another run has the
 number; nothing left behind), 4 LiveKit or the carrier unreachable or authentication failed,
-5 the check ran and the call would not (doctor) or did not (call) get through, 1 anything else
+5 the check ran and the call would not (doctor) or did not (call, probe) get through, 1 anything else
 (including an interrupted command: Ctrl-C, SIGTERM and SIGHUP roll a registration back)."""
 
 
@@ -120,6 +120,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="doctor")
 
+    p = sub.add_parser("call", help="place a real test call through a number's outbound trunk, or check inbound")
+    p.add_argument("number", metavar="NUMBER", help="a number phonewizard registered with outbound calling")
+    p.add_argument("--to", metavar="DEST", help="the phone to ring (+E.164), e.g. your mobile")
+    p.add_argument("--inbound", action="store_true",
+                   help="instead: ring NUMBER through its own outbound trunk and check the call reaches its agent")
+    p.add_argument("--no-agent", action="store_true", help="do not dispatch the registration's agent into the call")
+    p.add_argument("--max-seconds", type=float, default=60.0, metavar="N",
+                   help="end an answered call after N seconds (default 60)")
+    p.add_argument("--ringing-timeout", type=float, default=30.0, metavar="N",
+                   help="stop ringing after N seconds (default 30)")
+    p.add_argument("--json", action="store_true", help="print the verdict as one JSON object on stdout")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
+    p.set_defaults(run="call")
+
+    p = sub.add_parser("probe", help="check that a SIP server answers (DNS, SIP OPTIONS over UDP/TCP/TLS)")
+    p.add_argument("sip_uri", metavar="SIP_URI", nargs="?",
+                   help="e.g. sip:abc123.sip.livekit.cloud (default: the saved profile's SIP URI)")
+    p.add_argument("--file", metavar="FILE", help="use the SIP URI of this config file")
+    p.add_argument("--timeout", type=float, default=3.0, metavar="S", help="seconds per step (default 3)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(run="probe")
+
     p = sub.add_parser("forget-profile",
                        help="delete the saved profile and its secrets from the system keyring")
     p.set_defaults(run="forget-profile")
@@ -127,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sandbox", help="run the local LiveKit SIP sandbox server")
     p.add_argument("--port", type=int, default=SANDBOX_PORT, help=f"TCP port (default {SANDBOX_PORT})")
     p.add_argument("--state", metavar="FILE", help="keep the sandbox's objects in this JSON file")
+    p.add_argument("--sip-port", type=int, default=0, metavar="N",
+                   help="UDP/TCP port of the SIP OPTIONS responder for `probe` (default 0: any free port)")
     p.set_defaults(run="sandbox")
     return parser
 
@@ -148,6 +174,14 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from phonewizard.cli.show import cmd_show
 
         return cmd_show
+    if name == "call":
+        from phonewizard.cli.call import cmd_call
+
+        return cmd_call
+    if name == "probe":
+        from phonewizard.cli.probe import cmd_probe
+
+        return cmd_probe
     if name == "forget-profile":
         from phonewizard.cli.profile import cmd_forget_profile
 

@@ -1,4 +1,4 @@
-"""`list [--json]` (`--all`: cli/show.py), `unregister NUMBER` and `sandbox [--port N] [--state FILE]`.
+"""`list [--json]` (`--all`: cli/show.py), `unregister NUMBER` and `sandbox [--port N] [--state FILE] [--sip-port N]`.
 
 `list` and `unregister` take the project from LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET
 or the profile the wizard saves (secret from the keyring): app/project.saved_profile. Both report
@@ -122,9 +122,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise CliError(EXIT_INVALID, f"--port: {args.port} is not a TCP port (0–65535)")
+    if not 0 <= args.sip_port <= 65535:
+        raise CliError(EXIT_INVALID, f"--sip-port: {args.sip_port} is not a port (0–65535)")
     state = Path(args.state) if args.state else None
     try:
-        run_forever(args.port, state, SANDBOX_KEY, None)
+        run_forever(args.port, state, SANDBOX_KEY, None, sip_port=args.sip_port)
     except StateFileError as exc:
         raise CliError(EXIT_INVALID, f"--state: {exc}") from None
     except OSError as exc:
