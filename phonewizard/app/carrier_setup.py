@@ -123,20 +123,30 @@ def carrier_base_url(carrier: str, environ: Mapping[str, str]) -> str | None:
 def carrier_credentials(plan: CarrierPlan, options: Any, store: SecretStore | None,
                         environ: Mapping[str, str]) -> CarrierCredentials:
     """The environment's credentials, else the keyring's; InvalidInput saying how to provide them."""
-    if plan.carrier == "telnyx":
+    return credentials_for(plan.carrier, getattr(options, "account_sid", None), getattr(options, "api_key", None),
+                           store, environ)
+
+
+def credentials_for(carrier: str, account_sid: str | None, api_key: str | None, store: SecretStore | None,
+                    environ: Mapping[str, str], *, field: str = SETUP_FIELD) -> CarrierCredentials:
+    """A carrier's credentials for any use (set-up, `unregister --carrier`): the environment first,
+    then the keyring; `account_sid`/`api_key` are the configuration's (the environment wins).
+    InvalidInput under `field` when they cannot be found."""
+    if carrier == "telnyx":
         key = environ.get("TELNYX_API_KEY", "").strip()
         if key:
             return CarrierCredentials("telnyx", key, "env")
         stored, problem = _stored(store, telnyx_key_key())
         if stored:
             return CarrierCredentials("telnyx", stored, "keyring")
-        raise InvalidInput.field(SETUP_FIELD, "setting up Telnyx needs an API key: export TELNYX_API_KEY, or save it "
-                                              f"in the system keyring with the wizard{problem}")
-    account = environ.get("TWILIO_ACCOUNT_SID", "").strip() or (options.account_sid or "")
+        raise InvalidInput.field(field, "Telnyx needs an API key: export TELNYX_API_KEY, or save it "
+                                        f"in the system keyring with the wizard{problem}")
+    account = environ.get("TWILIO_ACCOUNT_SID", "").strip() or (account_sid or "")
     if not account:
-        raise InvalidInput.field(f"{SETUP_FIELD}.account_sid", "setting up Twilio needs the Account SID: export "
-                                                               "TWILIO_ACCOUNT_SID or add account_sid here (it is not a secret)")
-    api_key = environ.get("TWILIO_API_KEY", "").strip() or options.api_key
+        where = (f"{field}.account_sid", "export TWILIO_ACCOUNT_SID or add account_sid here (it is not a secret)") \
+            if field == SETUP_FIELD else (field, "export TWILIO_ACCOUNT_SID (it is not a secret)")
+        raise InvalidInput.field(where[0], f"Twilio needs the Account SID: {where[1]}")
+    api_key = environ.get("TWILIO_API_KEY", "").strip() or api_key
     variable = "TWILIO_API_SECRET" if api_key else "TWILIO_AUTH_TOKEN"
     secret = environ.get(variable, "").strip()
     if secret:
@@ -145,8 +155,8 @@ def carrier_credentials(plan: CarrierPlan, options: Any, store: SecretStore | No
     if stored:
         return CarrierCredentials("twilio", stored, "keyring", account, api_key)
     what = f"the secret of API key {api_key}" if api_key else f"the Auth Token of {account}"
-    raise InvalidInput.field(SETUP_FIELD, f"setting up Twilio needs {what}: export {variable}, or save it in the "
-                                          f"system keyring with the wizard{problem}")
+    raise InvalidInput.field(field, f"Twilio needs {what}: export {variable}, or save it in the "
+                                    f"system keyring with the wizard{problem}")
 
 
 def _stored(store: SecretStore | None, key: str) -> tuple[str | None, str]:

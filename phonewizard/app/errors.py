@@ -8,7 +8,8 @@ LiveKit failures come from services/errors.py, re-exported so front ends import 
 `ConfigFileError` (a file that cannot be read at all) and `SecretStoreUnavailable` (no keyring).
 The carrier failures (services/carriers/errors.py) likewise: `CarrierConflict` and `CarrierRefused`
 (refused; nothing left at the carrier or in LiveKit), `CarrierPartialRollback` (objects remain at the
-carrier), `CarrierUnreachable`/`CarrierAuthFailed`; all are `CarrierError`s.
+carrier; `CarrierCleanupIncomplete` is the one `unregister --carrier` raises),
+`CarrierUnreachable`/`CarrierAuthFailed`; all are `CarrierError`s.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Iterable
 from phonewizard.domain.problems import Problem
 from phonewizard.services.carriers.errors import (
     CarrierAuthFailed,
+    CarrierCleanupIncomplete,
     CarrierConflict,
     CarrierError,
     CarrierPartialRollback,
@@ -37,7 +39,7 @@ from phonewizard.services.errors import (
 from phonewizard.services.secret_store import SecretStoreUnavailable
 
 __all__ = [
-    "CarrierAuthFailed", "CarrierConflict", "CarrierError", "CarrierPartialRollback", "CarrierRefused",
+    "CarrierAuthFailed", "CarrierCleanupIncomplete", "CarrierConflict", "CarrierError", "CarrierPartialRollback", "CarrierRefused",
     "CarrierUnreachable", "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed", "LiveKitError", "LiveKitRefused",
     "LiveKitUnreachable", "PartialRollback", "RegistrationConflict", "SecretStoreUnavailable",
 ]

@@ -1,4 +1,4 @@
-"""`list [--json]`, `unregister NUMBER` and `sandbox [--port N] [--state FILE]`.
+"""`list [--json]`, `unregister NUMBER [--carrier [CARRIER]]` and `sandbox [--port N] [--state FILE]`.
 
 `list` and `unregister` take the project from LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET
 or the profile the wizard saves (secret from the keyring): app/project.saved_profile.
@@ -58,6 +58,11 @@ def cmd_unregister(args: argparse.Namespace) -> int:
     number = parse_number(args.number, field="NUMBER")
     store = SecretStore()
     connection = project_connection(args, store)
+    carrier = None
+    if args.carrier:  # the carrier first: a failure there leaves LiveKit as it was (cli/carrier_unregister.py)
+        from phonewizard.cli.carrier_unregister import clean_up_carrier
+
+        carrier = clean_up_carrier(args.carrier, number, connection, store)
     try:
         outcome = asyncio.run(unregister(connection, number, store, default_profile_path()))
     except KeyboardInterrupt:
@@ -70,6 +75,10 @@ def cmd_unregister(args: argparse.Namespace) -> int:
         print(f"Nothing to remove: no objects registered by phonewizard for {number}.")
     else:
         print(f"Unregistered {number}; removed {', '.join(outcome.removed)}.")
+        if carrier is None:
+            from phonewizard.cli.carrier_unregister import NOT_ASKED_HINT
+
+            print(NOT_ASKED_HINT)
     if outcome.keyring.removed:
         print(f"Removed the SIP password of {number} from the system keyring.")
     for problem in outcome.keyring.problems:

@@ -7,7 +7,8 @@ for the user that names the carrier and never contains a credential or the SIP p
 * `CarrierAuthFailed`  — the Account SID and token (API key and secret) or the API key were refused;
 * `CarrierRefused`     — the carrier answered and said no (taken domain, weak password, …);
 * `CarrierConflict`    — a refusal of ours: the number or a name is in the way, nothing was changed;
-* `CarrierPartialRollback` — the set-up failed and undoing it failed too: what remains is listed.
+* `CarrierPartialRollback` — the set-up failed and undoing it failed too: what remains is listed;
+* `CarrierCleanupIncomplete` — `unregister --carrier` could not remove everything (a CarrierPartialRollback).
 """
 
 from __future__ import annotations
@@ -63,3 +64,18 @@ class CarrierPartialRollback(CarrierError):
         super().__init__(carrier, f"{first} and undoing it did not finish. Left at {carrier}: "
                                   f"{', '.join(self.remaining)}. Remove them in the {carrier} console (their names "
                                   "start with “phonewizard”), or register again: the next run reuses or replaces them.")
+
+
+class CarrierCleanupIncomplete(CarrierPartialRollback):
+    """Some of phonewizard's objects at the carrier could not be removed: `remaining` lists them.
+    A CarrierPartialRollback, so the front ends treat it alike: something is left (exit 1)."""
+
+    def __init__(self, carrier: str, phone_number: str, removed: Sequence[str], remaining: Sequence[str],
+                 cause: BaseException | None) -> None:
+        self.phone_number, self.remaining, self.cause, self.removed = phone_number, list(remaining), cause, list(removed)
+        done = f" Removed: {', '.join(self.removed)}." if self.removed else ""
+        why = f" ({cause})" if cause is not None else ""
+        CarrierError.__init__(self, carrier, (
+            f"Removing phonewizard's set-up of {phone_number} at {carrier} did not finish{why}.{done} "
+            f"Still at {carrier}: {', '.join(self.remaining)}. LiveKit's objects were not removed: run the same "
+            "command again to finish."))
