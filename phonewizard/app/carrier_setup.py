@@ -18,7 +18,7 @@ plain http only to this machine.
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, AsyncIterator, Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -84,6 +84,7 @@ class ConfiguredItem:
     what: str  # "SIP trunk", "origination URL", …
     value: str  # its ID and the value that matters
     where: str  # the console page, in words
+    link: str | None = None  # that console page's address (app/carrier_consoles.py); None at a stand-in
 
 
 @dataclass
@@ -94,6 +95,15 @@ class CarrierSetupResult:
     warnings: list[str]  # leftovers that could not be removed (the set-up stands)
     console_url: str | None  # None against a stand-in
     ids: dict[str, Any]
+
+    @property
+    def stand_in(self) -> bool:
+        """Configured at a local stand-in (sandbox or PHONEWIZARD_*_BASE_URL), not the carrier."""
+        return self.console_url is None
+
+    @property
+    def label(self) -> str:
+        return "Twilio" if self.carrier == "twilio" else "Telnyx"
 
     def to_json(self) -> dict[str, Any]:
         return {"carrier": self.carrier, "console_url": self.console_url, "ids": self.ids,
@@ -243,4 +253,8 @@ def _result(setup: CarrierSetup, found: Any, outcome: Any) -> CarrierSetupResult
         ids = {"connection_id": outcome.connection_id, "fqdn_ids": outcome.fqdn_ids,
                "outbound_voice_profile_id": outcome.outbound_voice_profile_id,
                "phone_number_id": outcome.phone_number_id}
+    if console is not None:
+        from phonewizard.app.carrier_consoles import console_page
+
+        items = [replace(item, link=console_page(plan.carrier, item.what)) for item in items]
     return CarrierSetupResult(plan.carrier, items, list(found.notes), list(outcome.warnings), console, ids)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
+import secrets
 import threading
 from typing import Iterable
 
@@ -51,8 +53,10 @@ class StandIn:
 
     def __init__(self, operations: Iterable[str], *, host: str = "127.0.0.1", port: int = 0,
                  max_body_bytes: int = MAX_BODY_BYTES, header_timeout: float = HEADER_TIMEOUT,
-                 body_timeout: float = BODY_TIMEOUT, idle_timeout: float = IDLE_TIMEOUT) -> None:
+                 body_timeout: float = BODY_TIMEOUT, idle_timeout: float = IDLE_TIMEOUT, seed: int | None = None) -> None:
         self.host, self.port = host, port
+        # IDs are random; with a seed they repeat run after run (the documentation's screenshots).
+        self._random = random.Random(seed) if seed is not None else None
         self.max_body_bytes, self.header_timeout = max_body_bytes, header_timeout
         self.body_timeout, self.idle_timeout = body_timeout, idle_timeout
         self.faults = Faults(operations)
@@ -64,6 +68,12 @@ class StandIn:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.url = ""
+
+    def random_hex(self, nbytes: int) -> str:
+        return secrets.token_hex(nbytes) if self._random is None else self._random.randbytes(nbytes).hex()
+
+    def random_below(self, limit: int) -> int:
+        return secrets.randbelow(limit) if self._random is None else self._random.randrange(limit)
 
     # ---- what a subclass provides -----------------------------------------------------------
     def route_table(self) -> list[Route]:  # pragma: no cover - abstract

@@ -73,10 +73,6 @@ def _strings(body: dict, key: str, default: list) -> list:
     return value
 
 
-def new_id() -> str:
-    return str(secrets.randbelow(9 * 10**18) + 10**18)
-
-
 class TelnyxRefusal(Exception):
     def __init__(self, status: int, code: str, title: str, detail: str, pointer: str | None = None) -> None:
         super().__init__(detail)
@@ -101,7 +97,7 @@ class TelnyxStandIn(StandIn):
     def __init__(self, *, api_key: str | None = None, numbers: tuple[str, ...] = DEFAULT_NUMBERS, port: int = 0,
                  **limits: Any) -> None:
         super().__init__(OPERATIONS, port=port, **limits)
-        self.api_key = api_key or "KEY" + secrets.token_hex(16)
+        self.api_key = api_key or "KEY" + self.random_hex(16)
         self.taken_usernames = set(TAKEN_USERNAMES)
         self.connections: dict[str, dict] = {}
         self.fqdns: dict[str, dict] = {}
@@ -113,6 +109,10 @@ class TelnyxStandIn(StandIn):
     def __repr__(self) -> str:
         return f"TelnyxStandIn(url={self.url!r})"
 
+    def new_id(self) -> str:
+        """A Telnyx ID: 19 digits."""
+        return str(self.random_below(9 * 10**18) + 10**18)
+
     # ---- seeding and inspection (tests) --------------------------------------------------
     def add_number(self, number: str, connection_id: str | None = None) -> str:
         """Add a number to the account (or assign an existing one to `connection_id`)."""
@@ -121,14 +121,14 @@ class TelnyxStandIn(StandIn):
                 if existing["phone_number"] == number:
                     existing["connection_id"] = connection_id
                     return existing["id"]
-        nid = new_id()
+        nid = self.new_id()
         with self.lock:
             self.numbers[nid] = {"id": nid, "record_type": "phone_number", "phone_number": number,
                                  "connection_id": connection_id, "status": "active"}
         return nid
 
     def add_connection(self, name: str) -> str:
-        cid = new_id()
+        cid = self.new_id()
         with self.lock:
             self.connections[cid] = {"id": cid, "record_type": "fqdn_connection", "connection_name": name,
                                      "active": True, "transport_protocol": "UDP", "encrypted_media": None,
@@ -252,7 +252,7 @@ class TelnyxStandIn(StandIn):
     def _create_connection(self, request, body):
         if not isinstance(body.get("connection_name"), str) or not body["connection_name"].strip():
             raise _invalid("/connection_name", "can't be blank")
-        conn = {"id": new_id(), "record_type": "fqdn_connection", "active": True, "transport_protocol": "UDP",
+        conn = {"id": self.new_id(), "record_type": "fqdn_connection", "active": True, "transport_protocol": "UDP",
                 "encrypted_media": None, "inbound": {"ani_number_format": "E.164", "dnis_number_format": "e164"},
                 "outbound": {}, "tags": [], "user_name": None, "connection_name": ""}
         self._apply_connection(conn, body)
@@ -299,7 +299,7 @@ class TelnyxStandIn(StandIn):
             port = 5060 if port is None else port
             if not isinstance(port, int) or not 1 <= port <= 65535:
                 raise _invalid("/port", "must be between 1 and 65535")
-        item = {"id": new_id(), "record_type": "fqdn", "connection_id": connection, "fqdn": fqdn,
+        item = {"id": self.new_id(), "record_type": "fqdn", "connection_id": connection, "fqdn": fqdn,
                 "port": port, "dns_record_type": record}
         self.fqdns[item["id"]] = item
         return 201, item
@@ -317,7 +317,7 @@ class TelnyxStandIn(StandIn):
     def _create_profile(self, request, body):
         if not isinstance(body.get("name"), str) or not body["name"].strip():
             raise _invalid("/name", "can't be blank")
-        item = {"id": new_id(), "record_type": "outbound_voice_profile", "name": body["name"], "enabled": True,
+        item = {"id": self.new_id(), "record_type": "outbound_voice_profile", "name": body["name"], "enabled": True,
                 "traffic_type": "conversational", "service_plan": "global", "tags": _strings(body, "tags", []),
                 "whitelisted_destinations": _strings(body, "whitelisted_destinations", ["US", "CA"])}
         self.profiles[item["id"]] = item

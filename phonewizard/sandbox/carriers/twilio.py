@@ -50,10 +50,6 @@ _CODES = {404: 20404, 405: 20004, 500: 20500}
 MAX_FORM_FIELDS = 100  # a real request here has fewer than ten
 
 
-def sid(prefix: str) -> str:
-    return prefix + secrets.token_hex(16)
-
-
 def _form(body: bytes) -> dict[str, str]:
     """The form-encoded body (Twilio's requests), refused as Twilio would refuse nonsense."""
     try:
@@ -81,7 +77,7 @@ class TwilioStandIn(StandIn):
                  numbers: tuple[str, ...] = DEFAULT_NUMBERS, port: int = 0, **limits: Any) -> None:
         super().__init__(OPERATIONS, port=port, **limits)
         self.account_sid = account_sid
-        self.auth_token = auth_token or secrets.token_hex(16)
+        self.auth_token = auth_token or self.random_hex(16)
         self.api_keys: dict[str, str] = {}
         self.taken_domains = set(TAKEN_DOMAINS)
         self.trunks: dict[str, dict] = {}
@@ -95,6 +91,10 @@ class TwilioStandIn(StandIn):
     def __repr__(self) -> str:
         return f"TwilioStandIn(url={self.url!r}, account_sid={self.account_sid!r})"
 
+    def sid(self, prefix: str) -> str:
+        """A Twilio SID: two letters and 32 hexadecimal digits."""
+        return prefix + self.random_hex(16)
+
     # ---- seeding and inspection (tests) --------------------------------------------------
     def add_number(self, number: str, trunk_sid: str | None = None) -> str:
         """Add a number to the account (or put an existing one on `trunk_sid`)."""
@@ -103,20 +103,20 @@ class TwilioStandIn(StandIn):
                 if existing["phone_number"] == number:
                     existing["trunk_sid"] = trunk_sid
                     return existing["sid"]
-        pn = sid("PN")
+        pn = self.sid("PN")
         with self.lock:
             self.numbers[pn] = {"sid": pn, "phone_number": number, "trunk_sid": trunk_sid,
                                 "friendly_name": number, "account_sid": self.account_sid}
         return pn
 
     def add_trunk(self, friendly_name: str, domain_name: str | None = None, transfer_mode: str = "disable-all") -> str:
-        tk = sid("TK")
+        tk = self.sid("TK")
         with self.lock:
             self.trunks[tk] = self._trunk(tk, friendly_name, domain_name, transfer_mode, False)
         return tk
 
     def add_api_key(self) -> tuple[str, str]:
-        key, secret = sid("SK"), secrets.token_hex(16)
+        key, secret = self.sid("SK"), self.random_hex(16)
         self.api_keys[key] = secret
         return key, secret
 
@@ -226,7 +226,7 @@ class TwilioStandIn(StandIn):
         mode = form.get("TransferMode", "disable-all")
         if mode not in _MODES:
             raise TwilioRefusal(400, 20001, f"TransferMode must be one of {', '.join(_MODES)}")
-        tk = sid("TK")
+        tk = self.sid("TK")
         self.trunks[tk] = self._trunk(tk, form.get("FriendlyName", ""), domain, mode, form.get("Secure") == "true")
         self.trunk_lists[tk] = []
         return web.json_response(self.trunks[tk], status=201)
@@ -289,7 +289,7 @@ class TwilioStandIn(StandIn):
         missing = [f for f in ("SipUrl", "Priority", "Weight", "Enabled", "FriendlyName") if f not in form]
         if missing:
             raise TwilioRefusal(400, 20001, f"Missing required parameter {missing[0]} in the post body")
-        ou = sid("OU")
+        ou = self.sid("OU")
         self.origination[ou] = {"sid": ou, "trunk_sid": tk, "account_sid": self.account_sid, **self._url_form(form)}
         return web.json_response(self.origination[ou], status=201)
 
@@ -338,7 +338,7 @@ class TwilioStandIn(StandIn):
         name = form.get("FriendlyName", "")
         if not name or len(name) > 64:
             raise TwilioRefusal(400, 20001, "FriendlyName is required and must be up to 64 characters long")
-        cl = sid("CL")
+        cl = self.sid("CL")
         self.credential_lists[cl] = {"friendly_name": name, "usernames": []}
         return web.json_response(self._list_view(cl), status=201)
 
@@ -363,7 +363,7 @@ class TwilioStandIn(StandIn):
         if username in item["usernames"]:
             raise TwilioRefusal(400, 20001, f"Username {username} already exists in this credential list")
         item["usernames"].append(username)  # the password is checked, never kept
-        return web.json_response({"sid": sid("CR"), "credential_list_sid": cl, "username": username,
+        return web.json_response({"sid": self.sid("CR"), "credential_list_sid": cl, "username": username,
                                   "account_sid": self.account_sid}, status=201)
 
     # ---- phone numbers ----------------------------------------------------------------------

@@ -33,21 +33,26 @@ class CarrierAuthFailed(CarrierError):
 
 
 class CarrierRefused(CarrierError):
-    """`code` is the carrier's own error code ("21248" at Twilio, "10015" at Telnyx) when it gave one;
-    `status` the HTTP status."""
+    """`code` is the carrier's own error code ("21248" at Twilio, "10015" at Telnyx) when it gave one,
+    or ours ("no_trunk", "number_not_owned", "not_found"); `status` the HTTP status; `pointer` the
+    request field the carrier names (Telnyx's `source.pointer`, e.g. "/user_name")."""
 
-    def __init__(self, carrier: str, message: str, *, code: str | None = None, status: int = 400) -> None:
+    def __init__(self, carrier: str, message: str, *, code: str | None = None, status: int = 400,
+                 pointer: str | None = None) -> None:
         self.code = code
         self.status = status
+        self.pointer = pointer
         super().__init__(carrier, message)
 
 
 class CarrierConflict(CarrierRefused):
     """Something at the carrier is in the way (the number on another trunk, a name taken);
-    found by the check before anything was changed."""
+    found by the check before anything was changed. `kinds` says what, one per reason:
+    "number_elsewhere" (on another trunk or connection) or "domain_held" (another trunk has it)."""
 
-    def __init__(self, carrier: str, reasons: Sequence[str]) -> None:
+    def __init__(self, carrier: str, reasons: Sequence[str], kinds: Sequence[str] = ()) -> None:
         self.reasons = list(reasons)
+        self.kinds = list(kinds)
         super().__init__(carrier, f"{carrier} is not ready for this number: {'; '.join(self.reasons)}. "
                                   "Nothing was changed at the carrier or in LiveKit.", code="conflict", status=409)
 
