@@ -79,7 +79,7 @@ def test_a_fresh_twilio_account_is_set_up_from_the_wizard(qtbot, tmp_path, memor
     result_page = wizard.currentPage()
     view = result_page.carrier_view
     assert view.isVisible() and not result_page.steps_box.isVisible()
-    assert view.title() == "Configured at the Twilio stand-in (sandbox)" and view.link_buttons == {}
+    assert view.title() == "Configured at the Twilio stand-in (sandbox)" and view.link_labels == {}
     assert any(trunk["sid"] in value for value in copyable_values(result_page))
     assert "set up in LiveKit and at the Twilio stand-in" in result_page.summary_label.text()
     assert memory_keyring.entries == {}  # sandbox credentials are never kept
@@ -220,7 +220,9 @@ def test_a_real_accounts_result_links_each_item_to_its_console_page(qtbot, tmp_p
         "room_pattern": "agent_<caller number>_<random>", "sip_uri": "sip:a.b"})
     page.show_result(result, carrier=carrier)
     view = page.carrier_view
-    assert view.title() == "Configured at Twilio" and set(view.link_buttons) == {"SIP trunk", "phone number"}
-    view.link_buttons["phone number"].click()
+    assert view.title() == "Configured at Twilio" and set(view.link_labels) == {"SIP trunk", "phone number"}
+    link = view.link_labels["phone number"]
+    assert "open in the Twilio Console" in link.text() and not link.openExternalLinks()
+    link.linkActivated.emit(link.toolTip())  # what a click on the link does
     assert no_dialogs_or_browser == ["https://console.twilio.com/us1/develop/phone-numbers/manage/incoming"]
     assert "reuses your trunk" in view.notes.text() and view.warnings.kind == "warning"

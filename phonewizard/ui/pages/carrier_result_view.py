@@ -1,8 +1,8 @@
 """What phonewizard configured at Twilio or Telnyx, on the result page in place of the manual steps.
 
 One row per configured item (a `ConfiguredItem` of app/carrier_setup.py): what it is, its ID and
-value with a Copy button, where to see it in words, and a button opening that console page in the
-browser (QDesktopServices, only on click; `open_url` can be replaced, and the tests replace it).
+value with a Copy button, and where to see it, in words, with a link opening that console page in
+the browser (QDesktopServices, only on click; `open_url` can be replaced, and the tests replace it).
 Then what the check found (a reused trunk, a moved number) and warnings (an old object that could
 not be removed; the set-up itself stands). Against a stand-in the box says so and links nowhere.
 Every text passes through the page's secret guard before it is shown or copied.
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from phonewizard.ui.widgets import CopyableValue
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
@@ -35,7 +35,7 @@ def open_in_browser(url: str) -> None:
 
 
 class CarrierResultView(QGroupBox):
-    """`show_result(carrier, guard)` fills it; `copyables` and `link_buttons` are its rows' widgets."""
+    """`show_result(carrier, guard)` fills it; `copyables` and `link_labels` are its rows' widgets."""
 
     def __init__(self, parent: QWidget | None = None, open_url: Callable[[str], None] | None = None) -> None:
         super().__init__("Configured at the carrier", parent)
@@ -54,12 +54,24 @@ class CarrierResultView(QGroupBox):
         self.warnings = ProblemLabel()
         layout.addWidget(self.warnings)
         self.copyables: list[CopyableValue] = []
-        self.link_buttons: dict[str, QPushButton] = {}  # item "what" → its console button
+        self.link_labels: dict[str, QLabel] = {}  # item "what" → the line linking its console page
         self.hide()
+
+    def _where(self, item, guard: Callable[[str], str], console: str) -> QLabel:
+        """Where the item is, in words, and a link to that console page (opened on click only)."""
+        label = hint_label("")
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setOpenExternalLinks(False)  # our handler opens it: replaceable, and the tests replace it
+        label.setText(_link_text(guard(item.where), item.link, console))
+        if item.link:
+            label.linkActivated.connect(self._open_url)
+            label.setToolTip(item.link)
+            self.link_labels[item.what] = label
+        return label
 
     def show_result(self, carrier: CarrierSetupResult | None, guard: Callable[[str], str]) -> None:
         _clear(self.grid)
-        self.copyables, self.link_buttons = [], {}
+        self.copyables, self.link_labels = [], {}
         if carrier is None:
             self.hide()
             return
@@ -72,17 +84,9 @@ class CarrierResultView(QGroupBox):
             what.setContentsMargins(0, 4, 0, 0)
             value = CopyableValue(guard(item.value), name=item.what)
             self.copyables.append(value)
-            where = hint_label(guard(item.where))
             self.grid.addWidget(what, 2 * n, 0)
             self.grid.addWidget(value, 2 * n, 1)
-            self.grid.addWidget(where, 2 * n + 1, 1)
-            if item.link:
-                button = QPushButton(f"Open in the {console}")
-                button.setToolTip(item.link)
-                button.setAccessibleName(f"Open the {item.what} in the {console}")
-                button.clicked.connect(lambda _=False, url=item.link: self._open_url(url))
-                self.grid.addWidget(button, 2 * n, 2)
-                self.link_buttons[item.what] = button
+            self.grid.addWidget(self._where(item, guard, console), 2 * n + 1, 1)
         self.notes.setText("".join(f"• {html.escape(guard(note))}<br>" for note in carrier.notes))
         self.notes.setVisible(bool(carrier.notes))
         if carrier.warnings:
@@ -90,6 +94,13 @@ class CarrierResultView(QGroupBox):
         else:
             self.warnings.clear_problem()
         self.show()
+
+
+def _link_text(where: str, url: str | None, console: str) -> str:
+    text = html.escape(where)
+    if url:
+        text += f' · <a href="{html.escape(url, quote=True)}">open in the {html.escape(console)}</a>'
+    return text
 
 
 def _clear(grid: QGridLayout) -> None:
