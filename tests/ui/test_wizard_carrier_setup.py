@@ -2,8 +2,8 @@
 
 Sandbox mode: the wizard starts the LiveKit sandbox and both carrier stand-ins itself, fills in the
 stand-ins' throwaway credentials and registers over HTTP with the real clients. Covered: a fresh
-account, a taken termination domain shown at the field to change, a failure undone at the carrier
-and in LiveKit, a repeat run updating in place, Telnyx, switching carriers or the sandbox off, and
+account, a taken termination domain shown at the field to change, a failure and a cancel undone at
+the carrier and in LiveKit, a repeat run updating in place, Telnyx, switching carriers or the sandbox off, and
 the console links (never a real browser: QDesktopServices.openUrl is replaced). Pictures of every
 state go to build/test-screenshots for people to look at.
 """
@@ -26,7 +26,7 @@ from tests.ui.carrier_wizard_helpers import (
     tick_set_up,
     to_inbound,
 )
-from tests.ui.wizard_helpers import copyable_values, next_button
+from tests.ui.wizard_helpers import copyable_values, go_to, next_button
 
 EMPTY_TWILIO = {"trunks": 0, "origination_urls": 0, "credential_lists": 0, "attached_lists": 0, "numbers_on_trunks": 0}
 EMPTY_LIVEKIT = {"inbound": 0, "outbound": 0, "rules": 0}
@@ -226,3 +226,22 @@ def test_a_real_accounts_result_links_each_item_to_its_console_page(qtbot, tmp_p
     link.linkActivated.emit(link.toolTip())  # what a click on the link does
     assert no_dialogs_or_browser == ["https://console.twilio.com/us1/develop/phone-numbers/manage/incoming"]
     assert "reuses your trunk" in view.notes.text() and view.warnings.kind == "warning"
+
+
+def test_cancel_during_a_carrier_step_leaves_nothing_anywhere(qtbot, tmp_path):
+    wizard = sandbox_wizard(qtbot, tmp_path)
+    tick_set_up(qtbot, to_inbound(wizard, qtbot))
+    fill_outbound(wizard, qtbot)
+    twilio = wizard.carrier_stand_ins.twilio
+    twilio.faults.fail("AttachPhoneNumber", "timeout", seconds=60)  # held until released below
+    go_to(wizard, qtbot, PageId.REVIEW)
+    review = wizard.currentPage()
+    wizard.button(QWizard.WizardButton.CommitButton).click()
+    qtbot.waitUntil(lambda: twilio.faults.hanging == 1, timeout=20000)
+    assert review.checklist.states["carrier_number"] == "running"
+    review.cancel_button.click()
+    twilio.faults.release_hangs()  # the held attach is applied late, then undone with the rest
+    qtbot.waitUntil(lambda: not review.busy, timeout=20000)
+    assert review.status_label.text() == "Cancelled — nothing was left on LiveKit or at Twilio."
+    assert twilio.counts() == EMPTY_TWILIO and wizard.sandbox.counts() == EMPTY_LIVEKIT
+    assert review.result is None and wizard.currentId() == int(PageId.REVIEW)
