@@ -10,7 +10,8 @@ nothing was sent). Also re-exported:
 `ConfigFileError` (a file that cannot be read at all) and `SecretStoreUnavailable` (no keyring).
 The carrier failures (services/carriers/errors.py) likewise: `CarrierConflict` and `CarrierRefused`
 (refused; nothing left at the carrier or in LiveKit), `CarrierPartialRollback` (objects remain at the
-carrier), `CarrierUnreachable`/`CarrierAuthFailed`; all are `CarrierError`s.
+carrier; `CarrierCleanupIncomplete` is the one `unregister --carrier` raises),
+`CarrierUnreachable`/`CarrierAuthFailed`; all are `CarrierError`s.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Iterable
 from phonewizard.domain.problems import Problem
 from phonewizard.services.carriers.errors import (
     CarrierAuthFailed,
+    CarrierCleanupIncomplete,
     CarrierConflict,
     CarrierError,
     CarrierPartialRollback,
@@ -42,9 +44,9 @@ from phonewizard.services.errors import (
 from phonewizard.services.secret_store import SecretStoreUnavailable
 
 __all__ = [
-    "CarrierAuthFailed", "CarrierConflict", "CarrierError", "CarrierPartialRollback", "CarrierRefused",
-    "CarrierUnreachable", "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed", "LiveKitError",
-    "LiveKitRefused", "LiveKitUnreachable", "LostRace", "PartialRollback", "PartialUnregister",
+    "CarrierAuthFailed", "CarrierCleanupIncomplete", "CarrierConflict", "CarrierError", "CarrierPartialRollback",
+    "CarrierRefused", "CarrierUnreachable", "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed",
+    "LiveKitError", "LiveKitRefused", "LiveKitUnreachable", "LostRace", "PartialRollback", "PartialUnregister",
     "RegistrationConflict", "RunInProgress", "SecretStoreUnavailable",
 ]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carrier_session
 from phonewizard.app.doctor import ProjectAsRead, RegistrationChecks
@@ -24,7 +24,14 @@ from phonewizard.app.documents import PASSWORD_FIELD
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.project import SECRET_MISSING, ApiSecret, connection_for
 from phonewizard.app.runs import guarded_run, regardless_of_cancel
-from phonewizard.app.secrets import SavedSecrets, SecretStore, SecretToSave, save_secrets, secrets_to_save
+from phonewizard.app.secrets import (
+    SavedSecrets,
+    SecretStore,
+    SecretToSave,
+    carrier_secrets_to_save,
+    save_secrets,
+    secrets_to_save,
+)
 from phonewizard.domain.carrier_plan import STEP_LABELS as CARRIER_STEP_LABELS
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.domain.plan import RegistrationPlan, plan
@@ -96,16 +103,23 @@ def load_client() -> None:
     import phonewizard.services.registrar  # noqa: F401
 
 
-def typed_request(config: PhoneWizardConfig, *, take_over: bool = False, save_secrets: bool = True
-                  ) -> RegistrationRequest:
+def typed_request(config: PhoneWizardConfig, *, take_over: bool = False, save_secrets: bool = True,
+                  carrier_base_urls: Mapping[str, str | None] | None = None) -> RegistrationRequest:
     """The request for a configuration typed in the wizard: its secrets are the user's own, saved
-    after success unless `save_secrets` is off (the sandbox's throwaway ones are never kept)."""
+    after success unless `save_secrets` is off (the sandbox's throwaway ones are never kept). With
+    "Set up Twilio / Telnyx for me" on, the carrier set-up comes with it (app/carrier_typed.py;
+    `carrier_base_urls`: where each carrier's API is, None for the carrier's own)."""
+    from phonewizard.app.carrier_typed import typed_carrier_setup
+
     secret = config.livekit.api_secret.get_secret_value() if config.livekit.api_secret else ""
     if not secret:
         raise InvalidInput.field("livekit.api_secret", SECRET_MISSING)
     api_secret = ApiSecret(secret, "typed")
+    carrier = typed_carrier_setup(config, carrier_base_urls or {})
     save = secrets_to_save(config, api_secret, "typed") if save_secrets else []
-    return RegistrationRequest(config, api_secret, take_over=take_over, save=save)
+    if save_secrets and carrier is not None:
+        save += carrier_secrets_to_save(carrier.credentials)
+    return RegistrationRequest(config, api_secret, take_over=take_over, save=save, carrier=carrier)
 
 
 def check_sendable(config: PhoneWizardConfig) -> None:

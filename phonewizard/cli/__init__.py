@@ -40,6 +40,13 @@ _INSECURE_HELP = ("allow an http:// or ws:// LiveKit URL to a host other than th
                   "default: the API secret signs every request, and the signed token would travel unencrypted)")
 
 
+def _carrier_name(text: str) -> str:
+    # Not `choices`: argparse passes the bare option's const ("auto") through `type` and `choices` too.
+    if text.lower() not in ("twilio", "telnyx", "auto"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not twilio or telnyx")
+    return text.lower()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="phonewizard",
@@ -92,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("unregister", help="remove everything phonewizard created for a number")
     p.add_argument("number", metavar="NUMBER", help="the phone number, e.g. +14155550123")
+    p.add_argument("--carrier", nargs="?", const="auto", type=_carrier_name, metavar="CARRIER",
+                   help="also remove what phonewizard set up at the carrier for this number (twilio or telnyx; "
+                        "without a value, the carrier the number was registered with); by default the carrier "
+                        "is left as it is")
     p.add_argument("--allow-insecure", action="store_true", help=_INSECURE_HELP)
     p.set_defaults(run="unregister")
 

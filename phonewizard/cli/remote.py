@@ -1,4 +1,5 @@
-"""`list [--json]` (`--all`: cli/show.py), `unregister NUMBER` and `sandbox [--port N] [--state FILE] [--sip-port N]`.
+"""`list [--json]` (`--all`: cli/show.py), `unregister NUMBER [--carrier [CARRIER]]` and
+`sandbox [--port N] [--state FILE] [--sip-port N]`.
 
 `list` and `unregister` take the project from LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET
 or the profile the wizard saves (secret from the keyring): app/project.saved_profile. Both report
@@ -94,6 +95,11 @@ def cmd_unregister(args: argparse.Namespace) -> int:
     store = SecretStore()
     connection = project_connection(args, store)
     report_unfinished(connection.url)
+    carrier = None
+    if args.carrier:  # the carrier first: a failure there leaves LiveKit as it was (cli/carrier_unregister.py)
+        from phonewizard.cli.carrier_unregister import clean_up_carrier
+
+        carrier = clean_up_carrier(args.carrier, number, connection, store)
     try:
         outcome, _ = run_interruptibly(unregister(connection, number, store, default_profile_path()))
     except (Interrupted, KeyboardInterrupt) as exc:
@@ -104,6 +110,10 @@ def cmd_unregister(args: argparse.Namespace) -> int:
         out(f"Nothing to remove: no objects registered by phonewizard for {number}.")
     else:
         out(f"Unregistered {number}; removed {', '.join(outcome.removed)}.")
+        if carrier is None:
+            from phonewizard.cli.carrier_unregister import NOT_ASKED_HINT
+
+            out(NOT_ASKED_HINT)
     if outcome.keyring.removed:
         out(f"Removed the SIP password of {number} from the system keyring.")
     for problem in outcome.keyring.problems:

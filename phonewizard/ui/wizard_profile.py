@@ -46,6 +46,7 @@ SAVE_TEXT = "&Save profile"  # the Save button's label, put back after "Saved âœ
 _KEYRING_FIELDS = {
     "livekit.api_secret": (PageId.LIVEKIT, "secret_edit"),
     "registration.auth_password": (PageId.OUTBOUND, "password_edit"),
+    "carrier_secret": (PageId.INBOUND, "carrier_box.secret_edit"),  # "Set up Twilio / Telnyx for me"
 }
 
 
@@ -176,10 +177,15 @@ class ProfileActions(QObject):
         filled = drafts.apply_secrets(wizard.draft, found)
         for path in filled:
             page_id, edit_name = _KEYRING_FIELDS[path]
-            section, field = path.split(".")
             page = wizard.page(page_id)
+            edit = page
+            for name in edit_name.split("."):
+                edit = getattr(edit, name)
+            value = wizard.draft
+            for key in path.split("."):
+                value = value[key]
             with page.loading():  # a fill like load_from: the page stays pristine
-                getattr(page, edit_name).setText(str(wizard.draft[section][field]))
+                edit.setText(str(value))
         extra = [n for n in found.notices if n not in wizard.notices]
         if extra:
             wizard.set_notices([*wizard.notices, *extra])

@@ -21,6 +21,7 @@ from phonewizard.domain.providers import provider_info
 from phonewizard.domain.registration_rules import DIGEST_KEY
 from phonewizard.domain.sip_addresses import parse_allowed_address
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.pages.carrier_setup_box import CarrierSetupBox
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.list_editor import ListEditor
@@ -45,7 +46,7 @@ def check_address(text: str) -> str | None:
 
 class InboundPage(DraftPage):
     page_id = PageId.INBOUND
-    owned_fields = ("registration.allowed_addresses", "registration.provider_config")
+    owned_fields = ("registration.allowed_addresses", "registration.provider_config", "carrier_secret")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -86,6 +87,9 @@ class InboundPage(DraftPage):
         self.digest_facts = FactHint("digest")
         self.digest_problem = ProblemLabel()
 
+        self.carrier_box = CarrierSetupBox()
+        self.body.addWidget(self.carrier_box)
+
         grid = FieldGrid()
         self.addresses_row = grid.add_field(
             "registration.allowed_addresses", "Allo&wed addresses:", self.addresses,
@@ -110,7 +114,8 @@ class InboundPage(DraftPage):
 
         self.bind_editor("registration.allowed_addresses", self.addresses, self.addresses_row.problem)
         self.bind_field("registration.provider_config", self.digest_problem)
-        self.watch(self.addresses.changed, self.digest_check.toggled)
+        self.carrier_box.bind(self)
+        self.watch(self.addresses.changed, self.digest_check.toggled, self.carrier_box.changed)
         self.digest_check.toggled.connect(self._update_caveat)
 
     # --- draft ------------------------------------------------------------------------------
@@ -121,12 +126,14 @@ class InboundPage(DraftPage):
         self.digest_check.setChecked(get_path(draft, DIGEST_PATH) is True)
         self._cloud = is_livekit_cloud(get_path(draft, "livekit.url"))
         self._set_provider(get_path(draft, "registration.provider"))
+        self.carrier_box.load(draft)
         self.pristine = not values
 
     def store(self, draft: MutableMapping[str, Any]) -> None:
         set_path(draft, "registration.allowed_addresses", self.addresses.values() or None)
         # Other provider_config keys (hand-written files) are kept as they are.
         set_path(draft, DIGEST_PATH, True if self.digest_check.isChecked() else None)
+        self.carrier_box.store(draft)
         if get_path(draft, "registration.provider_config") == {}:
             set_path(draft, "registration.provider_config", None)
 
@@ -135,6 +142,20 @@ class InboundPage(DraftPage):
         if draft is not None:
             self._cloud = is_livekit_cloud(get_path(draft, "livekit.url"))
             self._set_provider(get_path(draft, "registration.provider"))
+        sip_uri = next((p.message for p in report.errors if p.field == "livekit.sip_uri"), None)
+        self.carrier_box.show_sip_uri_problem(sip_uri)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return super().isComplete() and self.carrier_box.missing() is None
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        super().initializePage()
+        if self.carrier_box.needs_store():
+            self.notify_edited()  # another carrier's options or key in the draft: replace them now
+
+    def set_sandbox_mode(self, active: bool) -> None:
+        super().set_sandbox_mode(active)
+        self.carrier_box.set_stand_ins(getattr(self.wizard(), "carrier_stand_ins", None) if active else None)
 
     # --- provider-specific parts ------------------------------------------------------------
 

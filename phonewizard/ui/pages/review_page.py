@@ -11,6 +11,9 @@ read on the worker; warnings only, they never block Register.
 `validatePage` lets the wizard move on only once a RegistrationResult exists; a failure keeps the
 user here with the plain message. A conflict offers "go back and change the number" or, when
 the objects in the way are phonewizard's own, "update the existing registration" (take-over).
+With "Set up Twilio / Telnyx for me" the plan and checklist include the carrier's steps, Register
+passes the carrier set-up with the rest (all or nothing), and a carrier refusal that a setting can
+fix offers to go back to that setting with the message under it (carrier_review.py).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import logging
 import traceback
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
+from phonewizard.ui.pages.carrier_review import carrier_base_urls, fix_button_text, plan_title, show_at_field
 from phonewizard.ui.pages.export_action import export_report, export_status_label
 from phonewizard.ui.pages.registration_progress import RegistrationChecklist
 from phonewizard.ui.pages.review_checks import RegistrationChecksBox
@@ -85,7 +89,7 @@ class ReviewPage(DraftPage):
         QVBoxLayout(settings_box).addWidget(self.settings_label)
         self.body.addWidget(settings_box)
 
-        plan_box = QGroupBox("What will be created in LiveKit")
+        plan_box = self.plan_box = QGroupBox(plan_title(None, False))
         plan_layout = QVBoxLayout(plan_box)
         self.describe_label = QLabel()
         self.describe_label.setWordWrap(True)
@@ -128,7 +132,9 @@ class ReviewPage(DraftPage):
         self.cancel_button.setToolTip("Stop now; whatever was already created is removed again")
         self.back_to_number_button = QPushButton("Go back and change the &number")
         self.take_over_button = QPushButton("&Update the existing phonewizard registration")
-        for button in (self.cancel_button, self.back_to_number_button, self.take_over_button):
+        self.fix_button = QPushButton()  # a carrier refusal a setting can fix: go to that setting
+        self._fix: tuple[str, str] | None = None
+        for button in (self.cancel_button, self.back_to_number_button, self.take_over_button, self.fix_button):
             buttons.addWidget(button)
             button.hide()
         buttons.addStretch(1)
@@ -141,6 +147,7 @@ class ReviewPage(DraftPage):
         self.cancel_button.clicked.connect(self.cancel_registration)
         self.back_to_number_button.clicked.connect(self._on_back_to_number_clicked)
         self.take_over_button.clicked.connect(lambda: self.start_registration(take_over=True))
+        self.fix_button.clicked.connect(self._on_fix_clicked)
 
     # ---- report / plan ----------------------------------------------------------------------
     def report_applied(self, report: Report) -> None:
@@ -168,6 +175,7 @@ class ReviewPage(DraftPage):
             from phonewizard.domain.plan import plan
 
             self._plan = plan(report.config)
+            self.plan_box.setTitle(plan_title(self._plan, bool(getattr(self.wizard(), "sandbox_active", False))))
             self.describe_label.setText("".join(f"• {html.escape(line)}<br>" for line in self._plan.describe()))
             self.plan_view.setPlainText(plan_json_text(self._plan))
             self._check_plan(report)
@@ -207,6 +215,7 @@ class ReviewPage(DraftPage):
         self.run_box.show()
         self.back_to_number_button.hide()
         self.take_over_button.hide()
+        self.fix_button.hide()
         self.status_label.setText("")
         from dataclasses import replace
 
@@ -219,7 +228,8 @@ class ReviewPage(DraftPage):
             return self._confirm_adoption(report.config, take_over)
         try:
             # The sandbox's throwaway key and test passwords do not belong in a keyring.
-            request = typed_request(report.config, take_over=take_over, save_secrets=not wizard.sandbox_active)
+            request = typed_request(report.config, take_over=take_over, save_secrets=not wizard.sandbox_active,
+                                    carrier_base_urls=carrier_base_urls(wizard, report.config))
         except InvalidInput as exc:
             self._show_failure(str(exc))
             return False
@@ -231,6 +241,7 @@ class ReviewPage(DraftPage):
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self.set_busy(True)
+        self._scroll_to_run()
         runner.start(request)
         self._lock_navigation(True)
         return True
@@ -344,17 +355,41 @@ class ReviewPage(DraftPage):
             self._show_failure(f"{exc} {way}")
         else:
             self._show_failure(_plain_message(exc))
+            self._offer_fix(exc)
+
+    def _offer_fix(self, exc: BaseException) -> None:
+        from phonewizard.app.carrier_typed import field_for_failure
+
+        path = field_for_failure(exc)
+        if path is not None:
+            self._fix = (path, str(exc))
+            self.fix_button.setText(fix_button_text(path))
+            self.fix_button.show()
+
+    @Slot()
+    def _on_fix_clicked(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None and self._fix is not None:
+            show_at_field(wizard, *self._fix)
 
     @Slot()
     def _on_cancelled(self) -> None:
         self._end_run()
         self.checklist.finish_pending("skipped")
         self.status_label.setStyleSheet("")
-        self.status_label.setText(NOTHING_LEFT)
+        carrier = self._plan.carrier if self._plan is not None else None
+        self.status_label.setText(NOTHING_LEFT if carrier is None else
+                                  f"Cancelled — nothing was left on LiveKit or at {carrier.label}.")
 
     def _show_failure(self, message: str) -> None:
         self.status_label.setStyleSheet(f"color: {ERROR_COLOR};")
         self.status_label.setText(message)
+        self._scroll_to_run()
+
+    def _scroll_to_run(self) -> None:
+        """The run's box is below the settings and the plan: bring it (and its message) into view
+        once the layout has placed it."""
+        QTimer.singleShot(0, self, lambda: self.scroll_area.ensureWidgetVisible(self.run_box, 0, 0))
 
     # ---- buttons ----------------------------------------------------------------------------
     @Slot()
