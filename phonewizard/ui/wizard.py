@@ -25,7 +25,9 @@ from phonewizard import APP_NAME
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
+from phonewizard.ui.keyboard import install_keyboard
 from phonewizard.ui.startup import DeferredStartup, after_first_paint
+from phonewizard.ui.window_size import fit_to_screen
 from phonewizard.ui.wizard_profile import SAVE_TEXT, ProfileActions
 
 if TYPE_CHECKING:
@@ -142,6 +144,8 @@ class PhoneWizard(DeferredStartup, ProfileActions, QWizard):
         self.setPage(PageId.LIVEKIT, LiveKitPage())
         self.setStartId(PageId.LIVEKIT)
         self._restore_window_state()
+        fit_to_screen(self)  # never larger than the screen; pages scroll (ui/window_size.py)
+        install_keyboard(self)  # focus, Enter and mnemonics (ui/keyboard.py)
         if defer_startup:
             self._show_environment_early()
             after_first_paint(self, self._finish_startup_unless_shut_down)

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QImage
 
 from phonewizard.domain.navigation import PageId
-from phonewizard.ui.widgets.problem_label import OK_COLOR
 from tests.ui.wizard_helpers import make_wizard, next_button, save_screenshot, screenshot_sandbox
 
 
@@ -27,8 +26,8 @@ def test_screenshots_of_pages_1_to_4(qtbot, tmp_path):
 
     livekit = wizard.page(PageId.LIVEKIT)
     qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
-    livekit.test_status.setStyleSheet(f"color: {OK_COLOR};")  # as after a successful test
-    livekit.test_status.setText("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule")
+    # As after a successful test.
+    livekit._show_test_result("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule", ok=True)
     check_png(save_screenshot(wizard, "01-livekit"), wizard)
     wizard.next()
 

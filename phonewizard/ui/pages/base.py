@@ -281,6 +281,13 @@ class DraftPage(QWizardPage):
         if self._report is not None:
             self.apply_report(self._report)
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        # A new visit: every message starts from its one reserved line again (the tallest
+        # message's height is kept only while the user stays on the page: problem_label.py).
+        for label in self.findChildren(ProblemLabel):
+            label.release_space()
+        super().showEvent(event)
+
     def cleanupPage(self) -> None:  # noqa: N802 - Qt override
         # QWizard's default resets registered fields on Back; we keep the draft as it is.
         pass

@@ -17,7 +17,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path, int_or, set_path
 from phonewizard.ui.pages.review_summary import duration_words
 from phonewizard.ui.widgets import FieldGrid, KeyValueEditor
-from phonewizard.ui.widgets.problem_label import HINT_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
 ENCRYPTION = (
     ("ALLOW", "Allow (recommended)"),
@@ -73,7 +73,7 @@ class CallHandlingPage(DraftPage):
         self.duration_spin.setSuffix(" s")
         self.duration_spin.setMinimumWidth(110)
         self.duration_words = QLabel()
-        self.duration_words.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.duration_words, "hint")
         duration_line = QWidget()
         line = QHBoxLayout(duration_line)
         line.setContentsMargins(0, 0, 0, 0)

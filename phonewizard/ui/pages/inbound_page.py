@@ -19,7 +19,8 @@ from phonewizard.domain.sip_addresses import parse_allowed_address
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.list_editor import ListEditor
-from phonewizard.ui.widgets.problem_label import HINT_COLOR, WARNING_COLOR, ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.tones import set_tone
 
 DIGEST_PATH = f"registration.provider_config.{DIGEST_KEY}"
 TWILIO_CAVEAT = (
@@ -61,7 +62,7 @@ class InboundPage(DraftPage):
         self.ranges_button.clicked.connect(self.add_signalling_ranges)
         self.ranges_reason = QLabel()
         self.ranges_reason.setWordWrap(True)
-        self.ranges_reason.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.ranges_reason, "hint")
         self.addresses.buttons.insertWidget(1, self.ranges_button)
 
         self.digest_check = QCheckBox("Require SIP &digest authentication on inbound calls")
@@ -71,7 +72,7 @@ class InboundPage(DraftPage):
         )
         self.digest_caveat = QLabel(TWILIO_CAVEAT)
         self.digest_caveat.setWordWrap(True)
-        self.digest_caveat.setStyleSheet(f"color: {WARNING_COLOR};")
+        set_tone(self.digest_caveat, "warning")
         self.digest_problem = ProblemLabel()
 
         grid = FieldGrid()

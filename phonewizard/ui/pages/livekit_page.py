@@ -18,7 +18,8 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 from phonewizard.ui.widgets.field_grid import FieldGrid
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR, ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.tones import set_tone
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
 
 logger = logging.getLogger(__name__)
@@ -296,6 +297,5 @@ class LiveKitPage(DraftPage):
             self._show_test_result("The connection test was cancelled.", ok=False)
 
     def _show_test_result(self, text: str, ok: bool | None) -> None:
-        color = {True: OK_COLOR, False: ERROR_COLOR, None: HINT_COLOR}[ok]
-        self.test_status.setStyleSheet(f"color: {color};")
+        set_tone(self.test_status, {True: "ok", False: "error", None: "hint"}[ok])
         self.test_status.setText(text)

@@ -16,7 +16,7 @@ from phonewizard.domain.providers import provider_info
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.phone_edit import PhoneLineEdit, phone_list_editor
-from phonewizard.ui.widgets.problem_label import HINT_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
 
 def _phone_list(add_text: str, item_name: str):
@@ -38,7 +38,7 @@ class NumberPage(DraftPage):
         self.phone_edit.setAccessibleDescription("Formatted as you type; saved in +E.164 form")
         self.country_label = QLabel()
         self.country_label.setAccessibleName("Country of the number")
-        self.country_label.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.country_label, "hint")
         self.trunk_list = _phone_list("Add &trunk number", "trunk number")
         self.callers_list = _phone_list("Add allowed &caller", "allowed caller")
 
@@ -50,7 +50,7 @@ class NumberPage(DraftPage):
         grid.addWidget(self.country_label, grid.rowCount(), 1)
         self.format_note = QLabel()
         self.format_note.setWordWrap(True)
-        self.format_note.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.format_note, "hint")
         grid.addWidget(self.format_note, grid.rowCount(), 1)
         grid.add_spacer_row()
         self.trunk_row = grid.add_field(

@@ -65,7 +65,7 @@ class OutboundAddressEditor(QWidget):
         self.preview = QLabel(self)
         self.preview.setFont(monospace_font())
         self.preview.setAccessibleName("Final outbound host")
-        self.problem = ProblemLabel(self)
+        self.problem = ProblemLabel(self, reserve=True)
 
         self.name_label = QLabel("Trunk &name:")
         self.edge_label = QLabel("&Edge location:")

@@ -35,7 +35,8 @@ from phonewizard.ui.pages.registration_progress import RegistrationChecklist
 from phonewizard.ui.pages.review_summary import groups_html, plan_json_text, settings_groups
 from phonewizard.ui.registration_runner import RegistrationRunner, steps_for
 from phonewizard.ui.widgets.fonts import monospace_font
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.tones import set_tone
 
 if TYPE_CHECKING:
     # domain/plan imports livekit-protocol and protobuf; the page builds a plan only when it is
@@ -311,11 +312,11 @@ class ReviewPage(DraftPage):
     def _on_cancelled(self) -> None:
         self._end_run()
         self.checklist.finish_pending("skipped")
-        self.status_label.setStyleSheet("")
+        set_tone(self.status_label, None)
         self.status_label.setText(NOTHING_LEFT)
 
     def _show_failure(self, message: str) -> None:
-        self.status_label.setStyleSheet(f"color: {ERROR_COLOR};")
+        set_tone(self.status_label, "error")
         self.status_label.setText(message)
 
     # ---- buttons ----------------------------------------------------------------------------

@@ -75,7 +75,8 @@ class FieldGrid(QGridLayout):
         if hint:
             hint_widget = hint_label(hint)
             self.addWidget(hint_widget, row + 1, 1)
-        problem = ProblemLabel()
+        # Its line is kept when empty, so a message never moves the rows below (problem_label.py).
+        problem = ProblemLabel(reserve=True)
         self.addWidget(problem, self.rowCount(), 1)
         field_row = FieldRow(path, label, editor, hint_widget, problem)
         self.rows[path] = field_row
