@@ -2,7 +2,8 @@
 
 `install_keyboard(wizard)` (one call from PhoneWizard.__init__) makes three things hold:
 
-- After Next or Back, the new page's first input has the focus, so typing goes into it at once.
+- After Next or Back, the new page's first input (`first_input`) has the focus, so typing goes
+  into it at once.
   QWizard itself focuses the page's first child that takes Tab focus, which for our pages is the
   scroll area around the page body, so ten digits typed after Next were lost.
 - Enter always means the wizard's Next / Register / Finish. In a dialog every push button is an
@@ -21,13 +22,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
-    QCheckBox,
     QComboBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QTextEdit,
     QWidget,
     QWizard,
@@ -86,12 +85,17 @@ def _usable(widget: QWidget, page: QWidget) -> bool:
     return widget.isVisibleTo(page) and widget.isEnabled()
 
 
-def _is_text_entry(widget: QWidget) -> bool:
-    if isinstance(widget, QLineEdit):
+def _is_field(widget: QWidget) -> bool:
+    """Something the user types or picks a value in: a writable text field, a spin box, a
+    drop-down list."""
+    if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
         return not widget.isReadOnly()
-    if isinstance(widget, (QPlainTextEdit, QTextEdit)):
-        return not widget.isReadOnly()
-    return isinstance(widget, QAbstractSpinBox) or (isinstance(widget, QComboBox) and widget.isEditable())
+    return isinstance(widget, (QAbstractSpinBox, QComboBox))
+
+
+def _is_control(widget: QWidget) -> bool:
+    """Anything else that takes the keyboard: check boxes, radio and push buttons."""
+    return isinstance(widget, QAbstractButton)
 
 
 def _in_visual_order(widgets: Iterable[QWidget], page: QWidget) -> list[QWidget]:
@@ -103,15 +107,17 @@ def _in_visual_order(widgets: Iterable[QWidget], page: QWidget) -> list[QWidget]
 
 
 def first_input(page: QWidget) -> QWidget | None:
-    """The page's first text field in reading order (top to bottom, left to right); without one,
-    its first check box, radio button or drop-down; None when it has neither (the review and
-    result pages), where the wizard's default button keeps the focus."""
-    candidates = [w for w in page.findChildren(QWidget) if _usable(w, page)]
-    for wanted in (_is_text_entry, lambda w: isinstance(w, (QCheckBox, QRadioButton, QComboBox))):
-        matching = [w for w in candidates if wanted(w)]
-        if matching:
-            return _in_visual_order(matching, page)[0]
-    return None
+    """Where typing should go when the page opens: the page's own choice when it has one (a
+    `preferred_focus()` method returning a widget, or None to leave it to this rule), else its
+    first field, check box, radio or push button in reading order (top to bottom, left to
+    right). None when the page has no such control: the default button keeps the focus."""
+    preferred = getattr(page, "preferred_focus", None)
+    if callable(preferred):
+        widget = preferred()
+        if widget is not None and _usable(widget, page):
+            return widget
+    matching = [w for w in page.findChildren(QWidget) if _usable(w, page) and (_is_field(w) or _is_control(w))]
+    return _in_visual_order(matching, page)[0] if matching else None
 
 
 def focus_first_input(wizard: QWizard) -> QWidget | None:

@@ -57,7 +57,7 @@ class CallHandlingPage(DraftPage):
             "registration.media_encryption", "Media &encryption:", self.encryption_combo,
             hint=ENCRYPTION_WHY["ALLOW"],
         )
-        self.krisp_check = QCheckBox("Krisp &noise cancellation on the caller's audio")
+        self.krisp_check = QCheckBox("&Krisp noise cancellation on the caller's audio")  # Alt+N is Next
         self.krisp_row = grid.add_field("registration.krisp_enabled", "Audio:", self.krisp_check)
         self.ringing_spin = QSpinBox()
         self.ringing_spin.setRange(1, 300)
@@ -85,7 +85,7 @@ class CallHandlingPage(DraftPage):
             "registration.max_call_duration_seconds", "Maximum call &duration:", duration_line,
             hint="Calls are ended after this long (60 seconds to 24 hours).",
         )
-        self.hide_check = QCheckBox("&Hide the caller's number from the agent (privacy)")
+        self.hide_check = QCheckBox("Hide the caller's number from the agent (&privacy)")
         self.hide_row = grid.add_field("registration.hide_phone_number", "Privacy:", self.hide_check)
         self.body.addWidget(media)
 

@@ -11,7 +11,7 @@ import logging
 from typing import Any, Mapping, MutableMapping
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from phonewizard.domain.url_safety import insecure_url_findings
 from phonewizard.domain.navigation import PageId
@@ -117,6 +117,11 @@ class LiveKitPage(DraftPage):
         # row) and so at the left of their cell: what AlignLeft would do, without Qt.* (enum_props).
         for check in (self.sandbox_check, self.insecure_check):
             check.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        # Its row is kept while hidden: it appears as the user types a ws:// URL, and must not
+        # push the fields below it down mid-typing.
+        keep_row = self.insecure_check.sizePolicy()
+        keep_row.setRetainSizeWhenHidden(True)
+        self.insecure_check.setSizePolicy(keep_row)
         self.rows = {}
         self.rows["livekit.url"] = grid.add_field(
             "livekit.url", "LiveKit &URL:", self.url_edit,
@@ -172,6 +177,11 @@ class LiveKitPage(DraftPage):
         self.setTabOrder(self.secret_edit.line_edit, self.secret_edit.reveal_button)
         self.setTabOrder(self.secret_edit.reveal_button, self.sip_uri_edit)
         self.setTabOrder(self.sip_uri_edit, self.test_button)
+
+    def preferred_focus(self) -> QWidget | None:
+        """The URL field gets the keyboard focus when the page opens (ui/keyboard.py), not the
+        sandbox check box above it; in sandbox mode the fields are disabled and the box gets it."""
+        return self.url_edit if self.url_edit.isEnabled() else self.sandbox_check
 
     # --- draft ------------------------------------------------------------------------------
 

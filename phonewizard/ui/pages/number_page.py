@@ -121,9 +121,9 @@ class NumberPage(DraftPage):
             self._update_format_note(draft)
 
     def _update_country(self) -> None:
-        country = self.phone_edit.country()
-        self.country_label.setText(country)
-        self.country_label.setVisible(bool(country))
+        # Always there, empty until the number parses: a line appearing while the user types
+        # would move every field below it.
+        self.country_label.setText(self.phone_edit.country())
 
     def _update_format_note(self, draft: MutableMapping[str, Any]) -> None:
         provider = get_path(draft, "registration.provider")
