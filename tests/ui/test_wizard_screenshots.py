@@ -1,7 +1,8 @@
-"""Writes docs/screenshots/<nn>-<name>.png of pages 1-4 filled the way a user would fill them.
+"""Screenshots of pages 1-4 filled the way a user would fill them, in a light and a dark palette.
 
-The pictures are documentation (docs/readme/wizard.md); the assertions make sure each one shows
-a finished page at the wizard's real size with real text, not an empty or clipped window.
+They go to test-output/screenshots/ (ignored); `make screenshots` writes the documented ones to
+docs/screenshots/. The assertions make sure each one shows a finished page at the wizard's real
+size with real text, not an empty or clipped window.
 """
 
 import pytest
@@ -9,7 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QImage
 
 from phonewizard.domain.navigation import PageId
-from tests.ui.wizard_helpers import make_wizard, next_button, save_screenshot, screenshot_sandbox
+from tests.ui.wizard_helpers import (
+    dark_palette,
+    make_wizard,
+    next_button,
+    save_screenshot,
+    screenshot_sandbox,
+    use_palette,
+)
 
 
 def check_png(path, wizard):
@@ -62,6 +70,41 @@ def test_screenshot_of_sandbox_mode(qtbot, tmp_path):
     wizard.resize(940, 720)
     assert wizard.sandbox_active
     check_png(save_screenshot(wizard, "01-livekit-sandbox"), wizard)
+
+
+def test_screenshots_in_a_dark_palette(qtbot, tmp_path):
+    """The same pages on a dark desktop theme: hints, errors, warnings and success readable."""
+    from phonewizard.ui.widgets.tones import is_dark
+
+    previous = use_palette(dark_palette())
+    try:
+        wizard = make_wizard(qtbot, tmp_path)
+        wizard.resize(940, 720)
+        assert is_dark(wizard.palette().color(wizard.backgroundRole()))
+        livekit = wizard.page(PageId.LIVEKIT)
+        qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
+        livekit._show_test_result("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule", ok=True)
+        check_png(save_screenshot(wizard, "01-livekit-dark"), wizard)
+        wizard.next()
+        agent = wizard.page(PageId.AGENT)
+        qtbot.keyClicks(agent.agent_edit, "support-agent")
+        qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
+        wizard.next()
+        number = wizard.page(PageId.NUMBER)
+        qtbot.keyClicks(number.phone_edit, "+14155550101")
+        qtbot.mouseClick(number.callers_list.add_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555")
+        assert number.callers_list.entry_problems()[-1].kind == "error"
+        check_png(save_screenshot(wizard, "03-number-dark"), wizard)
+        number.callers_list.entry_edits()[-1].clear()
+        qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555 0199")
+        wizard.next()
+        inbound = wizard.page(PageId.INBOUND)
+        qtbot.mouseClick(inbound.ranges_button, Qt.MouseButton.LeftButton)
+        inbound.digest_check.setChecked(True)  # the Twilio caveat (a warning) shows
+        check_png(save_screenshot(wizard, "04-inbound-dark"), wizard)
+    finally:
+        use_palette(previous)
 
 
 @pytest.mark.parametrize("size", ["minimum", "default"])

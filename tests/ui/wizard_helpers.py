@@ -111,3 +111,34 @@ def save_profile_and_wait(qtbot, wizard: PhoneWizard, timeout: int = 10000):
     with qtbot.waitSignal(wizard.profile_saver.profile_saved, timeout=timeout) as blocker:
         wizard.save_profile()
     return blocker.args[0]
+
+
+def dark_palette():
+    """A dark desktop theme's palette (the colours of a typical dark Fusion/Breeze theme)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in (
+        (roles.Window, "#2b2b2b"), (roles.WindowText, "#e8e8e8"), (roles.Base, "#1f1f1f"),
+        (roles.AlternateBase, "#2b2b2b"), (roles.Text, "#e8e8e8"), (roles.Button, "#3a3a3a"),
+        (roles.ButtonText, "#e8e8e8"), (roles.Highlight, "#3d6fb4"), (roles.HighlightedText, "#ffffff"),
+        (roles.ToolTipBase, "#3a3a3a"), (roles.ToolTipText, "#e8e8e8"), (roles.PlaceholderText, "#9a9a9a"),
+        (roles.Link, "#8ab4f8"), (roles.Light, "#505050"), (roles.Midlight, "#444444"),
+        (roles.Mid, "#333333"), (roles.Dark, "#202020"), (roles.Shadow, "#000000"),
+    ):
+        palette.setColor(role, QColor(color))
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return palette
+
+
+def use_palette(palette):
+    """Set the application palette; returns the previous one (put it back with this again)."""
+    from PySide6.QtWidgets import QApplication
+
+    previous = QApplication.palette()
+    QApplication.setPalette(palette)
+    QApplication.processEvents()  # palette-change events, then the tones' refresh (next turn)
+    QApplication.processEvents()
+    return previous
