@@ -137,3 +137,27 @@ def test_pages_fit_without_clipping(qtbot, tmp_path, size):
         if page_id != PageId.INBOUND:
             assert next_button(wizard).isEnabled()
             wizard.next()
+
+
+def test_pictures_go_to_an_ignored_folder_unless_make_screenshots_asks():
+    """`make test` must leave the work tree clean (.ci/run checks git status after the tests)."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from tests.ui.wizard_helpers import ROOT, SCREENSHOTS
+
+    if not os.environ.get("PHONEWIZARD_SCREENSHOT_DIR"):
+        assert ROOT / "docs" not in SCREENSHOTS.parents
+        if shutil.which("git") and (ROOT / ".git").exists():
+            probe = SCREENSHOTS / "01-livekit.png"
+            ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", str(probe)])
+            assert ignored.returncode == 0, f"{probe} is not ignored by git"
+    # `make screenshots` names tests that exist.
+    script = (ROOT / "scripts" / "screenshots.sh").read_text()
+    for path, name in re.findall(r"(tests/ui/\w+\.py)(?:::(\w+))?", script):
+        source = (ROOT / path).read_text()
+        assert not name or f"def {name}(" in source, (path, name)
+    assert Path(ROOT / "docs" / "screenshots").is_dir()
