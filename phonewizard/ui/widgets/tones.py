@@ -83,7 +83,8 @@ def set_tone(widget: QWidget, tone: str | None) -> None:
     """Colour `widget`'s text in `tone` (None: back to the palette's normal text colour), and
     again whenever the application palette changes."""
     _ensure_watcher()
-    widget.setProperty(_PROPERTY, tone or "")
+    if widget.property(_PROPERTY) != (tone or ""):  # a dynamic property change costs an event
+        widget.setProperty(_PROPERTY, tone or "")
     sheet = f"color: {tone_color(tone, widget)};" if tone else ""
     if widget.styleSheet() != sheet:  # setStyleSheet re-polishes the widget: skip when unchanged
         widget.setStyleSheet(sheet)
