@@ -64,6 +64,12 @@ def run_gui(args: Sequence[str]) -> int:
     if missing:
         print(missing, file=sys.stderr)
         return 1
+    from phonewizard.ui.xcb_libraries import xcb_problem
+
+    problem = xcb_problem(os.environ, sys.platform)  # instead of Qt aborting on a missing library
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
 
     from PySide6.QtWidgets import QApplication
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
 if TYPE_CHECKING:
     from phonewizard.app.recovery import UnfinishedRun
@@ -131,7 +131,7 @@ class RecoveryDialog(QDialog):
         return self._runs[row] if 0 <= row < len(self._runs) else None
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status_label.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
+        set_tone(self.status_label, "error" if error else None)
         self.status_label.setText(text)
 
     # ---- resolving --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, WARNING_COLOR
+from phonewizard.ui.widgets.tones import tone_color
 
 if TYPE_CHECKING:  # livekit-protocol: not loaded while the wizard starts (the page is built then)
     from phonewizard.domain.inventory import InventoryEntry
@@ -24,8 +24,8 @@ Index = QModelIndex | QPersistentModelIndex
 TABLE_COLUMNS = ("Number", "Carrier", "Agent", "Inbound", "Outbound", "State")
 STATE_COLUMN = TABLE_COLUMNS.index("State")
 # What a state looks like besides its word (never colour alone: the word is always there).
-STATE_COLORS = {"incomplete": WARNING_COLOR, "not made by phonewizard": ERROR_COLOR,
-                "partly made by phonewizard": ERROR_COLOR}
+# Tones (ui/widgets/tones.py), so the table stays readable on a dark palette too.
+STATE_TONES = {"incomplete": "warning", "not made by phonewizard": "error", "partly made by phonewizard": "error"}
 
 
 class RegistrationsModel(QAbstractTableModel):
@@ -87,8 +87,8 @@ class RegistrationsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(entry.problems) or None
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATE_COLUMN:
-            color = STATE_COLORS.get(texts[STATE_COLUMN])
-            return QColor(color) if color else None
+            tone = STATE_TONES.get(texts[STATE_COLUMN])
+            return QColor(tone_color(tone)) if tone else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override

@@ -28,7 +28,9 @@ from phonewizard.app import drafts
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
+from phonewizard.ui.keyboard import install_keyboard
 from phonewizard.ui.startup import Startup
+from phonewizard.ui.window_size import fit_to_screen
 from phonewizard.ui.wizard_profile import SAVE_TEXT, ProfileActions
 
 if TYPE_CHECKING:
@@ -154,6 +156,8 @@ class PhoneWizard(QWizard):
         self.setPage(PageId.LIVEKIT, LiveKitPage())
         self.setStartId(PageId.LIVEKIT)
         self._restore_window_state()
+        fit_to_screen(self)  # never larger than the screen; pages scroll (ui/window_size.py)
+        install_keyboard(self)  # focus, Enter and mnemonics (ui/keyboard.py)
         if defer_startup:
             self.startup.defer()
         else:

@@ -107,7 +107,7 @@ def test_a_taken_domain_is_shown_at_the_termination_domain_and_fixed_there(qtbot
     save_picture(wizard, "carrier-twilio-taken-domain-at-field")
     outbound.address_editor.name_edit.clear()
     qtbot.keyClicks(outbound.address_editor.name_edit, "acme-support")
-    assert not problem.isVisible() and next_button(wizard).isEnabled()
+    assert problem.kind == "" and next_button(wizard).isEnabled()  # the line stays, empty (no layout jump)
     assert register(wizard, qtbot).result is not None
 
 

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLabel, QLineEdit
 
 from phonewizard.ui.pages.base import get_path, set_path
 from phonewizard.ui.widgets.field_grid import FieldGrid
-from phonewizard.ui.widgets.problem_label import WARNING_COLOR, ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.tones import set_tone
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
 
 if TYPE_CHECKING:
@@ -261,7 +262,7 @@ class CarrierSetupBox(QGroupBox):
         self.move_check.setText(f"Mo&ve the number here if it is on another {thing}")
         moving = self.move_check.isChecked()
         self.move_note.setText((MOVE_WARNING if moving else MOVE_OFF).format(thing=thing))
-        self.move_note.setStyleSheet(f"color: {WARNING_COLOR};" if moving else "color: #5f6368;")
+        set_tone(self.move_note, "warning" if moving else "hint")
         label = API_CARRIERS.get(self.provider or "")
         self.stand_in_label.setText(STAND_IN_TEXT.format(label=label) if label else "")
         self.stand_in_label.setVisible(self._stand_ins is not None and bool(label))

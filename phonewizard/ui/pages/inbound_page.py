@@ -25,7 +25,8 @@ from phonewizard.ui.pages.carrier_setup_box import CarrierSetupBox
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.list_editor import ListEditor
-from phonewizard.ui.widgets.problem_label import HINT_COLOR, WARNING_COLOR, ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.tones import set_tone
 
 DIGEST_PATH = f"registration.provider_config.{DIGEST_KEY}"
 TWILIO_CAVEAT = (
@@ -68,11 +69,11 @@ class InboundPage(DraftPage):
         self.ranges_button.clicked.connect(self.add_signalling_ranges)
         self.ranges_reason = QLabel()
         self.ranges_reason.setWordWrap(True)
-        self.ranges_reason.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.ranges_reason, "hint")
         self.addresses.buttons.insertWidget(1, self.ranges_button)
         self.cloud_note = QLabel(CLOUD_ALLOWED_ADDRESSES_NOTE)
         self.cloud_note.setWordWrap(True)
-        self.cloud_note.setStyleSheet(f"color: {WARNING_COLOR};")
+        set_tone(self.cloud_note, "warning")
         self.cloud_note.hide()
         self.ranges_facts = FactHint("signalling")
 
@@ -83,7 +84,7 @@ class InboundPage(DraftPage):
         )
         self.digest_caveat = QLabel(TWILIO_CAVEAT)
         self.digest_caveat.setWordWrap(True)
-        self.digest_caveat.setStyleSheet(f"color: {WARNING_COLOR};")
+        set_tone(self.digest_caveat, "warning")
         self.digest_facts = FactHint("digest")
         self.digest_problem = ProblemLabel()
 

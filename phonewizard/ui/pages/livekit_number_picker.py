@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
 if TYPE_CHECKING:
     from phonewizard.app.inventory import LiveKitNumberChoice
@@ -141,6 +141,6 @@ class LiveKitNumberPicker(QWidget):
         self.picked.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.setStyleSheet(f"color: {ERROR_COLOR if error else HINT_COLOR};")
+        set_tone(self.status, "error" if error else "hint")
         self.status.setText(text)
         self.status.setVisible(bool(text))

@@ -20,7 +20,7 @@ from phonewizard.ui.pages.livekit_number_picker import LiveKitNumberPicker
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.phone_edit import PhoneLineEdit, phone_list_editor
-from phonewizard.ui.widgets.problem_label import HINT_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
 
 def _phone_list(add_text: str, item_name: str):
@@ -42,7 +42,7 @@ class NumberPage(DraftPage):
         self.phone_edit.setAccessibleDescription("Formatted as you type; saved in +E.164 form")
         self.country_label = QLabel()
         self.country_label.setAccessibleName("Country of the number")
-        self.country_label.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.country_label, "hint")
         self.trunk_list = _phone_list("Add &trunk number", "trunk number")
         self.callers_list = _phone_list("Add allowed &caller", "allowed caller")
 
@@ -54,7 +54,7 @@ class NumberPage(DraftPage):
         grid.addWidget(self.country_label, grid.rowCount(), 1)
         self.format_note = QLabel()
         self.format_note.setWordWrap(True)
-        self.format_note.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.format_note, "hint")
         grid.addWidget(self.format_note, grid.rowCount(), 1)
         self.format_facts = FactHint("numbers")
         grid.addWidget(self.format_facts, grid.rowCount(), 1)
@@ -139,9 +139,9 @@ class NumberPage(DraftPage):
             self._update_format_note(draft)
 
     def _update_country(self) -> None:
-        country = self.phone_edit.country()
-        self.country_label.setText(country)
-        self.country_label.setVisible(bool(country))
+        # Always there, empty until the number parses: a line appearing while the user types
+        # would move every field below it.
+        self.country_label.setText(self.phone_edit.country())
 
     def _update_format_note(self, draft: MutableMapping[str, Any]) -> None:
         provider = get_path(draft, "registration.provider")

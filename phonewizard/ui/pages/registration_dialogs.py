@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from phonewizard.app.removal import Removal, removal_for
 from phonewizard.ui.widgets.fonts import monospace_font
-from phonewizard.ui.widgets.problem_label import WARNING_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 from phonewizard.ui.wizard_profile import CONFIG_FILTER
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class RemovalDialog(QDialog):
             f"Also delete the {len(foreign)} object{'s' if len(foreign) != 1 else ''} not made by phonewizard "
             f"({', '.join(r.id for r in foreign)})")
         self.foreign_check.setVisible(bool(foreign))
-        self.foreign_check.setStyleSheet(f"color: {WARNING_COLOR};")
+        set_tone(self.foreign_check, "warning")
         self.foreign_check.toggled.connect(self._refresh)
         layout.addWidget(self.foreign_check)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

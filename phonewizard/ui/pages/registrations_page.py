@@ -54,7 +54,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import describe_failure
 from phonewizard.ui.registrations_model import ApartModel, RegistrationsModel
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR, WARNING_COLOR
+from phonewizard.ui.widgets.tones import set_tone, tone_color
 
 if TYPE_CHECKING:
     # Imported where used: the page is built during start-up, which must not load livekit-protocol
@@ -387,8 +387,7 @@ class RegistrationsPage(DraftPage):
         self.progress.setRange(0, 0)  # indeterminate: one read, no steps to count
         self.progress.setVisible(busy)
         self.retry_button.hide()
-        color = {True: OK_COLOR, False: ERROR_COLOR, None: HINT_COLOR}[ok]
-        self.status_label.setStyleSheet(f"color: {color};")
+        set_tone(self.status_label, {True: "ok", False: "error", None: "hint"}[ok])
         self.status_label.setText(text)
         self.status_label.setVisible(bool(text))
 
@@ -544,7 +543,7 @@ class RegistrationsPage(DraftPage):
         self.reload()
 
     def _show_outcome(self, text: str, ok: bool) -> None:
-        self.outcome_label.setStyleSheet(f"color: {OK_COLOR if ok else ERROR_COLOR};")
+        set_tone(self.outcome_label, "ok" if ok else "error")
         self.outcome_label.setText(text)
         self.outcome_label.show()
 
@@ -570,7 +569,7 @@ class RegistrationsPage(DraftPage):
         self._show_outcome(f"Exported {entry.phone_number} to {written}, without secrets.{unfinished}",
                            not rebuilt.problems)
         if rebuilt.problems:
-            self.outcome_label.setStyleSheet(f"color: {WARNING_COLOR};")
+            set_tone(self.outcome_label, "warning")
 
 
 def _details_html(entry: InventoryEntry) -> str:
@@ -580,7 +579,7 @@ def _details_html(entry: InventoryEntry) -> str:
     parts = [f"<b>{html.escape(headline(entry))}</b>"]
     parts += [html.escape(line) for line in entry_lines(entry)]
     if entry.problems:
-        parts.append(f"<span style='color: {WARNING_COLOR}'>" + "<br>".join(
+        parts.append(f"<span style='color: {tone_color('warning')}'>" + "<br>".join(
             "⚠ " + html.escape(p) for p in entry.problems) + "</span>")
     if entry.origin == "mixed":  # who made which object matters only when it varies
         parts.append("Objects: " + "; ".join(html.escape(line) for line in object_lines(entry)))

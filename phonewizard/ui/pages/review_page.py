@@ -44,7 +44,8 @@ from phonewizard.ui.pages.review_checks import RegistrationChecksBox
 from phonewizard.ui.pages.review_summary import groups_html, plan_json_text, settings_groups
 from phonewizard.ui.registration_runner import RegistrationRunner
 from phonewizard.ui.widgets.fonts import monospace_font
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, hint_label
+from phonewizard.ui.widgets.problem_label import hint_label
+from phonewizard.ui.widgets.tones import set_tone
 
 if TYPE_CHECKING:
     # domain/plan imports livekit-protocol and protobuf; the page builds a plan only when it is
@@ -376,13 +377,13 @@ class ReviewPage(DraftPage):
     def _on_cancelled(self) -> None:
         self._end_run()
         self.checklist.finish_pending("skipped")
-        self.status_label.setStyleSheet("")
+        set_tone(self.status_label, None)
         carrier = self._plan.carrier if self._plan is not None else None
         self.status_label.setText(NOTHING_LEFT if carrier is None else
                                   f"Cancelled — nothing was left on LiveKit or at {carrier.label}.")
 
     def _show_failure(self, message: str) -> None:
-        self.status_label.setStyleSheet(f"color: {ERROR_COLOR};")
+        set_tone(self.status_label, "error")
         self.status_label.setText(message)
         self._scroll_to_run()
 

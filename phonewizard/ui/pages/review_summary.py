@@ -140,10 +140,13 @@ def settings_groups(config: PhoneWizardConfig, *, sandbox: bool = False) -> list
 
 
 def _group_html(title: str, rows: list[tuple[str, str]]) -> str:
+    from phonewizard.ui.widgets.tones import tone_color  # readable on dark themes too
+
+    hint = tone_color("hint")
     parts = [f"<h4 style='margin:6px 0 2px 0'>{html.escape(title)}</h4><table cellspacing='0' cellpadding='1'>"]
     for label, value in rows:
         parts.append(
-            f"<tr><td style='color:#5f6368; padding-right:14px'>{html.escape(label)}</td>"
+            f"<tr><td style='color:{hint}; padding-right:14px'>{html.escape(label)}</td>"
             f"<td>{html.escape(str(value))}</td></tr>"
         )
     parts.append("</table>")
