@@ -30,7 +30,7 @@ LATENCY = 0.05
 PROVIDERS = {
     "twilio": "acme.pstn.twilio.com",
     "telnyx": "sip.telnyx.com",
-    "vonage": "acme.sip-us.vonage.com",
+    "vonage": "acme-voice.sip-us.vonage.com",
     "bandwidth": "realm1.abc123.auth.bandwidth.com",
     "custom": "sip.example.net",
 }

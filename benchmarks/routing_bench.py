@@ -9,7 +9,9 @@ a number whose rule asks for a PIN), three ways:
   (what one `phonewizard doctor` run pays after fetching): wall and CPU seconds per verdict;
 - project: `RoutingProject(trunks, rules, url)` built once, then `.diagnose(call)` per call
   (the wizard's dialog, the sandbox): wall seconds per verdict;
-- build: building that index alone.
+- build: building that index alone;
+- cli: `app.doctor.snapshot_of(objects, url).diagnose(call)`, what `phonewizard doctor` pays
+  after the read (the index, the carriers of hand-made trunks recognised, the verdict).
 Also the very first verdict of the process (cold number caches). Prints one line `BENCH <json>`.
 """
 
@@ -104,7 +106,16 @@ def main() -> None:
         started = time.perf_counter()
         IndexedStore(trunks, rules)
         build.append(time.perf_counter() - started)
-    emit({"lists": lists, "lists_cpu": lists_cpu, "project": reused, "build": build, "cold": cold,
+    from phonewizard.app.doctor import snapshot_of
+    from phonewizard.domain.livekit_objects import ProjectObjects
+
+    objects = ProjectObjects(inbound=tuple(trunks), rules=tuple(rules))
+    cli = []
+    for call in todo[: min(n, 200)]:
+        started = time.perf_counter()
+        snapshot_of(objects, CLOUD).diagnose(call)
+        cli.append(time.perf_counter() - started)
+    emit({"lists": lists, "lists_cpu": lists_cpu, "project": reused, "build": build, "cli": cli, "cold": cold,
           "outcomes": outcomes, "first": first.outcome})
 
 

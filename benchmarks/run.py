@@ -23,7 +23,8 @@ when any target is missed or a benchmark could not run, so it can serve as a che
   7 doctor       one call-routing verdict over 1,000 inbound trunks and 1,000 dispatch rules
                  in memory (RoutingProject: the lists indexed once)           target p99 ≤ 20 ms
                  (and, for information: one-shot from the bare lists with the index built per
-                 verdict, wall and CPU; the index build alone; the first verdict of a process)
+                 verdict, wall and CPU; a `phonewizard doctor` run after the read; the index
+                 build alone; the first verdict of a process)
   8 inventory    a sandbox with 1,000 registrations (3,000 objects): read the project and build
                  its inventory (wall)                                        target ≤ 500 ms
                  LiveKit requests per read (read_project's count and the sandbox log)
@@ -33,6 +34,11 @@ when any target is missed or a benchmark could not run, so it can serve as a che
   9 safety       check_config per call (p99 ≤ 2 ms); hostile config paths refused in-process and
                  by `phonewizard validate` as a process (≤ 1 s); the sandbox's parallel latency,
                  stop with a hanging request, and a client's 0.5 s timeout (safety_bench.py)
+ 10 registrations the wizard's registrations page on that sandbox (in-process, sandbox mode):
+   page          opening the page → its table filled with 1,000 rows (wall, information), and
+                 the longest gap between 10 ms QTimer ticks meanwhile        target ≤ 50 ms
+                 `show NUMBER --json` on it: LiveKit requests (sandbox log)
+                                                              target 4 (one List per object kind)
 
 --record also writes the table and the machine it ran on to benchmarks/RESULTS.md.
 """
@@ -134,7 +140,7 @@ def bench_registration(runs: int) -> list[Row]:
 
 def bench_doctor(calls: int) -> list[Row]:
     result = child([str(HERE / "routing_bench.py"), str(calls)])
-    ms = {k: [s * 1000 for s in result[k]] for k in ("lists", "lists_cpu", "project", "build")}
+    ms = {k: [s * 1000 for s in result[k]] for k in ("lists", "lists_cpu", "project", "build", "cli")}
     p99 = percentile(ms["project"], 99)
     mix = ", ".join(f"{k} {v}" for k, v in sorted(result["outcomes"].items()))
 
@@ -148,6 +154,8 @@ def bench_doctor(calls: int) -> list[Row]:
             "—", "—", "—", "info"),
         Row("7", "  same, CPU time (wall minus waiting for the shared machine's other processes)",
             fig("lists_cpu"), "—", "—", "—", "info"),
+        Row("7", "  `phonewizard doctor` after the read: snapshot (index, carriers recognised) + verdict",
+            fig("cli"), "—", "—", "—", "info"),
         Row("7", "  index build alone; first verdict of a process (cold caches)",
             f"p50 {percentile(ms['build'], 50):.2f} ms; {result['cold'] * 1000:.2f} ms", "—", "—", "—", "info"),
     ]
@@ -200,6 +208,25 @@ def bench_safety(runs: int) -> list[Row]:
     ]
 
 
+def bench_registrations_page(runs: int) -> list[Row]:
+    result = child([str(HERE / "registrations_page_bench.py"), str(runs)], timeout=600)
+    if "skip" in result:
+        return [Row("10", "registrations page", f"skipped: {result['skip']}", "—", "—", "—", "skip")]
+    gap, wall = median(result["max_gap"]), median(result["wall"])
+    requests = [len(r) for r in result["show_requests"]]
+    one_per_kind = all(len(set(r)) == len(r) == 4 for r in result["show_requests"])
+    return [
+        Row("10", f"registrations page, {result['objects']:,} objects: longest GUI gap, opening → table filled",
+            f"{gap * 1000:.1f} ms (worst run {max(result['max_gap']) * 1000:.1f} ms)", "10 ms (timer)",
+            f"{gap / 0.010:.2f}", "≤ 50 ms", "ok" if gap <= 0.050 else "MISSED"),
+        Row("10", "  opening the page → 1,000 rows in the table (wall)", f"{wall * 1000:.0f} ms", "—", "—", "—", "info"),
+        Row("10", "  `show --json` on that project: LiveKit requests (sandbox log); wall",
+            f"{max(requests)} ({', '.join(sorted(set(result['show_requests'][0])))}); "
+            f"{median(result['show_wall']) * 1000:.0f} ms",
+            "4 (one List per kind)", f"{max(requests) / 4:.2f}", "4", "ok" if one_per_kind else "MISSED"),
+    ]
+
+
 def wall_of(cmd: list[str]) -> float:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.perf_counter()
@@ -237,8 +264,7 @@ def table(rows: list[Row]) -> str:
 
 
 BENCH_ROWS = {"startup": ("1", "2"), "typing": ("3",), "registration": ("4", "5"), "bundle": ("6",),
-              "doctor": ("7",), "inventory": ("8",),
-              "safety": ("9",)}
+              "doctor": ("7",), "inventory": ("8",), "safety": ("9",), "registrations": ("10",)}
 
 
 def merged_rows(old: str, rows: list[Row], only: list[str]) -> list[Row]:
@@ -304,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         "doctor": lambda: bench_doctor(args.calls),
         "inventory": lambda: bench_inventory(args.runs),
         "safety": lambda: bench_safety(min(args.runs, 3)),
+        "registrations": lambda: bench_registrations_page(args.runs),
     }
     rows: list[Row] = []
     for name, bench in benches.items():

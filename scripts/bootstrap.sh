@@ -1,27 +1,22 @@
 #!/usr/bin/env bash
-# One-time set-up on a fresh machine: the system libraries Qt and the keyring tests need (when we
-# are root and apt-get exists), then a virtualenv in .venv with the project and its test extra.
+# One-time set-up on a fresh machine: the system libraries Qt, its X11 plugin and the keyring tests
+# need (installed when we are root and apt-get exists, else the exact command is printed), then a
+# virtualenv in .venv with the project and its test extra. Quiet unless something needs saying.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=()
-command -v dbus-run-session >/dev/null || need_pkgs+=(dbus)
-command -v gnome-keyring-daemon >/dev/null || need_pkgs+=(gnome-keyring)
-dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_pkgs+=(fonts-dejavu-core fontconfig)
-# desktop-file-validate checks resources/phonewizard.desktop (tests/test_packaging.py); without it
-# that test would be skipped on every CI machine.
-command -v desktop-file-validate >/dev/null || need_pkgs+=(desktop-file-utils)
-for lib in libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3; do
-  dpkg -s "$lib" >/dev/null 2>&1 || need_pkgs+=("$lib")
-done
-if [ ${#need_pkgs[@]} -gt 0 ] && command -v apt-get >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "bootstrap: installing ${need_pkgs[*]}" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-  else
-    echo "bootstrap: please install: ${need_pkgs[*]} (sudo apt-get install ...)" >&2
-  fi
+# What Qt's offscreen platform and the keyring tests need, then what the wizard's window needs on
+# an X11 desktop: the libraries of Qt's xcb platform plugin (the list lives in
+# phonewizard/ui/xcb_libraries.py, checked against the plugin by the tests). desktop-file-validate
+# checks resources/phonewizard.desktop (tests/test_packaging.py); without it that test would be
+# skipped on every CI machine.
+need_pkgs=(dbus gnome-keyring fonts-dejavu-core fontconfig libegl1 libgl1 libxkbcommon0 libfontconfig1
+  libglib2.0-0 libdbus-1-3 desktop-file-utils)
+if [ "$(uname -s)" = Linux ]; then
+  read -r -a xcb_pkgs <<<"$(python3 phonewizard/ui/xcb_libraries.py debian-packages)"
+  need_pkgs+=("${xcb_pkgs[@]}")
 fi
+bash scripts/apt_install.sh bootstrap "${need_pkgs[@]}"
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
@@ -29,7 +24,9 @@ fi
 stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  # setuptools prints a boxed "Editable installation … be careful with folders …" notice for
+  # every editable install; it is advice for package authors, not a problem of this install.
+  PYTHONWARNINGS="ignore:Editable installation" .venv/bin/python -m pip install -q -e ".[test]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

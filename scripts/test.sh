@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export QT_QPA_PLATFORM=offscreen
 if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
-  exec dbus-run-session -- sh scripts/with_keyring.sh .venv/bin/python -m pytest "$@"
+  exec dbus-run-session --dbus-daemon="$PWD/scripts/quiet_dbus_daemon.sh" -- \
+    sh scripts/with_keyring.sh .venv/bin/python -m pytest "$@"
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -2,8 +2,15 @@
 
 import os
 
+from pathlib import Path
+
 # Must be set before any QApplication exists, or Qt aborts the whole run without a display.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen screen is a 1920×1080 desktop rather than Qt's 800×600 default, so the wizard
+# opens at its normal size (it never opens larger than its screen: ui/window_size.py); the
+# small-screen tests start their own processes with their own screens.
+OFFSCREEN_SCREEN = Path(__file__).with_name("offscreen-screen.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={OFFSCREEN_SCREEN}"
 
 import keyring
 import keyring.backend

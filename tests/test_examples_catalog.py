@@ -35,3 +35,15 @@ def test_every_published_address_is_allowed(path):
         return  # nothing published (custom, LiveKit numbers), or the example does not restrict callers
     missing = [r for r in published if not any(ipaddress.ip_network(r).subnet_of(net) for net in allowed)]
     assert not missing, f"{path.name} would refuse calls from {registration['provider']}'s {missing}"
+
+
+@pytest.mark.parametrize("path", examples(), ids=lambda p: p.name)
+def test_no_example_draws_a_doctor_warning(path):
+    """The doctor's offline checks (app/doctor.py) see nothing wrong with an example: one that
+    lists two of a carrier's eight ranges is warned about, so the examples must list them all."""
+    from phonewizard.app.doctor import offline_checks
+    from phonewizard.app.documents import open_config
+    from phonewizard.domain.plan import plan
+
+    config = open_config(path, {}, store=None).config
+    assert [f.code for f in offline_checks(plan(config), config.livekit.url).warnings] == []

@@ -18,7 +18,7 @@ plain http only to this machine.
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, AsyncIterator, Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -84,6 +84,7 @@ class ConfiguredItem:
     what: str  # "SIP trunk", "origination URL", …
     value: str  # its ID and the value that matters
     where: str  # the console page, in words
+    link: str | None = None  # that console page's address (app/carrier_consoles.py); None at a stand-in
 
 
 @dataclass
@@ -94,6 +95,15 @@ class CarrierSetupResult:
     warnings: list[str]  # leftovers that could not be removed (the set-up stands)
     console_url: str | None  # None against a stand-in
     ids: dict[str, Any]
+
+    @property
+    def stand_in(self) -> bool:
+        """Configured at a local stand-in (sandbox or PHONEWIZARD_*_BASE_URL), not the carrier."""
+        return self.console_url is None
+
+    @property
+    def label(self) -> str:
+        return "Twilio" if self.carrier == "twilio" else "Telnyx"
 
     def to_json(self) -> dict[str, Any]:
         return {"carrier": self.carrier, "console_url": self.console_url, "ids": self.ids,
@@ -123,20 +133,30 @@ def carrier_base_url(carrier: str, environ: Mapping[str, str]) -> str | None:
 def carrier_credentials(plan: CarrierPlan, options: Any, store: SecretStore | None,
                         environ: Mapping[str, str]) -> CarrierCredentials:
     """The environment's credentials, else the keyring's; InvalidInput saying how to provide them."""
-    if plan.carrier == "telnyx":
+    return credentials_for(plan.carrier, getattr(options, "account_sid", None), getattr(options, "api_key", None),
+                           store, environ)
+
+
+def credentials_for(carrier: str, account_sid: str | None, api_key: str | None, store: SecretStore | None,
+                    environ: Mapping[str, str], *, field: str = SETUP_FIELD) -> CarrierCredentials:
+    """A carrier's credentials for any use (set-up, `unregister --carrier`): the environment first,
+    then the keyring; `account_sid`/`api_key` are the configuration's (the environment wins).
+    InvalidInput under `field` when they cannot be found."""
+    if carrier == "telnyx":
         key = environ.get("TELNYX_API_KEY", "").strip()
         if key:
             return CarrierCredentials("telnyx", key, "env")
         stored, problem = _stored(store, telnyx_key_key())
         if stored:
             return CarrierCredentials("telnyx", stored, "keyring")
-        raise InvalidInput.field(SETUP_FIELD, "setting up Telnyx needs an API key: export TELNYX_API_KEY, or save it "
-                                              f"in the system keyring with the wizard{problem}")
-    account = environ.get("TWILIO_ACCOUNT_SID", "").strip() or (options.account_sid or "")
+        raise InvalidInput.field(field, "Telnyx needs an API key: export TELNYX_API_KEY, or save it "
+                                        f"in the system keyring with the wizard{problem}")
+    account = environ.get("TWILIO_ACCOUNT_SID", "").strip() or (account_sid or "")
     if not account:
-        raise InvalidInput.field(f"{SETUP_FIELD}.account_sid", "setting up Twilio needs the Account SID: export "
-                                                               "TWILIO_ACCOUNT_SID or add account_sid here (it is not a secret)")
-    api_key = environ.get("TWILIO_API_KEY", "").strip() or options.api_key
+        where = (f"{field}.account_sid", "export TWILIO_ACCOUNT_SID or add account_sid here (it is not a secret)") \
+            if field == SETUP_FIELD else (field, "export TWILIO_ACCOUNT_SID (it is not a secret)")
+        raise InvalidInput.field(where[0], f"Twilio needs the Account SID: {where[1]}")
+    api_key = environ.get("TWILIO_API_KEY", "").strip() or api_key
     variable = "TWILIO_API_SECRET" if api_key else "TWILIO_AUTH_TOKEN"
     secret = environ.get(variable, "").strip()
     if secret:
@@ -145,8 +165,8 @@ def carrier_credentials(plan: CarrierPlan, options: Any, store: SecretStore | No
     if stored:
         return CarrierCredentials("twilio", stored, "keyring", account, api_key)
     what = f"the secret of API key {api_key}" if api_key else f"the Auth Token of {account}"
-    raise InvalidInput.field(SETUP_FIELD, f"setting up Twilio needs {what}: export {variable}, or save it in the "
-                                          f"system keyring with the wizard{problem}")
+    raise InvalidInput.field(field, f"Twilio needs {what}: export {variable}, or save it in the "
+                                    f"system keyring with the wizard{problem}")
 
 
 def _stored(store: SecretStore | None, key: str) -> tuple[str | None, str]:
@@ -233,4 +253,8 @@ def _result(setup: CarrierSetup, found: Any, outcome: Any) -> CarrierSetupResult
         ids = {"connection_id": outcome.connection_id, "fqdn_ids": outcome.fqdn_ids,
                "outbound_voice_profile_id": outcome.outbound_voice_profile_id,
                "phone_number_id": outcome.phone_number_id}
+    if console is not None:
+        from phonewizard.app.carrier_consoles import console_page
+
+        items = [replace(item, link=console_page(plan.carrier, item.what)) for item in items]
     return CarrierSetupResult(plan.carrier, items, list(found.notes), list(outcome.warnings), console, ids)

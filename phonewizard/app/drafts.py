@@ -6,7 +6,8 @@ environment and leave it only through the keyring, never into a file.
 
 The start-up read happens once and in two parts because the keyring may block for seconds (an
 unlock prompt): `prepare_draft` (profile file + LIVEKIT_* variables; fast, on the GUI thread) and
-`keyring_secrets` (the two keyring entries, on the worker thread).
+`keyring_secrets` (the keyring entries, on the worker thread): the LiveKit API secret, the SIP
+password and, when the draft asks phonewizard to set up Twilio or Telnyx, the carrier credential.
 
 This module is imported before the wizard's first page paints: pydantic, keyring and the rest are
 imported inside the functions (benchmarks/RESULTS.md, start-up).
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 CONFIG_FORMAT = "phonewizard/1"  # domain/config_document.CONFIG_FORMAT, without importing pydantic
 ENV_FIELDS = {"LIVEKIT_URL": "url", "LIVEKIT_API_KEY": "api_key", "LIVEKIT_API_SECRET": "api_secret"}
 SECRET_FIELDS = (("livekit", "api_secret"), ("registration", "auth_password"))
+CARRIER_SECRET = "carrier_secret"  # the wizard's "Set up Twilio / Telnyx for me" credential (top level)
+CARRIER_SECRET_IGNORED = (f"{CARRIER_SECRET}: carrier credentials are never read from a file; it was ignored "
+                          "(type it on the Inbound calls page, or export TWILIO_AUTH_TOKEN / TELNYX_API_KEY for "
+                          "the command line)")
 
 
 def new_draft() -> dict[str, Any]:
@@ -80,7 +85,11 @@ def read_draft(path: str | Path) -> tuple[dict[str, Any], list[str]]:
     from phonewizard.services.config_files import read_document, secret_notices
 
     raw = read_document(path)
-    return draft_from_document(raw), secret_notices(raw)
+    notices = secret_notices(raw)
+    if CARRIER_SECRET in raw:  # refused in files (the model says so to the CLI); never taken in
+        raw = {k: v for k, v in raw.items() if k != CARRIER_SECRET}
+        notices.append(CARRIER_SECRET_IGNORED)
+    return draft_from_document(raw), notices
 
 
 @dataclass
@@ -147,13 +156,17 @@ class KeyringSecrets:
     api_secret: str | None = field(default=None, repr=False)
     sip_password: str | None = field(default=None, repr=False)
     notices: list[str] = field(default_factory=list)
+    # The carrier credential of "Set up Twilio / Telnyx for me", when the draft asks for it.
+    carrier_secret: str | None = field(default=None, repr=False)
     # What they belong to, so a fill can be skipped when the user changed it meanwhile.
     project: tuple[str, str] = ("", "")
     account: tuple[str, str] = ("", "")
+    carrier_account: tuple[str, str, str] | None = None
 
 
 def keyring_secrets(draft: Mapping[str, Any], store: SecretStore) -> KeyringSecrets:
     """Look up the draft's API secret and SIP password, each once (blocking: run it on a worker)."""
+    from phonewizard.app.carrier_typed import carrier_keyring_key, draft_carrier_account
     from phonewizard.services.config_files import password_key_for
     from phonewizard.services.secret_store import SecretStoreUnavailable, livekit_secret_key
 
@@ -165,11 +178,15 @@ def keyring_secrets(draft: Mapping[str, Any], store: SecretStore) -> KeyringSecr
         account=(str(registration.get("phone_number") or ""), str(registration.get("auth_username") or "")),
     )
     password_key = password_key_for(dict(registration))
+    found.carrier_account = draft_carrier_account(draft)
+    carrier_key = carrier_keyring_key(found.carrier_account) if found.carrier_account else None
     try:
         if url and key:
             found.api_secret = store.get(livekit_secret_key(url, key))
         if password_key:
             found.sip_password = store.get(password_key)
+        if carrier_key:
+            found.carrier_secret = store.get(carrier_key)
     except SecretStoreUnavailable as exc:
         found.notices.append(str(exc))
     return found
@@ -184,6 +201,7 @@ def save_draft(path: str | Path, draft: Mapping[str, Any], report: Report) -> Pa
     if report.ok and report.config is not None:
         return save_config(path, report.config)
     document = copy.deepcopy(dict(draft))
+    document.pop(CARRIER_SECRET, None)
     for section, secret in SECRET_FIELDS:
         part = document.get(section)
         if isinstance(part, dict):  # a hand-written file may hold anything here
@@ -226,4 +244,10 @@ def apply_secrets(draft: MutableMapping[str, Any], found: KeyringSecrets) -> lis
                  str(registration.get("auth_username") or "")) == found.account):
         registration["auth_password"] = found.sip_password
         filled.append("registration.auth_password")
+    if found.carrier_secret and not draft.get(CARRIER_SECRET):
+        from phonewizard.app.carrier_typed import draft_carrier_account
+
+        if draft_carrier_account(draft) == found.carrier_account:
+            draft[CARRIER_SECRET] = found.carrier_secret
+            filled.append(CARRIER_SECRET)
     return filled

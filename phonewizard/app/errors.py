@@ -3,12 +3,15 @@
 `InvalidInput` is the app's own: the input cannot be used, each problem a `field.path: message`
 line (exit 2 on the command line; shown next to the field or in a message in the wizard). The
 LiveKit failures come from services/errors.py, re-exported so front ends import from one place:
-`RegistrationConflict` and `LiveKitRefused` (refused, nothing left behind), `PartialRollback`
-(objects remain), `LiveKitUnreachable`/`LiveKitAuthFailed` (no usable answer). Also re-exported:
+`RegistrationConflict`, `LostRace` and `LiveKitRefused` (refused, nothing left behind),
+`PartialRollback` and `PartialUnregister` (objects remain), `LiveKitUnreachable`/`LiveKitAuthFailed`
+(no usable answer), `RunInProgress` (another process on this machine is working on the number;
+nothing was sent). Also re-exported:
 `ConfigFileError` (a file that cannot be read at all) and `SecretStoreUnavailable` (no keyring).
 The carrier failures (services/carriers/errors.py) likewise: `CarrierConflict` and `CarrierRefused`
 (refused; nothing left at the carrier or in LiveKit), `CarrierPartialRollback` (objects remain at the
-carrier), `CarrierUnreachable`/`CarrierAuthFailed`; all are `CarrierError`s.
+carrier; `CarrierCleanupIncomplete` is the one `unregister --carrier` raises),
+`CarrierUnreachable`/`CarrierAuthFailed`; all are `CarrierError`s.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Iterable
 from phonewizard.domain.problems import Problem
 from phonewizard.services.carriers.errors import (
     CarrierAuthFailed,
+    CarrierCleanupIncomplete,
     CarrierConflict,
     CarrierError,
     CarrierPartialRollback,
@@ -31,15 +35,19 @@ from phonewizard.services.errors import (
     LiveKitError,
     LiveKitRefused,
     LiveKitUnreachable,
+    LostRace,
     PartialRollback,
+    PartialUnregister,
     RegistrationConflict,
+    RunInProgress,
 )
 from phonewizard.services.secret_store import SecretStoreUnavailable
 
 __all__ = [
-    "CarrierAuthFailed", "CarrierConflict", "CarrierError", "CarrierPartialRollback", "CarrierRefused",
-    "CarrierUnreachable", "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed", "LiveKitError", "LiveKitRefused",
-    "LiveKitUnreachable", "PartialRollback", "RegistrationConflict", "SecretStoreUnavailable",
+    "CarrierAuthFailed", "CarrierCleanupIncomplete", "CarrierConflict", "CarrierError", "CarrierPartialRollback",
+    "CarrierRefused", "CarrierUnreachable", "Conflict", "ConfigFileError", "InvalidInput", "LiveKitAuthFailed",
+    "LiveKitError", "LiveKitRefused", "LiveKitUnreachable", "LostRace", "PartialRollback", "PartialUnregister",
+    "RegistrationConflict", "RunInProgress", "SecretStoreUnavailable",
 ]
 
 

@@ -10,9 +10,9 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, ValidationInfo, field_validator, model_validator
 
-from phonewizard.domain.cross_field import raise_or_collect
+from phonewizard.domain.cross_field import raise_or_collect, secrets_elsewhere
 from phonewizard.domain.registration import Registration, StrictModel, Text, Visible
 from phonewizard.domain.sip_addresses import AddressError, check_host, split_host_port
 from phonewizard.domain.text_rules import visible_secret
@@ -116,11 +116,50 @@ class LiveKitProfile(StrictModel):
         return allow
 
 
+SIP_URI_FOR_CARRIER = ("required to set up the carrier: the carrier sends calls to it (LiveKit Cloud → "
+                       "Settings → Project → SIP URI)")
+CARRIER_SECRET_IN_FILE = (
+    "carrier credentials never go in a configuration file: export TWILIO_AUTH_TOKEN (or TWILIO_API_SECRET) "
+    "or TELNYX_API_KEY, or type it in the wizard (it is then kept in the system keyring), and remove this key"
+)
+
+
 class PhoneWizardConfig(StrictModel):
     format: Literal["phonewizard/1"] = CONFIG_FORMAT
     agent_name: Text
     livekit: LiveKitProfile
     registration: Registration
+    # The carrier credential typed into the wizard's "Set up Twilio / Telnyx for me": the Twilio Auth
+    # Token (or the secret of `carrier_setup.api_key`) or the Telnyx API key. Wizard-only: a stored
+    # document holding it is refused, config_to_document never writes it, and it reaches the keyring
+    # only after a successful Register (app/secrets.py). Its meaning follows the registration's
+    # provider, so it is one field, not one per carrier.
+    carrier_secret: Annotated[SecretStr | None, BeforeValidator(_blank_secret)] = None
+
+    @field_validator("carrier_secret")
+    @classmethod
+    def _carrier_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None:
+            return None
+        if secrets_elsewhere(info):
+            raise ValueError(CARRIER_SECRET_IN_FILE)
+        text = value.get_secret_value()
+        if any(c.isspace() for c in text):
+            # Never quoted back: the message says what is wrong, not what was typed.
+            raise ValueError("has a space or line break inside: paste the key again, without spaces")
+        if len(text) > 512:
+            raise ValueError(f"is {len(text)} characters long, more than any carrier key: paste only the key")
+        return value
+
+    @model_validator(mode="after")
+    def _carrier_needs_sip_uri(self, info: ValidationInfo) -> "PhoneWizardConfig":
+        # The carrier is pointed at the project's SIP URI: without it there is nothing to set up.
+        from phonewizard.domain.carrier_options import API_CARRIERS, is_requested
+
+        reg = self.registration  # its own findings are collected, not raised: only ask what is safe
+        if reg.provider in API_CARRIERS and is_requested(reg) and not self.livekit.sip_uri:
+            raise_or_collect(info, "livekit", [(("sip_uri",), SIP_URI_FOR_CARRIER)])
+        return self
 
     @field_validator("agent_name")
     @classmethod
@@ -143,7 +182,7 @@ def config_to_document(config: PhoneWizardConfig) -> dict[str, Any]:
     noise, keys in the contract's order. Files and the document rebuilt from LiveKit both use it."""
     document = config.model_dump(
         mode="json",
-        exclude={"livekit": {"api_secret"}, "registration": {"auth_password"}},
+        exclude={"livekit": {"api_secret"}, "registration": {"auth_password"}, "carrier_secret": True},
         exclude_none=True,
     )
     for flag in ("allow_insecure_transport", "sandbox"):

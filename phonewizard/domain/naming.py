@@ -4,6 +4,11 @@ The marker is what lets `list`, `unregister` and a repeated `register` find the 
 number without keeping any local state: every trunk and dispatch rule we create carries
 `{"managed_by": "phonewizard", "phone_number": ..., "agent_name": ..., "role": ...}` as its
 `metadata`. Objects without it were made by someone else and are never touched.
+
+A registration run also stamps its own ID (`"run": ...`) on every object it writes
+(`stamp_run`): the plan stays pure and byte-identical, and the registrar can tell its own objects
+from those of another run registering the same number at the same moment (services/registrar_race.py)
+and find objects whose creation answer was lost (a crash, a dropped connection).
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ class Marker:
     agent_name: str
     role: str
     provider: str | None = None  # extra key; lets `list` show the provider without local state
+    run: str | None = None  # the run that last wrote the object (stamp_run); None for older objects
 
     def to_metadata(self) -> str:
         data = {
@@ -61,6 +67,8 @@ class Marker:
         }
         if self.provider:
             data["provider"] = self.provider
+        if self.run:
+            data["run"] = self.run
         # sort_keys: identical plans give byte-identical metadata, so an update is a no-op diff.
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
@@ -83,9 +91,19 @@ def parse_marker(metadata: str | None) -> Marker | None:
     if not isinstance(data, dict) or data.get("managed_by") != MANAGED_BY:
         return None
     phone, agent, role = data.get("phone_number"), data.get("agent_name"), data.get("role")
-    provider = data.get("provider")
+    provider, run = data.get("provider"), data.get("run")
     if not (isinstance(phone, str) and phone and isinstance(agent, str) and isinstance(role, str)):
         return None
     if role not in ROLES:
         return None
-    return Marker(phone, agent, role, provider if isinstance(provider, str) else None)
+    return Marker(phone, agent, role, provider if isinstance(provider, str) else None,
+                  run if isinstance(run, str) and run else None)
+
+
+def stamp_run(metadata: str, run_id: str) -> str:
+    """`metadata` (a marker) with `run_id` as the run that writes the object. Anything that is
+    not our marker is returned unchanged: we never rewrite a stranger's metadata."""
+    marker = parse_marker(metadata)
+    if marker is None:
+        return metadata
+    return Marker(marker.phone_number, marker.agent_name, marker.role, marker.provider, run_id).to_metadata()

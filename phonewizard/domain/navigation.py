@@ -2,6 +2,8 @@
 
 The Qt wizard only renders this: each page's `nextId()` delegates to `next_page`, and pages are
 registered with `setPage(PageId.X, page)`, never by `addPage` order (reference/aesthetics.md §3).
+The registrations page follows the LiveKit project page and is where the wizard opens when a
+profile was saved (`first_page`); its Next is "New registration", into the agent page.
 The draft is the wizard's one dict in the config-file shape (DESIGN.md "Conventions").
 """
 
@@ -12,9 +14,11 @@ from typing import Any, Mapping
 
 
 class PageId(IntEnum):
-    """Page ids in display order. The values are QWizard page ids; do not renumber."""
+    """Page ids in display order (the order of definition). The values are QWizard page ids; do
+    not renumber (a page added later takes the next free value, wherever it is shown)."""
 
     LIVEKIT = 0
+    REGISTRATIONS = 9  # what the project holds, by number: edit, adopt, remove, or start a new one
     AGENT = 1
     NUMBER = 2
     INBOUND = 3
@@ -60,3 +64,10 @@ def next_page(current: PageId | int, draft: Mapping[str, Any]) -> PageId | None:
         if candidate not in skipped:
             return candidate
     return None
+
+
+def first_page(profile_saved: bool) -> PageId:
+    """Where the wizard opens once start-up has loaded the draft: with a saved profile the project
+    is known, so its registrations; otherwise the project page (the registrations follow it, and
+    Back from them leads to it either way)."""
+    return PageId.REGISTRATIONS if profile_saved else PageId.LIVEKIT

@@ -62,7 +62,7 @@ def read_rule(rule: SIPDispatchRuleInfo, ctx: RuleContext, notes: Notes) -> Rule
                   "dispatches no agent by name (calls rely on automatic dispatch); registering names one")
     if ctx.marker_agent and reading.agent_name and ctx.marker_agent != reading.agent_name:
         notes.add(K.AGENT_MISMATCH, oid, "dispatch_rule.room_config.agents",
-                  f"phonewizard registered this number for agent “{ctx.marker_agent}”, but the rule "
+                  f"this number was registered for agent “{ctx.marker_agent}” (phonewizard's marker), but the rule "
                   f"now dispatches “{reading.agent_name}”; the document follows the rule", False)
     agent = reading.agent_name or ctx.marker_agent
     _room_rule(rule, room_prefix(agent) if agent else "<prefix from the agent name>", notes)

@@ -32,6 +32,8 @@ from pathlib import Path
 from aiohttp import web
 
 from .auth import AuthRejected, authenticate, require_sip_admin, token_from
+from .call_routes import METHODS as CALL_SERVICE_METHODS
+from .call_routes import CallRoutes
 from .errors import PlainError, TwirpError, bad_route
 from .faults import DEFAULT_LOG_CAPACITY, Faults, RequestLog
 from .http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body
@@ -88,7 +90,9 @@ class SandboxServer:
         self.port = port
         self.sip_uri = sip_uri
         self.store = Store(state_path, phone_numbers)
-        self.faults = Faults(twirp.method_names())
+        self.faults = Faults([*twirp.method_names(), *CALL_SERVICE_METHODS])
+        # Simulated calls, rooms and agent dispatch (call_routes.py): `calls.switches`, `calls.rooms`.
+        self.calls = CallRoutes(self.store, lambda: self.url)
         self.log = RequestLog(log_capacity)
         self.max_body_bytes = max_body_bytes
         self.header_timeout = header_timeout
@@ -231,12 +235,20 @@ class SandboxServer:
                      hang: float = 0.0) -> web.StreamResponse:
         if path == "/":
             return web.Response(text="OK")  # livekit-server's health check
-        if not path.startswith((f"/twirp/{twirp.SIP_SERVICE}/", f"/twirp/{twirp.PHONE_SERVICE}/")):
+        if not path.startswith((f"/twirp/{twirp.SIP_SERVICE}/", f"/twirp/{twirp.PHONE_SERVICE}/")) \
+                and not self.calls.handles(path):
             # Outside the twirp services LiveKit's mux answers with Go's http.NotFound.
             return web.Response(status=404, text="404 page not found\n", content_type="text/plain")
         try:
             if request.method != "POST":
                 raise bad_route(f'unsupported method "{request.method}" (only POST is allowed)', request.method, path)
+            if self.calls.handles(path):  # CreateSIPParticipant, RoomService, AgentDispatchService
+                async def read(req: web.BaseRequest, ctype: str) -> bytes:
+                    body = await self._read(req, ctype)
+                    if hang:
+                        await self.faults.hang(hang)
+                    return body
+                return await self.calls.serve(request, path, claims, read)
             route = self._routes.get(path)
             if route is None:
                 raise twirp.no_handler(request.method, path)

@@ -26,7 +26,7 @@ SIP_SERVICE = "livekit.SIP"
 PHONE_SERVICE = "livekit.PhoneNumberService"
 PROTOBUF = "application/protobuf"
 JSON = "application/json"
-NO_CALLS = "the phonewizard sandbox places no calls; use a LiveKit project for CreateSIPParticipant/TransferSIPParticipant"
+NO_CALLS = "the phonewizard sandbox transfers no calls; use a LiveKit project for TransferSIPParticipant"
 
 # livekit.SIP method → request message (livekit_sip.proto); the response type is the handler's.
 SIP_REQUESTS = {
@@ -45,7 +45,8 @@ SIP_REQUESTS = {
     "ListSIPDispatchRule": sip_pb.ListSIPDispatchRuleRequest,
     "DeleteSIPDispatchRule": sip_pb.DeleteSIPDispatchRuleRequest,
 }
-# Real LiveKit methods that need a SIP bridge; the sandbox has none and says so.
+# Real LiveKit methods that need a SIP bridge. CreateSIPParticipant is simulated by call_routes.py,
+# which the server asks first (this entry keeps its name in the request log); a transfer is not.
 CALL_REQUESTS = {
     "CreateSIPParticipant": sip_pb.CreateSIPParticipantRequest,
     "TransferSIPParticipant": sip_pb.TransferSIPParticipantRequest,

@@ -4,7 +4,9 @@ Secrets live in the system keyring (secret_store.py) under names derived from th
 username (SIP password) or the URL and API key (LiveKit API secret). Nothing else removes them, so
 `unregister` calls `forget_sip_passwords` and deleting a saved profile calls `delete_profile`.
 The keyring cannot be listed, so the caller says which usernames a number had: the `auth_username`
-of phonewizard's trunks in LiveKit and of the saved profile (`usernames_in_profile`).
+of phonewizard's trunks in LiveKit and of the saved profile (`usernames_in_profile`); the LiveKit
+API secrets `register` moved into the keyring are found in the index of entries phonewizard wrote
+(secret_index.py, `forget_saved_api_secrets`).
 Keyring trouble never hides the main result: it is returned as a sentence for the user.
 """
 
@@ -18,12 +20,16 @@ from typing import Iterable
 from phonewizard.domain.phone_numbers import parse_e164
 from phonewizard.services.config_files import ConfigFileError, password_key_for, read_document
 from phonewizard.domain.livekit_numbers import normalize_number
+from phonewizard.services.secret_index import written_entries
 from phonewizard.services.secret_store import (
     SecretStore,
     SecretStoreUnavailable,
     livekit_secret_key,
     sip_password_key,
 )
+
+
+API_SECRET_PREFIX = livekit_secret_key("x", "x").split(":", 1)[0] + ":"
 
 
 @dataclass
@@ -35,14 +41,25 @@ class Forgotten:
 
 
 def _delete(store: SecretStore, key: str, out: Forgotten) -> None:
+    if key in out.removed:
+        return
     try:
-        if store.get(key) is None:
-            return
-        store.delete(key)
+        removed = store.delete(key)
     except SecretStoreUnavailable as exc:
         out.problems.append(f"{key} may still be in the system keyring: {exc}")
         return
-    out.removed.append(key)
+    if removed:
+        out.removed.append(key)
+
+
+def forget_saved_api_secrets(store: SecretStore, out: Forgotten | None = None) -> Forgotten:
+    """Delete every LiveKit API secret phonewizard saved in the keyring (the index says which),
+    also those `register FILE` saved when no profile existed."""
+    out = out if out is not None else Forgotten()
+    for key in written_entries():
+        if key.startswith(API_SECRET_PREFIX):
+            _delete(store, key, out)
+    return out
 
 
 def forget_sip_passwords(phone_number: str, usernames: Iterable[str], store: SecretStore) -> Forgotten:

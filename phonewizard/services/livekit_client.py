@@ -75,19 +75,20 @@ def sip_admin_token(conn: Connection) -> str:
 
 
 @asynccontextmanager
-async def open_api(conn: Connection, *, sip_admin: bool = False) -> AsyncIterator[LiveKitAPI]:
+async def open_api(conn: Connection, *, sip_admin: bool = False, failover: bool = True) -> AsyncIterator[LiveKitAPI]:
     """A LiveKitAPI for the duration of the block, created on the current event loop.
 
     `sip_admin=True`: every request carries one token signed here. livekit-api otherwise signs a
     fresh JWT per request (~0.2 ms of CPU each, on the critical path between the round trips of a
     registration). Only for blocks that call nothing but `api.sip` admin methods (trunks, rules):
-    the token holds no other grant."""
+    the token holds no other grant. `failover=False`: livekit-api never replays a request on
+    another LiveKit Cloud region (a replayed CreateSIPParticipant would ring the phone twice)."""
     timeout = aiohttp.ClientTimeout(total=conn.timeout)
     quiet_short_key_warning()  # livekit-api signs a token per request otherwise
     if sip_admin:
-        api = LiveKitAPI.with_token(sip_admin_token(conn), conn.url, timeout=timeout)
+        api = LiveKitAPI.with_token(sip_admin_token(conn), conn.url, timeout=timeout, failover=failover)
     else:
-        api = LiveKitAPI(conn.url, conn.api_key, conn.api_secret, timeout=timeout)
+        api = LiveKitAPI(conn.url, conn.api_key, conn.api_secret, timeout=timeout, failover=failover)
     try:
         yield api
     finally:
@@ -141,8 +142,11 @@ def is_definite_refusal(exc: BaseException) -> bool:
 async def within(conn: Connection, awaitable: Awaitable[T]) -> T:
     """Await a livekit-api call under `conn.timeout`. Needed because livekit-api 1.2.2 passes
     `timeout=None` to every aiohttp request, which disables the session's timeout: without this a
-    server that never answers would hang the wizard forever."""
-    return await asyncio.wait_for(awaitable, conn.timeout)
+    server that never answers would hang the wizard forever. `asyncio.timeout`, not `wait_for`:
+    Python 3.11's wait_for swallows a cancellation that arrives just as the call completes
+    (gh-86296), so a cancelled test call or registration could carry on as if nothing happened."""
+    async with asyncio.timeout(conn.timeout):
+        return await awaitable
 
 
 async def guard(conn: Connection, awaitable: Awaitable[T]) -> T:

@@ -15,6 +15,7 @@ docs/what-it-creates.md.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Awaitable, Callable
 
 from pydantic import BaseModel, Field
@@ -35,13 +36,17 @@ from phonewizard.services.livekit_client import (
 )
 from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.services.phone_number_service import PhoneNumberClient
+from phonewizard.services.errors import PartialUnregister
 from phonewizard.services.registrar_inventory import Conflict, PartialRollback, RegistrationConflict
+from phonewizard.services.registrar_removal import Removal, remove_all
 from phonewizard.services.registrar_rollback import rollback
-from phonewizard.services.registrar_run import Run, delete_request, list_all
+from phonewizard.services.registrar_run import Run, Tracking, list_all
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Registrar", "RegisteredNumber", "Unregistered", "Conflict", "RegistrationConflict", "PartialRollback",
-    "LiveKitError", "LiveKitRefused", "LiveKitUnreachable", "LiveKitAuthFailed",
+    "PartialUnregister", "LiveKitError", "LiveKitRefused", "LiveKitUnreachable", "LiveKitAuthFailed", "Tracking",
 ]
 
 
@@ -62,6 +67,8 @@ class Unregistered(BaseModel):
 
     removed: list[str] = Field(default_factory=list)
     sip_usernames: set[str] = Field(default_factory=set)
+    # A cancel (Ctrl-C, SIGTERM) arrived after the removal had started: it was completed first.
+    interrupted: bool = False
 
 
 class Registrar:
@@ -69,24 +76,37 @@ class Registrar:
         self.conn = conn
 
     async def apply(self, plan: RegistrationPlan, *, progress: Callable[[str, str], None] | None = None,
-                    take_over: bool = False,
-                    after: Callable[[RegistrationResult], Awaitable[Any]] | None = None) -> RegistrationResult:
-        """`after(result)`: more work that belongs to the same all-or-nothing run (the carrier's
+                    take_over: bool = False, tracking: Tracking | None = None,
+                    after: Callable[[RegistrationResult], Awaitable[Any]] | None = None,
+                    inspect: Callable[[list, list, list], None] | None = None,
+                    adopt: frozenset[str] = frozenset()) -> RegistrationResult:
+        """`tracking` (app/register.py passes it): the run's ID and journal, and the race rule.
+        `after(result)`: more work that belongs to the same all-or-nothing run (the carrier's
         side): awaited once LiveKit's objects exist; if it fails or is cancelled, they are rolled
-        back like any other failure, and its error is raised."""
-        return await guard(self.conn, self._apply(plan, progress, take_over, after))
+        back like any other failure, and its error is raised. `inspect(inbound, outbound, rules)`:
+        shown the project's lists as the conflict check read them (keep it quick: it runs before
+        the creations). `adopt`: IDs of objects made outside phonewizard that the user confirmed it
+        may take over (registrar_inventory.py)."""
+        return await guard(self.conn, self._apply(plan, progress, take_over, tracking, after, inspect, adopt))
 
-    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool, after: Any) -> RegistrationResult:
+    async def _apply(self, plan: RegistrationPlan, progress: Any, take_over: bool,
+                     tracking: Tracking | None, after: Any, inspect: Any = None,
+                     adopt: frozenset[str] = frozenset()) -> RegistrationResult:
         async with open_api(self.conn, sip_admin=True) as api:
             numbers = PhoneNumberClient(self.conn) if plan.attach_number else None
             try:
-                run = Run(api, self.conn, plan, numbers, progress, take_over)
+                run = Run(api, self.conn, plan, numbers, progress, take_over, tracking, adopt)
+                run.inspect = inspect
                 try:
                     result = await run.forward()
                     if after is not None:
                         await after(result)
                     return result
                 except (Exception, asyncio.CancelledError) as exc:
+                    try:
+                        run.notify("rolling_back")
+                    except Exception:  # the undo matters more than writing down that it started
+                        log.debug("could not record the rollback's start", exc_info=True)
                     await self._undo(run, exc)
                     late = self._late_hint(run, exc)
                     if late is not None:
@@ -152,30 +172,35 @@ class Registrar:
             return sorted(found.values(), key=lambda r: r.phone_number)
         return await guard(self.conn, work())
 
-    async def unregister(self, phone_number: str) -> Unregistered:
+    async def unregister(self, phone_number: str, *, tracking: Tracking | None = None) -> Unregistered:
         """Delete everything marked for this number (rules first, then trunks) and detach a
-        LiveKit number from our rule. `removed` is empty when there was nothing."""
-        return await guard(self.conn, self._unregister(phone_number))
+        LiveKit number from our rule. `removed` is empty when there was nothing.
 
-    async def _unregister(self, phone_number: str) -> Unregistered:
+        Once the removal has started it is finished even when cancelled (a half-removed number
+        routes nowhere; re-creating what was removed would need secrets phonewizard never writes
+        down); the result then says `interrupted`. When some deletions fail, `PartialUnregister`
+        lists what was removed and what remains."""
+        return await guard(self.conn, self._unregister(phone_number, tracking))
+
+    async def _unregister(self, phone_number: str, tracking: Tracking | None) -> Unregistered:
         wanted = normalize_number(phone_number)
         async with open_api(self.conn, sip_admin=True) as api:
             inbound, outbound, rules = await list_all(api, self.conn)
 
-            def ours(items: list) -> list:
-                return [o for o in items if (m := parse_marker(o.metadata)) is not None
+            def ours(kind: str, items: list) -> list[tuple[str, Any]]:
+                return [(kind, o) for o in items if (m := parse_marker(o.metadata)) is not None
                         and normalize_number(m.phone_number) == wanted]
 
-            my_rules, my_trunks = ours(rules), ours(inbound) + ours(outbound)
-            rule_ids = [r.sip_dispatch_rule_id for r in my_rules]
-            if any((parse_marker(r.metadata).provider == "livekit") or r.numbers for r in my_rules):
-                await self._detach(phone_number, set(rule_ids))
-            await asyncio.gather(*(within(self.conn, _delete_rule(api, rid)) for rid in rule_ids))
-            trunk_ids = [t.sip_trunk_id for t in my_trunks]
-            await asyncio.gather(*(within(self.conn, delete_request(api, "trunk", tid))
-                                   for tid in trunk_ids))
-        usernames = {t.auth_username for t in my_trunks if t.auth_username}
-        return Unregistered(removed=rule_ids + trunk_ids, sip_usernames=usernames)
+            my_rules = ours("dispatch", rules)
+            my_trunks = ours("inbound", inbound) + ours("outbound", outbound)
+            removal = Removal(phone_number, my_rules, my_trunks, tracking)
+            removal.notify("checked")
+            rule_ids = {r.sip_dispatch_rule_id for _, r in my_rules}
+            if any((parse_marker(r.metadata).provider == "livekit") or r.numbers for _, r in my_rules):
+                await self._detach(phone_number, rule_ids)
+            await remove_all(api, self.conn, removal)
+        usernames = {t.auth_username for _, t in my_trunks if t.auth_username}
+        return Unregistered(removed=removal.removed, sip_usernames=usernames, interrupted=removal.interrupted)
 
     async def _detach(self, phone_number: str, rule_ids: set[str]) -> None:
         async with PhoneNumberClient(self.conn) as numbers:
@@ -199,10 +224,3 @@ class Registrar:
                     "dispatch_rules": len(rules), "phonewizard_numbers": len(numbers)}
         return await guard(self.conn, work())
 
-
-async def _delete_rule(api: Any, rule_id: str) -> None:
-    try:
-        await delete_request(api, "dispatch", rule_id)
-    except Exception as exc:
-        if getattr(exc, "code", None) != "not_found":  # already gone is fine
-            raise

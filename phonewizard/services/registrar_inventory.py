@@ -3,15 +3,19 @@
 mapped LiveKit errors (both defined in services/errors.py, re-exported here).
 
 Ours = carries the phonewizard marker for this number and this agent (or any agent with
-`take_over`). In the way = holds this number but is not ours: a trunk or rule without the marker,
-one marked for another number, or one marked for this number by another agent. Nothing is created
-when anything is in the way, so the user decides (delete it, or take it over).
+`take_over`), or its ID is in `adopt`: objects made outside phonewizard (by hand, the dashboard,
+`lk`) that the user confirmed phonewizard may take over; they are then updated in place like ours
+(the marker is added) and, on failure, restored exactly as they were (registrar_rollback.py).
+Within each kind phonewizard's own objects come first (the first one is updated), adopted ones
+after. In the way = holds this number but is not ours: a trunk or rule without the marker, one
+marked for another number, or one marked for this number by another agent. Nothing is created
+when anything is in the way, so the user decides (delete it, take it over or adopt it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo, SIPOutboundTrunkInfo
 
@@ -42,6 +46,11 @@ def _ours(marker: Marker | None, phone: str, agent: str, take_over: bool) -> boo
     return marker.agent_name == agent or take_over
 
 
+def _ours_first(items: list, adopt: frozenset[str], get_id: Callable[[object], str]) -> None:
+    """phonewizard's own objects before adopted ones (stable otherwise): the first is updated."""
+    items.sort(key=lambda o: get_id(o) in adopt)
+
+
 def _foreign_reason(marker: Marker | None, what: str) -> str:
     if marker is not None:
         return f"(phonewizard's, for {marker.phone_number}) {what}"
@@ -56,6 +65,7 @@ def classify(
     *,
     take_over: bool = False,
     number: PhoneNumberInfo | None = None,
+    adopt: frozenset[str] = frozenset(),
 ) -> Inventory:
     phone = normalize_number(p.phone_number)
     inv = Inventory(number=number)
@@ -71,7 +81,7 @@ def classify(
     for t in inbound:
         inv.known_ids.add(t.sip_trunk_id)
         m = parse_marker(t.metadata)
-        mine = _ours(m, phone, p.agent_name, take_over)
+        mine = t.sip_trunk_id in adopt or _ours(m, phone, p.agent_name, take_over)
         if mine:
             inv.inbound.append(t)
         elif mine is False:
@@ -83,7 +93,7 @@ def classify(
     for t in outbound:
         inv.known_ids.add(t.sip_trunk_id)
         m = parse_marker(t.metadata)
-        mine = _ours(m, phone, p.agent_name, take_over)
+        mine = t.sip_trunk_id in adopt or _ours(m, phone, p.agent_name, take_over)
         if mine:
             inv.outbound.append(t)
         elif mine is False:
@@ -91,12 +101,14 @@ def classify(
         elif held := sorted(wanted_out & {normalize_number(n) for n in t.numbers}):
             inv.conflicts.append(Conflict("outbound trunk", t.sip_trunk_id, t.name,
                                           _foreign_reason(m, f"already places calls as {', '.join(held)}")))
+    _ours_first(inv.inbound, adopt, lambda t: t.sip_trunk_id)
+    _ours_first(inv.outbound, adopt, lambda t: t.sip_trunk_id)
     our_trunks = {t.sip_trunk_id for t in inv.inbound}
     for r in rules:
         inv.known_ids.add(r.sip_dispatch_rule_id)
         m = parse_marker(r.metadata)
-        mine = _ours(m, phone, p.agent_name, take_over)
         rid, trunks = r.sip_dispatch_rule_id, set(r.trunk_ids)
+        mine = rid in adopt or _ours(m, phone, p.agent_name, take_over)
         if mine:
             inv.rules.append(r)
         elif mine is False:
@@ -106,11 +118,13 @@ def classify(
                                           _foreign_reason(m, f"already routes calls to {p.phone_number}")))
         elif trunks & our_trunks:
             # A second rule for our trunk would collide with ours (same trunk, no PIN, §2).
-            inv.conflicts.append(Conflict("dispatch rule", rid, r.name,
-                                          f"was added to phonewizard's trunk {', '.join(sorted(trunks & our_trunks))}"))
+            held = sorted(trunks & our_trunks)
+            whose = "the adopted trunk" if set(held) <= adopt else "phonewizard's trunk"
+            inv.conflicts.append(Conflict("dispatch rule", rid, r.name, f"was added to {whose} {', '.join(held)}"))
         elif trunks & foreign_trunks:
             inv.conflicts.append(Conflict("dispatch rule", rid, r.name,
                                           f"dispatches the calls of trunk {', '.join(sorted(trunks & foreign_trunks))}"))
+    _ours_first(inv.rules, adopt, lambda r: r.sip_dispatch_rule_id)
     if number is not None:
         mine_rules = {r.sip_dispatch_rule_id for r in inv.rules}
         existing = {r.sip_dispatch_rule_id for r in rules}

@@ -21,7 +21,8 @@ from livekit.protocol.sip import (
 from phonewizard.domain.naming import parse_marker
 from phonewizard.services.livekit_client import within
 from phonewizard.domain.livekit_numbers import normalize_number
-from phonewizard.services.registrar_run import Entry, Run, delete_request, list_all, object_id
+from phonewizard.services.registrar_run import Entry, Run
+from phonewizard.services.sip_objects import KINDS, delete_request, list_all, object_id
 
 log = logging.getLogger(__name__)
 KIND_WORDS = {"inbound": "inbound trunk", "outbound": "outbound trunk", "dispatch": "dispatch rule",
@@ -42,7 +43,10 @@ async def rollback(run: Run) -> Outcome:
     api, journal = run.api, run.journal
     deleted = [e for e in journal if e.action == "deleted" and e.state != "failed"]
     current: tuple[list, list, list] | None = None
-    if run.uncertain or deleted:
+    # A tracked run lists too when it wrote anything: another run may have taken an object over
+    # since (registrar_race.py), and that object is no longer ours to delete or restore.
+    wrote = run.run_id is not None and any(e.action in ("created", "updated") for e in journal)
+    if run.uncertain or deleted or wrote:
         try:
             current = await list_all(api, run.conn)
         except Exception:  # the undo goes on from the journal alone; `unknown` tells the user
@@ -51,16 +55,24 @@ async def rollback(run: Run) -> Outcome:
             log.debug("rollback: could not list LiveKit's objects", exc_info=True)
             out.unknown = run.uncertain
     created_ids = {e.object_id for e in journal if e.action == "created"}
+    handed_over = _handed_over(run, current)
+    gone: set[str] = set()  # created objects this rollback removed (or found already removed)
 
-    async def attempt(entry: Entry | None, label: str, call: Awaitable[Any]) -> None:
+    async def attempt(entry: Entry | None, label: str | None, call: Awaitable[Any]) -> bool:
         try:
             await within(run.conn, call)
         except Exception as exc:
             if getattr(exc, "code", None) == "not_found" and entry and entry.action == "created":
-                return  # already gone: that is the goal
-            out.remaining.append(label)
+                gone.add(entry.object_id)
+                return True  # already gone: that is the goal
+            if label is not None:
+                out.remaining.append(label)
             if entry and entry.step:
                 out.failed_steps.add(entry.step)
+            return False
+        if entry is not None and entry.action == "created":
+            gone.add(entry.object_id)
+        return True
 
     def label(e: Entry) -> str:
         return f"{e.object_id} ({KIND_WORDS[e.kind]})"
@@ -72,18 +84,20 @@ async def rollback(run: Run) -> Outcome:
             return api.sip.update_outbound_trunk(e.object_id, e.previous)
         return api.sip.update_dispatch_rule(e.object_id, e.previous)
 
-    # Phase 1: the number goes back to the rule it pointed at (or to none).
-    phase = [attempt(e, f"{e.object_id} (still attached to the new dispatch rule)",
-                     run.numbers.attach(e.object_id, e.previous or ""))  # type: ignore[union-attr]
-             for e in journal if e.action == "attached" and e.state != "failed"]
-    await asyncio.gather(*phase)
+    # Phase 1: the number goes back to the rule it pointed at (or to none). A refusal is judged
+    # after phase 2: deleting the rule the number points at detaches it as well.
+    attached = [e for e in journal if e.action == "attached" and e.state != "failed"]
+    results = await asyncio.gather(*(attempt(None, None, run.numbers.attach(e.object_id, e.previous or ""))  # type: ignore[union-attr]
+                                     for e in attached))
+    refused = [e for e, ok in zip(attached, results) if not ok]
 
-    # Phase 2 and 3: rules, then trunks — created ones deleted, updated ones restored.
+    # Phase 2 and 3: rules, then trunks — created ones deleted, updated ones restored, except
+    # those another run has written since (handed over: they are that run's now).
     stray = _strays(run, current, created_ids)
     for kinds in (("dispatch",), ("inbound", "outbound")):
         phase = []
         for e in journal:
-            if e.kind not in kinds or e.state == "failed":
+            if e.kind not in kinds or e.state == "failed" or e.object_id in handed_over:
                 continue
             if e.action == "created":
                 phase.append(attempt(e, label(e), delete_request(api, e.kind, e.object_id)))
@@ -94,6 +108,10 @@ async def rollback(run: Run) -> Outcome:
             if kind in kinds:
                 phase.append(attempt(None, f"{oid} ({KIND_WORDS[kind]})", delete_request(api, kind, oid)))
         await asyncio.gather(*phase)
+        if kinds == ("dispatch",):
+            for e, what in _attachments_left(run, refused, gone):
+                out.remaining.append(what)
+                out.failed_steps.add(e.step or "attach_number")
 
     # Phase 4: leftovers deleted by this run are re-created (new IDs, same settings and marker).
     present = _ids(current) if current is not None else None
@@ -112,19 +130,59 @@ async def rollback(run: Run) -> Outcome:
 
 def _strays(run: Run, current: tuple[list, list, list] | None, created_ids: set[str]) -> list[tuple[str, str]]:
     """Objects marked for this number that appeared during the run without us learning their
-    ID (the answer to a create was lost)."""
+    ID (the answer to a create was lost). A tracked run takes only those carrying its own run
+    ID: any other new one belongs to another run registering the number at the same moment."""
     if current is None:
         return []
     phone = normalize_number(run.plan.phone_number)
     known = run.inventory.known_ids | created_ids
     found = []
-    for kind, items in zip(("inbound", "outbound", "dispatch"), current):
+    for kind, items in zip(KINDS, current):
         for obj in items:
             oid = object_id(kind, obj)
             m = parse_marker(obj.metadata)
-            if oid not in known and m is not None and normalize_number(m.phone_number) == phone:
+            if oid in known or m is None or normalize_number(m.phone_number) != phone:
+                continue
+            if run.run_id is None or m.run == run.run_id:
                 found.append((kind, oid))
     return found
+
+
+def _handed_over(run: Run, current: tuple[list, list, list] | None) -> set[str]:
+    """IDs this run created or updated that now carry another run's ID: that run wrote them
+    after us and relies on them, so undoing them would break its registration."""
+    if run.run_id is None or current is None:
+        return set()
+    written = {e.object_id for e in run.journal if e.action in ("created", "updated")}
+    taken = set()
+    for kind, items in zip(KINDS, current):
+        for obj in items:
+            oid = object_id(kind, obj)
+            m = parse_marker(obj.metadata)
+            if oid in written and m is not None and m.run != run.run_id:
+                taken.add(oid)
+    if taken:
+        log.info("rollback: %s now belong to another run; left in place", ", ".join(sorted(taken)))
+    return taken
+
+
+def _attachments_left(run: Run, refused: list[Entry], gone: set[str]) -> list[tuple[Entry, str]]:
+    """The number attachments that really remain after phase 2. A refused detach is no leftover
+    when the rule the number pointed at was deleted: LiveKit detaches a number from a deleted
+    rule (the sandbox does the same: tests/sandbox/test_sandbox_phone_numbers.py)."""
+    ours = [e.object_id for e in run.journal if e.kind == "dispatch" and e.action in ("created", "updated")]
+    target = ours[0] if ours else ""
+    left = []
+    for e in refused:
+        if not e.previous and target in gone:
+            continue
+        if e.previous and target in gone:
+            left.append((e, f"{e.object_id} (phone number, not re-attached to dispatch rule {e.previous})"))
+        elif e.previous:
+            left.append((e, f"{e.object_id} (phone number, attached to {target} instead of {e.previous})"))
+        else:
+            left.append((e, f"{e.object_id} (still attached to the new dispatch rule)"))
+    return left
 
 
 def _ids(current: tuple[list, list, list]) -> set[str]:

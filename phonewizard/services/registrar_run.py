@@ -7,77 +7,44 @@ a cancel never abandons a request half-way, the run waits for its answer and the
 When a request failed without a clear answer (timeout, dropped connection, 5xx) the rollback
 re-lists LiveKit and also deletes any object marked for this number that did not exist before.
 The rollback itself lives in `registrar_rollback.py`.
+
+With `Tracking` (what app/register.py passes) the run also has an ID, stamped on every object
+it writes (domain/naming.stamp_run), an observer told of every change before it is sent and when
+it is answered (services/run_journal.py writes it to disk, for a crash), and it looks at LiveKit
+again once its inbound trunk exists, to settle a race with another run for the same number
+(services/registrar_race.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, Awaitable, Callable
 
 from livekit.api import LiveKitAPI
 from livekit.protocol.sip import (
     CreateSIPDispatchRuleRequest,
     CreateSIPInboundTrunkRequest,
     CreateSIPOutboundTrunkRequest,
-    DeleteSIPDispatchRuleRequest,
-    DeleteSIPTrunkRequest,
-    ListSIPDispatchRuleRequest,
-    ListSIPInboundTrunkRequest,
-    ListSIPOutboundTrunkRequest,
     SIPDispatchRuleInfo,
     SIPInboundTrunkInfo,
     SIPOutboundTrunkInfo,
 )
 
+from phonewizard.domain.naming import stamp_run
 from phonewizard.domain.plan import RegistrationPlan
 from phonewizard.domain.result import RegistrationResult, complete_result, result_template
+from phonewizard.services.concurrency import gather_all, while_waiting
 from phonewizard.services.livekit_client import Connection, LiveKitRefused, is_definite_refusal, within
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.registrar_inventory import Inventory, RegistrationConflict, classify
+from phonewizard.services.run_entries import Entry, Tracking
+from phonewizard.services.sip_objects import delete_request, list_all, object_id
+
+__all__ = ["Entry", "Run", "Tracking", "delete_request", "gather_all", "list_all", "object_id", "while_waiting"]
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, str], None]
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-@dataclass
-class Entry:
-    """One change to undo. kind: inbound|outbound|dispatch|number; action: created|updated|
-    deleted|attached. `previous` is the object as it was (updated/deleted) or the number's
-    previous rule ID (attached); a trunk may hold its SIP password, so it is not in the repr.
-    state: done | failed (LiveKit said no: nothing changed) | unknown (no clear answer)."""
-
-    step: str | None
-    kind: str
-    action: str
-    object_id: str
-    previous: Any = field(default=None, repr=False)
-    state: str = "done"
-
-
-async def list_all(api: LiveKitAPI, conn: Connection) -> tuple[list, list, list]:
-    """Inbound trunks, outbound trunks and dispatch rules, in one concurrent round trip."""
-    a, b, c = await within(conn, asyncio.gather(
-        api.sip.list_inbound_trunk(ListSIPInboundTrunkRequest()),
-        api.sip.list_outbound_trunk(ListSIPOutboundTrunkRequest()),
-        api.sip.list_dispatch_rule(ListSIPDispatchRuleRequest()),
-    ))
-    return list(a.items), list(b.items), list(c.items)
-
-
-def object_id(kind: str, obj: Any) -> str:
-    """The ID of a trunk (kind inbound/outbound) or dispatch rule (kind dispatch)."""
-    return obj.sip_dispatch_rule_id if kind == "dispatch" else obj.sip_trunk_id
-
-
-def delete_request(api: LiveKitAPI, kind: str, oid: str) -> Awaitable[Any]:
-    """The request that deletes one dispatch rule (kind "dispatch") or trunk (any other kind)."""
-    if kind == "dispatch":
-        return api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=oid))
-    return api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=oid))
 
 
 class Run:
@@ -85,14 +52,34 @@ class Run:
     request tasks still to be awaited before undoing."""
 
     def __init__(self, api: LiveKitAPI, conn: Connection, plan: RegistrationPlan,
-                 numbers: PhoneNumberClient | None, progress: Progress | None, take_over: bool) -> None:
+                 numbers: PhoneNumberClient | None, progress: Progress | None, take_over: bool,
+                 tracking: Tracking | None = None, adopt: frozenset[str] = frozenset()) -> None:
         self.api, self.conn, self.plan, self.numbers = api, conn, plan, numbers
-        self._progress, self.take_over = progress, take_over
+        self._progress, self.take_over, self.adopt = progress, take_over, adopt
         self.journal: list[Entry] = []
+        self.sent: list[Entry] = []  # every change sent, in order, creations included from the start
         self.tasks: list[asyncio.Task] = []
         self.uncertain = False  # some request may have changed LiveKit without telling us
         self.started: list[str] = []
         self.inventory = Inventory()
+        self.run_id = tracking.run_id if tracking is not None else None
+        self._observe = tracking.observe if tracking is not None else None
+        self._observer_failure: BaseException | None = None
+        self.look_again: asyncio.Task | None = None  # LiveKit listed after our first object exists
+        self.written_before_look: set[str] = set()
+
+    def written(self) -> set[str]:
+        """IDs of objects this run has created or updated, as answered by LiveKit so far."""
+        return {e.object_id for e in self.sent
+                if e.action in ("created", "updated") and e.object_id and e.answered and e.state == "done"}
+
+    def notify(self, event: str) -> None:
+        """Tell the observer (the run journal); its failure propagates to the caller."""
+        if self._observe is not None:
+            self._observe(self, event)
+        # Shown the project's lists as the conflict check read them (the doctor's checks use them
+        # after the run, so registering costs no second read). Must be quick and never raise.
+        self.inspect: Callable[[list, list, list], None] | None = None
 
     def step(self, name: str, state: str) -> None:
         if state == "started":
@@ -110,6 +97,15 @@ class Run:
                      on_success: Callable[[Any], None] | None = None) -> Any:
         """Send one change as a shielded task; `entry` is journaled first unless it is a creation
         (a creation is journaled by `on_success`, inside the task, the moment its ID is known)."""
+        self.sent.append(entry)
+        try:
+            self.notify("sent")  # written down before it goes out: a crash after this finds it
+        except BaseException:
+            self.sent.remove(entry)
+            close = getattr(request, "close", None)
+            if close is not None:
+                close()  # a coroutine never awaited would be reported as lost
+            raise
         if entry.action != "created":
             self.journal.append(entry)
 
@@ -120,14 +116,26 @@ class Run:
                 entry.state = "failed" if is_definite_refusal(exc) else "unknown"
                 if entry.state == "unknown":
                     self.uncertain = True
+                self._answered(entry)
                 raise
             if on_success is not None:
                 on_success(result)
+            self._answered(entry)
             return result
 
         task = asyncio.ensure_future(run())
         self.tasks.append(task)
-        return await asyncio.shield(task)
+        result = await asyncio.shield(task)
+        if self._observer_failure is not None:
+            raise self._observer_failure
+        return result
+
+    def _answered(self, entry: Entry) -> None:
+        entry.answered = True
+        try:
+            self.notify("answered")
+        except Exception as exc:  # raised by mutate once the request task is over
+            self._observer_failure = exc
 
     async def in_step(self, name: str, work: Awaitable[Any]) -> Any:
         self.step(name, "started")
@@ -155,6 +163,12 @@ class Run:
             inbound = None
             if p.inbound is not None:
                 inbound = await self.in_step("inbound_trunk", self._put_inbound(inv))
+                if self.run_id is not None:
+                    # Look again now that one object of ours exists, beside the rule's request (no
+                    # extra round trip): what the race rule needs (registrar_race.py).
+                    self.written_before_look = self.written()
+                    self.look_again = asyncio.ensure_future(list_all(self.api, self.conn))
+                    self.tasks.append(self.look_again)
             return inbound, await self.in_step("dispatch_rule", self._put_rule(inv, inbound))
 
         jobs = [inbound_then_rule()]
@@ -163,6 +177,10 @@ class Run:
         results = await gather_all(jobs)
         inbound_id, rule_id = results[0]
         outbound_id = results[1] if p.outbound is not None else None
+        if self.look_again is not None:
+            from phonewizard.services.registrar_race import settle
+
+            await settle(self, await self.look_again, self.written_before_look)
         if p.attach_number:
             await self.in_step("attach_number", self._attach(inv, rule_id))
         await self._remove_leftovers(inv)
@@ -181,6 +199,8 @@ class Run:
             lookups.append(self.numbers.get(p.attach_number))
         found = await asyncio.gather(*lookups)
         inbound, outbound, rules = found[0]
+        if self.inspect is not None:
+            self.inspect(inbound, outbound, rules)
         number = found[1] if len(found) > 1 else None
         if p.attach_number and number is None:
             raise LiveKitRefused(
@@ -188,9 +208,11 @@ class Run:
                 f"{p.attach_number} is not a phone number of this LiveKit project. Buy it first "
                 "(LiveKit Cloud → Telephony → Phone numbers), or choose your carrier as provider.",
             )
-        inv = classify(p, inbound, outbound, rules, take_over=self.take_over, number=number)
+        inv = classify(p, inbound, outbound, rules, take_over=self.take_over, number=number, adopt=self.adopt)
         if inv.conflicts:
             raise RegistrationConflict(p.phone_number, inv.conflicts)
+        self.inventory = inv
+        self.notify("checked")
         return inv
 
     async def _put_inbound(self, inv: Inventory) -> str:
@@ -213,19 +235,24 @@ class Run:
         """Update our existing trunk of this role in place, or create it; journaled for rollback."""
         step = f"{role}_trunk"
         trunk.CopyFrom(planned)
+        if self.run_id is not None:
+            trunk.metadata = stamp_run(trunk.metadata, self.run_id)
         if existing:
             prev = existing[0]
             trunk.sip_trunk_id = prev.sip_trunk_id
-            await self.mutate(Entry(step, role, "updated", prev.sip_trunk_id, prev),
+            await self.mutate(Entry(step, role, "updated", prev.sip_trunk_id, prev,
+                                    password_changed=prev.auth_password != trunk.auth_password),
                               update(prev.sip_trunk_id, trunk))
             return prev.sip_trunk_id
-        info = await self.mutate(Entry(step, role, "created", ""), create(trunk),
-                                 self._created(step, role, lambda i: i.sip_trunk_id))
+        entry = Entry(step, role, "created", "")
+        info = await self.mutate(entry, create(trunk), self._created(entry, lambda i: i.sip_trunk_id))
         return info.sip_trunk_id
 
     async def _put_rule(self, inv: Inventory, inbound_id: str | None) -> str:
         rule = SIPDispatchRuleInfo()
         rule.CopyFrom(self.plan.dispatch.dispatch_rule)
+        if self.run_id is not None:
+            rule.metadata = stamp_run(rule.metadata, self.run_id)
         if inbound_id:
             rule.trunk_ids[:] = [inbound_id]
         if inv.rules:
@@ -234,9 +261,10 @@ class Run:
             await self.mutate(Entry("dispatch_rule", "dispatch", "updated", prev.sip_dispatch_rule_id, prev),
                               self.api.sip.update_dispatch_rule(prev.sip_dispatch_rule_id, rule))
             return prev.sip_dispatch_rule_id
-        info = await self.mutate(Entry("dispatch_rule", "dispatch", "created", ""),
+        entry = Entry("dispatch_rule", "dispatch", "created", "")
+        info = await self.mutate(entry,
                                  self.api.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=rule)),
-                                 self._created("dispatch_rule", "dispatch", lambda i: i.sip_dispatch_rule_id))
+                                 self._created(entry, lambda i: i.sip_dispatch_rule_id))
         return info.sip_dispatch_rule_id
 
     async def _attach(self, inv: Inventory, rule_id: str) -> None:
@@ -261,39 +289,8 @@ class Run:
         if jobs:
             await gather_all(jobs)
 
-    def _created(self, step: str, kind: str, get_id: Callable[[Any], str]) -> Callable[[Any], None]:
+    def _created(self, entry: Entry, get_id: Callable[[Any], str]) -> Callable[[Any], None]:
         def record(info: Any) -> None:
-            self.journal.append(Entry(step, kind, "created", get_id(info)))
+            entry.object_id = get_id(info)
+            self.journal.append(entry)
         return record
-
-
-async def while_waiting(work: Awaitable[T], compute: Callable[[], U], settle: float = 0.005) -> tuple[T, U]:
-    """Await `work` and run `compute` (plain CPU work, no I/O) while `work` waits for the network.
-
-    `compute` runs once `work` has had `settle` seconds to put its requests on the wire, or as soon
-    as `work` finishes if that is sooner: so it never delays a request going out, overlaps the
-    wait for the answer when that wait is longer than `settle` + `compute`, and is never slower
-    than computing afterwards. Cancelling the caller (or `compute` failing) cancels `work` and
-    returns once it has stopped, as awaiting `work` directly would.
-    """
-    task = asyncio.ensure_future(work)
-    try:
-        await asyncio.wait({task}, timeout=settle)
-        computed = compute()
-    except BaseException:
-        task.cancel()
-        await asyncio.wait({task})  # its own cleanup (progress "failed") happens before we raise
-        if not task.cancelled():
-            task.exception()  # retrieved, not reported as lost: the error raised here is ours
-        raise
-    return await task, computed
-
-
-async def gather_all(jobs: list[Awaitable[Any]]) -> list[Any]:
-    """Run concurrently and let every job finish (so each one's outcome is journaled) before
-    raising the first failure."""
-    results = await asyncio.gather(*jobs, return_exceptions=True)
-    for r in results:
-        if isinstance(r, BaseException):
-            raise r
-    return results

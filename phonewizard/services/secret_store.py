@@ -14,14 +14,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from phonewizard.services.secret_index import forget_entry, remember_entry
+
 if TYPE_CHECKING:
     import keyring.backend
 
 SERVICE_NAME = "phonewizard"
 
-# What did not happen and what to do instead, per action: a message must fit what was attempted
-# and name only ways that exist (the wizard has no "save in keyring" switch: without a keyring it
-# registers and says the secrets were not kept). Each way keeps secrets off the command line.
+# What happened and what to do instead, per action: the message must fit what was attempted and
+# name only ways that exist. (The wizard has no "save in keyring" switch: without a keyring it
+# registers and says so.) Each way keeps secrets off the command line.
 _OUTCOME = {
     "read": ("read from", "nothing was read from it",
              "or give the secret another way: LIVEKIT_API_SECRET for the API secret, "
@@ -74,6 +76,12 @@ def twilio_secret_key(account_sid: str, api_key: str | None = None) -> str:
 def telnyx_key_key(account: str = "default") -> str:
     """Keyring entry of a Telnyx API key (one account per machine unless labelled)."""
     return f"telnyx-api-key:{account.strip() or 'default'}"
+
+
+def project_url(url: str) -> str:
+    """A LiveKit project's URL as every name derived from it uses it (keyring entries, locks,
+    run journals): ws→http, wss→https, host lower-case, no trailing `/`."""
+    return _normalise_url(url)
 
 
 def _normalise_url(url: str) -> str:
@@ -168,20 +176,26 @@ class SecretStore:
         self._guard(
             "save", backend, lambda: backend.set_password(self._service, key, value), secret=value
         )
+        if self._service == SERVICE_NAME:
+            remember_entry(key)
 
-    def delete(self, key: str) -> None:
-        """Remove the entry; an entry that does not exist is not an error."""
+    def delete(self, key: str) -> bool:
+        """Remove the entry; True when there was one. An absent entry is not an error."""
         backend = self._checked("delete")
         errors = _keyring().errors
 
-        def remove() -> None:
+        def remove() -> bool:
             try:
                 backend.delete_password(self._service, key)
             except errors.PasswordDeleteError:
                 # Absent entry. Backends raise this for "not found"; nothing to delete.
-                pass
+                return False
+            return True
 
-        self._guard("delete", backend, remove)
+        removed = self._guard("delete", backend, remove)
+        if self._service == SERVICE_NAME:
+            forget_entry(key)
+        return removed
 
     def _guard(
         self,

@@ -64,6 +64,12 @@ def run_gui(args: Sequence[str]) -> int:
     if missing:
         print(missing, file=sys.stderr)
         return 1
+    from phonewizard.ui.xcb_libraries import xcb_problem
+
+    problem = xcb_problem(os.environ, sys.platform)  # instead of Qt aborting on a missing library
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
 
     from PySide6.QtWidgets import QApplication
 
@@ -74,6 +80,9 @@ def run_gui(args: Sequence[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     _set_icon(app)
+    from phonewizard.ui.quit_on_signal import install as quit_on_signals
+
+    quit_on_signals(app)  # SIGTERM/SIGHUP: quit cleanly, so a registration in flight rolls back
     # Pages 2-9, the profile, keyring and sandbox load right after page 1 first paints.
     wizard = PhoneWizard(defer_startup=True)  # installs the About button and window icon itself
     # Once start-up is done, load the LiveKit client stack (livekit-api, aiohttp, protobuf; ~0.2 s)

@@ -115,17 +115,20 @@ class _BeforeFirstInput(QObject):
 
 
 def later_pages() -> list[tuple[PageId, DraftPage]]:
-    """Pages 2-9, newly built, in wizard order (imports pydantic, phonenumbers, livekit-protocol)."""
+    """Every page after the first, newly built, in wizard order (imports pydantic, phonenumbers,
+    livekit-protocol)."""
     from phonewizard.ui.pages.agent_page import AgentPage
     from phonewizard.ui.pages.behaviour_page import BehaviourPage
     from phonewizard.ui.pages.call_handling_page import CallHandlingPage
     from phonewizard.ui.pages.inbound_page import InboundPage
     from phonewizard.ui.pages.number_page import NumberPage
     from phonewizard.ui.pages.outbound_page import OutboundPage
+    from phonewizard.ui.pages.registrations_page import RegistrationsPage
     from phonewizard.ui.pages.result_page import ResultPage
     from phonewizard.ui.pages.review_page import ReviewPage
 
     return [
+        (PageId.REGISTRATIONS, RegistrationsPage()),
         (PageId.AGENT, AgentPage()),
         (PageId.NUMBER, NumberPage()),
         (PageId.INBOUND, InboundPage()),

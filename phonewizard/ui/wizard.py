@@ -28,7 +28,9 @@ from phonewizard.app import drafts
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
+from phonewizard.ui.keyboard import install_keyboard
 from phonewizard.ui.startup import Startup
+from phonewizard.ui.window_size import fit_to_screen
 from phonewizard.ui.wizard_profile import SAVE_TEXT, ProfileActions
 
 if TYPE_CHECKING:
@@ -36,7 +38,9 @@ if TYPE_CHECKING:
     from phonewizard.sandbox import SandboxServer
     from phonewizard.services.livekit_client import Connection
     from phonewizard.app.secrets import SecretStore
+    from phonewizard.ui.adoption_gate import AdoptionGate
     from phonewizard.ui.async_worker import AsyncWorker
+    from phonewizard.ui.sandbox_carriers import CarrierStandIns
 
 # Nothing above imports pydantic, keyring, phonenumbers, aiohttp or protobuf: page 1 paints with
 # Qt and its own widgets only; the rest is imported when start-up runs (ui/startup.py).
@@ -65,6 +69,12 @@ def _start_sandbox() -> SandboxServer:
     return SandboxServer(state_path=sandbox_state_path()).start_in_thread()
 
 
+def _start_carrier_stand_ins() -> CarrierStandIns:
+    from phonewizard.ui.sandbox_carriers import CarrierStandIns
+
+    return CarrierStandIns.start()
+
+
 class PhoneWizard(QWizard):
     """The wizard window.
 
@@ -76,6 +86,9 @@ class PhoneWizard(QWizard):
         profile: the profile and file actions (`profile.save()`, `profile.saved`, …).
         secrets: the SecretStore (keyring) used for the API secret and SIP password.
         sandbox: the running SandboxServer while sandbox mode is on, else None.
+        carrier_stand_ins: the Twilio and Telnyx stand-ins running beside it (ui/sandbox_carriers.py),
+            else None.
+        environ: the environment the wizard was started with (PHONEWIZARD_*_BASE_URL for carriers).
         notices: file-level notices shown on every page.
     """
 
@@ -88,6 +101,7 @@ class PhoneWizard(QWizard):
         settings: QSettings | None = None,
         profile_path: str | Path | None = None,
         sandbox_factory: Callable[[], SandboxServer] = _start_sandbox,
+        carrier_stand_ins_factory: Callable[[], CarrierStandIns] = _start_carrier_stand_ins,
         worker: AsyncWorker | None = None,
         defer_startup: bool = False,
     ) -> None:
@@ -96,8 +110,12 @@ class PhoneWizard(QWizard):
         self._secrets = secrets
         self.settings = settings if settings is not None else default_settings()
         self._sandbox_factory = sandbox_factory
+        self._carrier_stand_ins_factory = carrier_stand_ins_factory
         self.sandbox: SandboxServer | None = None
+        self.carrier_stand_ins: CarrierStandIns | None = None
+        self.environ = environ
         self._worker = worker
+        self._adoption: AdoptionGate | None = None
         self.notices: list[str] = []
         # Page 1 shows this until start-up loads the profile (with these same values on top).
         self.draft: dict[str, Any] = {"livekit": drafts.environment_livekit(environ)}
@@ -138,6 +156,8 @@ class PhoneWizard(QWizard):
         self.setPage(PageId.LIVEKIT, LiveKitPage())
         self.setStartId(PageId.LIVEKIT)
         self._restore_window_state()
+        fit_to_screen(self)  # never larger than the screen; pages scroll (ui/window_size.py)
+        install_keyboard(self)  # focus, Enter and mnemonics (ui/keyboard.py)
         if defer_startup:
             self.startup.defer()
         else:
@@ -214,6 +234,16 @@ class PhoneWizard(QWizard):
             self._worker = AsyncWorker(self)
         return self._worker
 
+    @property
+    def adoption(self) -> AdoptionGate:
+        """Which objects made outside phonewizard Register may take over (ui/adoption_gate.py);
+        armed by the registrations page's Adopt, asked by the review page. Created on first use."""
+        if self._adoption is None:
+            from phonewizard.ui.adoption_gate import AdoptionGate
+
+            self._adoption = AdoptionGate(self)
+        return self._adoption
+
     def connection(self) -> Connection:
         """The Connection for the draft's LiveKit profile, validated as files are. Raises
         InvalidInput (naming the fields to fix) or a LiveKitError when it is unusable."""
@@ -235,6 +265,7 @@ class PhoneWizard(QWizard):
             return
         if active:
             self.sandbox = self._sandbox_factory()
+            self._start_carrier_stand_ins()
             self.point_at_sandbox(self.draft)
         else:
             server, self.sandbox = self.sandbox, None
@@ -243,6 +274,7 @@ class PhoneWizard(QWizard):
                 livekit.update(url="", api_key="", api_secret="")
                 livekit.pop("sip_uri", None)
             server.stop_thread()
+            self._stop_carrier_stand_ins(self.draft)
         for page in self.draft_pages():
             page.set_sandbox_mode(active)
             page.load_from(self.draft)
@@ -265,6 +297,24 @@ class PhoneWizard(QWizard):
             api_secret=self.sandbox.api_secret,
             sip_uri=self.sandbox.sip_uri,
         )
+        if self.carrier_stand_ins is not None:  # "Set up … for me" talks to the stand-ins
+            self.carrier_stand_ins.fill_draft(draft)
+
+    def _start_carrier_stand_ins(self) -> None:
+        """The Twilio and Telnyx stand-ins beside the sandbox. Without them the sandbox still
+        works; only "Set up … for me" cannot be tried, and every page says why."""
+        try:
+            self.carrier_stand_ins = self._carrier_stand_ins_factory()
+        except Exception as exc:  # noqa: BLE001 - a taken port must not take the sandbox down
+            logger.warning("carrier stand-ins did not start: %s", exc)
+            self.set_notices([*self.notices, f"The Twilio and Telnyx stand-ins could not start ({exc}); "
+                                             "“Set up … for me” cannot be tried in the sandbox."])
+
+    def _stop_carrier_stand_ins(self, draft: dict[str, Any]) -> None:
+        stand_ins, self.carrier_stand_ins = self.carrier_stand_ins, None
+        if stand_ins is not None:
+            stand_ins.clear_draft(draft)
+            stand_ins.stop()
 
     # --- window state -----------------------------------------------------------------------
 
@@ -288,5 +338,8 @@ class PhoneWizard(QWizard):
         if self.sandbox is not None:
             server, self.sandbox = self.sandbox, None
             server.stop_thread()
+        if self.carrier_stand_ins is not None:
+            stand_ins, self.carrier_stand_ins = self.carrier_stand_ins, None
+            stand_ins.stop()
         if self._worker is not None:
             self._worker.shutdown()

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWizard
 
 from phonewizard.app import drafts
-from phonewizard.domain.navigation import PageId, is_shown
+from phonewizard.domain.navigation import PageId, first_page, is_shown
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractButton
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from phonewizard.app.drafts import KeyringSecrets
     from phonewizard.domain.report import Report
     from phonewizard.ui.async_worker import Job
+    from phonewizard.ui.recovery_dialog import RecoveryDialog
     from phonewizard.ui.wizard import PhoneWizard
 
 # config_files and secret_store (pydantic, keyring), QFileDialog and QMessageBox (PySide6 builds
@@ -45,6 +46,7 @@ SAVE_TEXT = "&Save profile"  # the Save button's label, put back after "Saved âœ
 _KEYRING_FIELDS = {
     "livekit.api_secret": (PageId.LIVEKIT, "secret_edit"),
     "registration.auth_password": (PageId.OUTBOUND, "password_edit"),
+    "carrier_secret": (PageId.INBOUND, "carrier_box.secret_edit"),  # "Set up Twilio / Telnyx for me"
 }
 
 
@@ -64,6 +66,7 @@ class ProfileActions(QObject):
         self._path = Path(path) if path else None
         self._save_job: Job | None = None
         self._secrets_job: Job | None = None  # the keyring lookup of the file loaded last
+        self.recovery: RecoveryDialog | None = None  # offered at start when a run did not finish
 
     @property
     def path(self) -> Path:
@@ -85,6 +88,8 @@ class ProfileActions(QObject):
         wizard.load_draft(prepared.draft)
         if prepared.from_profile:
             self._fill_secrets_later()
+        if first_page(prepared.from_profile) is PageId.REGISTRATIONS:
+            self._open_on_registrations()
         if not prepared.configured:
             # DESIGN.md: with no LiveKit project at all, start against the local sandbox.
             try:
@@ -93,6 +98,48 @@ class ProfileActions(QObject):
                 # Usually a taken port or a bad state file; the traceback is for anything else.
                 logger.warning("sandbox did not start: %s", exc, exc_info=True)
                 wizard.set_notices([*wizard.notices, f"The offline sandbox could not start: {exc}"])
+        # A run of this project killed half-way is offered for undo or finish once the window is up.
+        QTimer.singleShot(0, self, self._offer_recovery)
+
+    @Slot()
+    def _offer_recovery(self) -> None:
+        from phonewizard.ui import recovery_dialog
+
+        try:
+            self.recovery = recovery_dialog.offer(self._wizard)
+        except Exception:  # noqa: BLE001 - an unreadable journal must not stop the wizard
+            logger.warning("unfinished runs could not be checked", exc_info=True)
+
+    def _open_on_registrations(self) -> None:
+        """The project is known: open on its registrations, through the project page so that
+        Back leads to it. A wizard not shown yet (start-up in the constructor) goes there once
+        QWizard shows its start page."""
+        wizard = self._wizard
+        if wizard.currentId() == PageId.LIVEKIT:
+            wizard.next()
+            return
+        if wizard.currentId() != -1:
+            return  # the user has moved on already
+
+        def shown(page_id: int) -> None:
+            wizard.currentIdChanged.disconnect(shown)
+            if page_id == PageId.LIVEKIT:
+                QTimer.singleShot(0, wizard, self._open_on_registrations)
+
+        wizard.currentIdChanged.connect(shown)
+
+    @property
+    def secrets_lookup(self) -> Job | None:
+        """The keyring lookup of the draft loaded last, while it runs (its answer may fill the
+        API secret a page is waiting for), else None."""
+        return self._secrets_job
+
+    def load(self, draft: dict[str, Any], notices: list[str]) -> None:
+        """Replace the draft (a registration to edit) and look its secrets up in the keyring on
+        the worker, as for an opened file: the SIP password, if it was saved."""
+        self._wizard.set_notices(notices)
+        self._wizard.load_draft(draft)
+        self._fill_secrets_later()
 
     # --- keyring secrets of a loaded file ---------------------------------------------------
 
@@ -112,12 +159,14 @@ class ProfileActions(QObject):
         job = self._secrets_job = wizard.worker.submit(lookup)
 
         def found(result: KeyringSecrets) -> None:
-            self._secrets_job = None
+            if self._secrets_job is job:
+                self._secrets_job = None
             if wizard.draft is loaded:  # not when another file was opened meanwhile
                 self._apply_keyring_secrets(result)
 
         def not_found(exc: BaseException) -> None:
-            self._secrets_job = None
+            if self._secrets_job is job:
+                self._secrets_job = None
             logger.warning("the saved profile's secrets were not read: %s", type(exc).__name__)
 
         job.finished.connect(found)
@@ -128,10 +177,15 @@ class ProfileActions(QObject):
         filled = drafts.apply_secrets(wizard.draft, found)
         for path in filled:
             page_id, edit_name = _KEYRING_FIELDS[path]
-            section, field = path.split(".")
             page = wizard.page(page_id)
+            edit = page
+            for name in edit_name.split("."):
+                edit = getattr(edit, name)
+            value = wizard.draft
+            for key in path.split("."):
+                value = value[key]
             with page.loading():  # a fill like load_from: the page stays pristine
-                getattr(page, edit_name).setText(str(wizard.draft[section][field]))
+                edit.setText(str(value))
         extra = [n for n in found.notices if n not in wizard.notices]
         if extra:
             wizard.set_notices([*wizard.notices, *extra])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from phonewizard.domain.navigation import PageId, is_shown, next_page, provider_of
+from phonewizard.domain.navigation import PageId, first_page, is_shown, next_page, provider_of
 
 
 def path(draft):
@@ -64,3 +64,18 @@ def test_malformed_drafts_mean_no_provider_yet(bad):
 def test_unknown_page_id_is_an_error():
     with pytest.raises(ValueError):
         next_page(42, draft("twilio"))
+
+
+def test_the_registrations_page_follows_the_project_page_and_leads_to_the_agent():
+    assert next_page(PageId.LIVEKIT, draft("twilio")) is PageId.REGISTRATIONS
+    assert next_page(PageId.REGISTRATIONS, draft("livekit")) is PageId.AGENT
+    assert path(draft())[:3] == [PageId.LIVEKIT, PageId.REGISTRATIONS, PageId.AGENT]
+
+
+def test_the_wizard_opens_on_the_registrations_when_a_profile_was_saved():
+    assert first_page(profile_saved=True) is PageId.REGISTRATIONS
+    assert first_page(profile_saved=False) is PageId.LIVEKIT
+
+
+def test_page_ids_keep_their_values():
+    assert [int(p) for p in PageId] == [0, 9, 1, 2, 3, 4, 5, 6, 7, 8]

@@ -34,6 +34,7 @@ BASE: dict[str, Any] = {
         "dtmf_config": {"dtmf_sequence": "123"},
         "transfer_config": {"allowed_destinations": ["tel:+14155550100"], "supervisor_phone": "+14155550103"},
     },
+    "carrier_secret": "KEYdemo0123456789",  # the wizard's "Set up … for me" credential
 }
 # Fields deliberately outside the rule: `format` is matched exactly by the file reader, and
 # metadata/provider_config are JSON data passed on byte for byte (text_rules.py says why).

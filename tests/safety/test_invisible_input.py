@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from phonewizard.domain.navigation import PageId
 from tests.safety.helpers import cli_run, trunk_document, write  # noqa: F401 - fixture
-from tests.ui.wizard_helpers import make_wizard, next_button
+from tests.ui.wizard_helpers import make_wizard, new_registration, next_button
 
 RLM = "\u200f"
 
@@ -43,7 +43,7 @@ def test_plain_spaces_around_a_header_are_trimmed_in_the_plan(cli_run, tmp_path)
 @pytest.mark.parametrize("typed", ["support-agent" + RLM, "support-agent\u2028", "support-agent\u00a0"])
 def test_the_wizard_shows_the_same_message_inline(qtbot, tmp_path, typed):
     wizard = make_wizard(qtbot, tmp_path)
-    wizard.next()
+    new_registration(wizard)
     page = wizard.page(PageId.AGENT)
     qtbot.mouseClick(page.provider_buttons["telnyx"], Qt.MouseButton.LeftButton)
     page.agent_edit.setText(typed)

@@ -90,18 +90,22 @@ def test_same_number_at_once_gives_one_registration_and_one_conflict(sandbox, la
         assert sandbox.counts() == {"inbound": 0, "outbound": 0, "rules": 0}
 
 
-def _child_env(sandbox) -> dict[str, str]:
+def _child_env(sandbox, state: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEKIT_")}
+    if state is not None:  # a folder of its own for locks and journals: as if on another machine
+        env["XDG_STATE_HOME"] = str(state)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"  # never the real keyring
     env.update(LIVEKIT_URL=sandbox.url, LIVEKIT_API_KEY=sandbox.api_key, LIVEKIT_API_SECRET=sandbox.api_secret)
     return env
 
 
-def _two_processes(sandbox, paths: list[Path]) -> list[subprocess.CompletedProcess]:
-    """Run both CLIs at once; the caller sets sandbox latency so their requests overlap."""
+def _two_processes(sandbox, paths: list[Path], states: list[Path] | None = None) -> list[subprocess.CompletedProcess]:
+    """Run both CLIs at once; the caller sets sandbox latency so their requests overlap.
+    `states`: a state folder per process (two machines: no shared lock)."""
     procs = [subprocess.Popen([sys.executable, "-m", "phonewizard", "register", str(p), "--no-save-secrets"],
-                              cwd=ROOT, env=_child_env(sandbox), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for p in paths]
+                              cwd=ROOT, env=_child_env(sandbox, states[i] if states else None),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i, p in enumerate(paths)]
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=90)
@@ -124,16 +128,18 @@ def test_two_cli_processes_for_different_numbers_both_succeed(sandbox, tmp_path)
 
 @pytest.mark.slow
 def test_two_cli_processes_for_the_same_number_never_duplicate(sandbox, tmp_path):
+    """Two machines (no shared lock), one configuration: LiveKit's own trunk conflict rule or
+    phonewizard's race rule (tests/safety/test_concurrent_runs.py) refuses one of them."""
     a = write(tmp_path / "a.json", trunk_document(sandbox.url))
     b = write(tmp_path / "b.json", trunk_document(sandbox.url))
     # Hold every request a moment so the two processes (started together) overlap.
     sandbox.faults.latency = 0.2
-    results = _two_processes(sandbox, [a, b])
+    results = _two_processes(sandbox, [a, b], states=[tmp_path / "machine-a", tmp_path / "machine-b"])
     codes = sorted(r.returncode for r in results)
     assert codes in ([0, 0], [0, 3]), [r.stderr for r in results]
     for r in results:
         if r.returncode == 3:
-            [line] = [x for x in r.stderr.splitlines() if x.startswith("LiveKit refused: ")]
+            [line] = [x for x in r.stderr.splitlines() if x.startswith(("LiveKit refused: ", "refused: "))]
             assert TRUNK_NUMBER in line, r.stderr
     assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
     _one_set(sandbox)

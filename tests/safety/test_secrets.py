@@ -201,6 +201,7 @@ def test_unregister_with_a_broken_keyring_still_unregisters_and_says_so(sandbox_
         raise keyring.errors.KeyringLocked("locked")
 
     monkeypatch.setattr(MemoryKeyring, "get_password", locked)
+    monkeypatch.setattr(MemoryKeyring, "delete_password", locked)
     capsys.readouterr()
     assert _run("unregister", "+13125550142") == 0
     captured = capsys.readouterr()

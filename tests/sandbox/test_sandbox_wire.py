@@ -177,8 +177,11 @@ def test_unsigned_token_is_refused(sandbox):
 
 def test_health_check_and_paths_outside_twirp(sandbox):
     assert post(sandbox, "/", method="GET", token=None) == (200, "text/plain", b"OK")
-    status, ctype, body = post(sandbox, "/twirp/livekit.RoomService/ListRooms")
+    status, ctype, body = post(sandbox, "/twirp/livekit.Egress/ListEgress")  # a service the sandbox lacks
     assert (status, ctype, body) == (404, "text/plain", b"404 page not found\n")
+    # RoomService is served (test calls): a SIP-admin token lacks its roomList grant.
+    status, ctype, body = post(sandbox, "/twirp/livekit.RoomService/ListRooms")
+    assert (status, ctype) == (401, "application/json") and b"permissions denied" in body
 
 
 def test_get_trunk_methods(sandbox, sandbox_raw):
@@ -198,12 +201,14 @@ def test_get_trunk_methods(sandbox, sandbox_raw):
     assert (missing.code, missing.message) == ("not_found", "requested sip trunk does not exist")
 
 
-def test_calls_are_not_emulated(sandbox):
+def test_transfers_are_not_emulated(sandbox):
+    # CreateSIPParticipant is simulated (tests/sandbox/test_sandbox_calls.py); a transfer is not.
     async def main():
         async with api.LiveKitAPI(sandbox.url, sandbox.api_key, sandbox.api_secret) as lk:
-            await lk.sip.create_sip_participant(s.CreateSIPParticipantRequest(sip_trunk_id="ST_x", sip_call_to="+1", room_name="r"))
+            await lk.sip.transfer_sip_participant(s.TransferSIPParticipantRequest(
+                room_name="r", participant_identity="p", transfer_to="tel:+14155550100"))
 
     with pytest.raises(api.TwirpError) as e:
         asyncio.run(main())
     assert (e.value.code, e.value.status) == ("unimplemented", 501)
-    assert "places no calls" in e.value.message
+    assert "transfers no calls" in e.value.message

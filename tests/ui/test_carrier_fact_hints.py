@@ -16,7 +16,7 @@ from phonewizard.ui.pages.outbound_page import OutboundPage
 from phonewizard.ui.pages.result_page import ResultPage
 from phonewizard.ui.widgets.fact_hint import FactHint
 from tests.ui.test_pages_5_9_harness import BASE_DRAFT, draft, next_enabled, open_wizard
-from tests.ui.wizard_helpers import make_wizard, wizard_at
+from tests.ui.wizard_helpers import make_wizard, new_registration, wizard_at
 
 
 def test_fact_hint_reads_the_clock_it_is_given(qtbot):
@@ -37,7 +37,7 @@ def test_fact_hint_reads_the_clock_it_is_given(qtbot):
 
 def test_agent_page_says_when_the_chosen_carriers_facts_were_checked(qtbot, tmp_path):
     wizard = make_wizard(qtbot, tmp_path)
-    wizard.next()
+    new_registration(wizard)
     page = wizard.page(PageId.AGENT)
     assert page.facts_hint.isHidden()
     qtbot.mouseClick(page.provider_buttons["telnyx"], Qt.MouseButton.LeftButton)
@@ -60,7 +60,7 @@ def test_inbound_page_has_no_cloud_note_for_a_self_hosted_server(qtbot, tmp_path
     environ = {"LIVEKIT_URL": "wss://livekit.example.com", "LIVEKIT_API_KEY": "APIm3Hq8ZtVbW2xK",
                "LIVEKIT_API_SECRET": "f3Jq9LxT7vR2mW8pZ4cN6bY1hK5sD0aGeU"}
     wizard = make_wizard(qtbot, tmp_path, environ=environ)
-    wizard.next()
+    new_registration(wizard)
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
     qtbot.mouseClick(agent.provider_buttons["bandwidth"], Qt.MouseButton.LeftButton)

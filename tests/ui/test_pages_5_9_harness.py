@@ -76,9 +76,14 @@ class Harness(QWizard):
         return self._worker
 
     def connection(self) -> Any:
-        from phonewizard.services.livekit_client import Connection
+        from urllib.parse import urlsplit
+
+        from phonewizard.services.livekit_client import Connection, LiveKitUnreachable
 
         lk = self.draft["livekit"]
+        # The review page reads the project for the doctor's checks: tests never leave this machine.
+        if urlsplit(lk["url"]).hostname not in ("127.0.0.1", "localhost"):
+            raise LiveKitUnreachable(f"{lk['url']} is not reached from the tests (only the sandbox is)")
         return Connection(url=lk["url"], api_key=lk["api_key"], api_secret=lk["api_secret"])
 
     def shutdown(self) -> None:
@@ -88,7 +93,7 @@ class Harness(QWizard):
 
 def open_wizard(qtbot, initial: dict[str, Any], pages: list[Any], **kwargs: Any) -> Harness:
     wizard = Harness(initial, pages, **kwargs)
-    qtbot.addWidget(wizard)
+    qtbot.addWidget(wizard, before_close_func=lambda w: w.shutdown())
     wizard.show()
     wizard.restart()
     return wizard

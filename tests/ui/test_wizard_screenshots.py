@@ -1,7 +1,8 @@
-"""Writes docs/screenshots/<nn>-<name>.png of pages 1-4 filled the way a user would fill them.
+"""Screenshots of pages 1-4 filled the way a user would fill them, in a light and a dark palette.
 
-The pictures are documentation (docs/readme/wizard.md); the assertions make sure each one shows
-a finished page at the wizard's real size with real text, not an empty or clipped window.
+They go to test-output/screenshots/ (ignored); `make screenshots` writes the documented ones to
+docs/screenshots/. The assertions make sure each one shows a finished page at the wizard's real
+size with real text, not an empty or clipped window.
 """
 
 import pytest
@@ -10,7 +11,15 @@ from PySide6.QtGui import QFontInfo, QImage
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.widgets.problem_label import OK_COLOR
-from tests.ui.wizard_helpers import make_wizard, next_button, save_screenshot, screenshot_sandbox
+from tests.ui.wizard_helpers import (
+    dark_palette,
+    make_wizard,
+    new_registration,
+    next_button,
+    save_screenshot,
+    screenshot_sandbox,
+    use_palette,
+)
 
 
 def check_png(path, wizard):
@@ -27,10 +36,10 @@ def test_screenshots_of_pages_1_to_4(qtbot, tmp_path):
 
     livekit = wizard.page(PageId.LIVEKIT)
     qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
-    livekit.test_status.setStyleSheet(f"color: {OK_COLOR};")  # as after a successful test
-    livekit.test_status.setText("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule")
+    # As after a successful test.
+    livekit._show_test_result("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule", ok=True)
     check_png(save_screenshot(wizard, "01-livekit"), wizard)
-    wizard.next()
+    new_registration(wizard)
 
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
@@ -65,6 +74,41 @@ def test_screenshot_of_sandbox_mode(qtbot, tmp_path):
     check_png(save_screenshot(wizard, "01-livekit-sandbox"), wizard)
 
 
+def test_screenshots_in_a_dark_palette(qtbot, tmp_path):
+    """The same pages on a dark desktop theme: hints, errors, warnings and success readable."""
+    from phonewizard.ui.widgets.tones import is_dark
+
+    previous = use_palette(dark_palette())
+    try:
+        wizard = make_wizard(qtbot, tmp_path)
+        wizard.resize(940, 720)
+        assert is_dark(wizard.palette().color(wizard.backgroundRole()))
+        livekit = wizard.page(PageId.LIVEKIT)
+        qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
+        livekit._show_test_result("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule", ok=True)
+        check_png(save_screenshot(wizard, "01-livekit-dark"), wizard)
+        wizard.next()
+        agent = wizard.page(PageId.AGENT)
+        qtbot.keyClicks(agent.agent_edit, "support-agent")
+        qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
+        wizard.next()
+        number = wizard.page(PageId.NUMBER)
+        qtbot.keyClicks(number.phone_edit, "+14155550101")
+        qtbot.mouseClick(number.callers_list.add_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555")
+        assert number.callers_list.entry_problems()[-1].kind == "error"
+        check_png(save_screenshot(wizard, "03-number-dark"), wizard)
+        number.callers_list.entry_edits()[-1].clear()
+        qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555 0199")
+        wizard.next()
+        inbound = wizard.page(PageId.INBOUND)
+        qtbot.mouseClick(inbound.ranges_button, Qt.MouseButton.LeftButton)
+        inbound.digest_check.setChecked(True)  # the Twilio caveat (a warning) shows
+        check_png(save_screenshot(wizard, "04-inbound-dark"), wizard)
+    finally:
+        use_palette(previous)
+
+
 @pytest.mark.parametrize("size", ["minimum", "default"])
 def test_pages_fit_without_clipping(qtbot, tmp_path, size):
     from PySide6.QtWidgets import QAbstractButton, QLabel
@@ -73,12 +117,13 @@ def test_pages_fit_without_clipping(qtbot, tmp_path, size):
 
     wizard = make_wizard(qtbot, tmp_path)
     wizard.resize(*(MINIMUM_SIZE if size == "minimum" else DEFAULT_SIZE))
-    wizard.next()
+    new_registration(wizard)
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
     qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
     wizard.back()
-    for page_id in (PageId.LIVEKIT, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):
+    wizard.back()
+    for page_id in (PageId.LIVEKIT, PageId.REGISTRATIONS, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):
         page = wizard.currentPage()
         assert wizard.currentId() == page_id
         qtbot.wait(10)  # let the layouts settle
@@ -95,3 +140,27 @@ def test_pages_fit_without_clipping(qtbot, tmp_path, size):
         if page_id != PageId.INBOUND:
             assert next_button(wizard).isEnabled()
             wizard.next()
+
+
+def test_pictures_go_to_an_ignored_folder_unless_make_screenshots_asks():
+    """`make test` must leave the work tree clean (.ci/run checks git status after the tests)."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from tests.ui.wizard_helpers import ROOT, SCREENSHOTS
+
+    if not os.environ.get("PHONEWIZARD_SCREENSHOT_DIR"):
+        assert ROOT / "docs" not in SCREENSHOTS.parents
+        if shutil.which("git") and (ROOT / ".git").exists():
+            probe = SCREENSHOTS / "01-livekit.png"
+            ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", str(probe)])
+            assert ignored.returncode == 0, f"{probe} is not ignored by git"
+    # `make screenshots` names tests that exist.
+    script = (ROOT / "scripts" / "screenshots.sh").read_text()
+    for path, name in re.findall(r"(tests/ui/\w+\.py)(?:::(\w+))?", script):
+        source = (ROOT / path).read_text()
+        assert not name or f"def {name}(" in source, (path, name)
+    assert Path(ROOT / "docs" / "screenshots").is_dir()

@@ -1,11 +1,13 @@
 """Shared helpers for the wizard tests: build a PhoneWizard isolated from the user's machine.
 
 Every wizard gets its own QSettings file and profile path under tmp_path and is shut down (sandbox
-thread, worker thread) when the test ends. SCREENSHOTS is where page PNGs for the docs go.
+thread, worker thread) when the test ends. SCREENSHOTS is where page PNGs go (an ignored folder,
+or docs/screenshots under `make screenshots`).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -15,9 +17,13 @@ from PySide6.QtWidgets import QWizard
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-# The screenshots show the sandbox's URL. On a port picked at random every run rewrote the PNGs
-# (and dirtied git); a fixed port keeps them byte-identical. Below Linux's ephemeral range.
+ROOT = Path(__file__).resolve().parents[2]
+# Tests write their pictures to an ignored folder, never over tracked files: fonts differ between
+# machines, so every run would change the PNGs. `make screenshots` (scripts/screenshots.sh) sets
+# PHONEWIZARD_SCREENSHOT_DIR=docs/screenshots to regenerate the documented ones on purpose.
+SCREENSHOTS = Path(os.environ.get("PHONEWIZARD_SCREENSHOT_DIR") or ROOT / "test-output" / "screenshots")
+# The screenshots show the sandbox's URL: a fixed port keeps `make screenshots` from changing
+# the documented pictures for that alone. Below Linux's ephemeral range.
 SCREENSHOT_SANDBOX_PORT = 17880
 
 # ≥32-byte secret: shorter HMAC keys make PyJWT warn (reference/ecosystem.md §1).
@@ -54,10 +60,18 @@ def make_wizard(qtbot, tmp_path: Path, environ=None, **kwargs) -> PhoneWizard:
     return wizard
 
 
+def new_registration(wizard: PhoneWizard) -> None:
+    """From the project page through the registrations page's New registration to the agent page."""
+    wizard.next()
+    assert wizard.currentId() == PageId.REGISTRATIONS
+    wizard.next()
+    assert wizard.currentId() == PageId.AGENT
+
+
 def wizard_at(qtbot, tmp_path, page_id, provider="twilio"):
     """A wizard with pages before `page_id` filled in by typing, showing `page_id`."""
     wizard = make_wizard(qtbot, tmp_path)
-    wizard.next()
+    new_registration(wizard)
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
     qtbot.mouseClick(agent.provider_buttons[provider], Qt.MouseButton.LeftButton)
@@ -89,7 +103,7 @@ def go_to(wizard: PhoneWizard, qtbot, page_id) -> None:
 
 
 def save_screenshot(wizard: QWizard, name: str) -> Path:
-    """docs/screenshots/<name>.png of the whole wizard window, as it looks once settled."""
+    """SCREENSHOTS/<name>.png of the whole wizard window, as it looks once settled."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"
     # Layout changes (scroll bars, word-wrapped heights) and rows added to a visible layout are
@@ -110,3 +124,34 @@ def save_profile_and_wait(qtbot, wizard: PhoneWizard, timeout: int = 10000):
     with qtbot.waitSignal(wizard.profile.saved, timeout=timeout) as blocker:
         assert wizard.profile.save()
     return blocker.args[0]
+
+
+def dark_palette():
+    """A dark desktop theme's palette (the colours of a typical dark Fusion/Breeze theme)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in (
+        (roles.Window, "#2b2b2b"), (roles.WindowText, "#e8e8e8"), (roles.Base, "#1f1f1f"),
+        (roles.AlternateBase, "#2b2b2b"), (roles.Text, "#e8e8e8"), (roles.Button, "#3a3a3a"),
+        (roles.ButtonText, "#e8e8e8"), (roles.Highlight, "#3d6fb4"), (roles.HighlightedText, "#ffffff"),
+        (roles.ToolTipBase, "#3a3a3a"), (roles.ToolTipText, "#e8e8e8"), (roles.PlaceholderText, "#9a9a9a"),
+        (roles.Link, "#8ab4f8"), (roles.Light, "#505050"), (roles.Midlight, "#444444"),
+        (roles.Mid, "#333333"), (roles.Dark, "#202020"), (roles.Shadow, "#000000"),
+    ):
+        palette.setColor(role, QColor(color))
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return palette
+
+
+def use_palette(palette):
+    """Set the application palette; returns the previous one (put it back with this again)."""
+    from PySide6.QtWidgets import QApplication
+
+    previous = QApplication.palette()
+    QApplication.setPalette(palette)
+    QApplication.processEvents()  # palette-change events, then the tones' refresh (next turn)
+    QApplication.processEvents()
+    return previous

@@ -192,7 +192,8 @@ def _assumptions(call: InboundCall, trunks: list[SIPInboundTrunkInfo], o: Invite
         limited = [t.sip_trunk_id for t in trunks if t.allowed_addresses and (o.trunk is t or not t.numbers
                    or lists_number(t, call.to))]
         out.append("No source IP given: every address filter (allowed_addresses) is taken to pass"
-                   + (f"; {', '.join(limited)} only take calls from listed addresses." if limited else "."))
+                   + (f"; {', '.join(limited)} only {'takes' if len(limited) == 1 else 'take'} calls "
+                      "from listed addresses." if limited else "."))
     elif call.from_host == "" and any(host_entries(t.allowed_addresses) for t in trunks):  # the related ones
         out.append("No From host given: allowed_addresses entries that are host names were compared "
                    "with an empty host.")

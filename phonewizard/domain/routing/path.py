@@ -78,7 +78,7 @@ def hops(call: InboundCall, o: InviteOutcome, d: Decision, agents: tuple[str, ..
          carrier: ProviderInfo | None, livekit_number: bool, identity: str | None) -> tuple[Hop, ...]:
     caller = call.caller or "any caller"
     source = f" from {call.source_ip}" if call.source_ip else ""
-    carrier_hop = Hop("carrier", "Carrier", None, carrier.label if carrier else "Carrier", "passed",
+    carrier_hop = Hop("carrier", "Carrier", None, carrier.label if carrier else "your carrier", "passed",
                       f"sends the INVITE for {call.to} ({caller}){source}")
     trunk_id = o.trunk.sip_trunk_id if o.trunk is not None else None
     if livekit_number:

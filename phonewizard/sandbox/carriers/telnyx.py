@@ -23,6 +23,8 @@ from typing import Any
 from aiohttp import web
 
 from phonewizard.sandbox.carriers.base import StandIn
+from phonewizard.sandbox.carriers.routing import Call, Route
+from phonewizard.services.user_files import nested_deeper_than
 
 DEFAULT_NUMBERS = ("+14155550100", "+14155550123", "+13125550142")
 TAKEN_USERNAMES = ("taken-user",)
@@ -37,8 +39,38 @@ OPERATIONS = (
 )
 
 
-def new_id() -> str:
-    return str(secrets.randbelow(9 * 10**18) + 10**18)
+# Telnyx's codes as its examples use them; 405 and 413 have no published code (docs/carrier-setup.md).
+_ERRORS = {404: ("10005", "Resource not found"), 405: ("10005", "Method not allowed"),
+           408: ("10015", "Request timeout"), 413: ("10015", "Request body too large"),
+           500: ("10007", "Unexpected error")}
+MAX_JSON_DEPTH = 16  # the deepest request here nests 3 levels; deeper is not a Telnyx request
+
+
+def _json_body(raw: bytes) -> Any:
+    """The JSON body, or None when it is not JSON, or nested deeper than any request here: json's
+    decoder recurses per level (100,000 `[` end as RecursionError), and what is stored is echoed
+    back by json.dumps, which recurses too."""
+    try:
+        body = json.loads(raw or b"{}")
+    except (ValueError, RecursionError):
+        return None
+    return None if nested_deeper_than(body, MAX_JSON_DEPTH) else body
+
+
+def _object(body: dict, key: str) -> dict:
+    value = body.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _invalid(f"/{key}", "must be an object")
+    return value
+
+
+def _strings(body: dict, key: str, default: list) -> list:
+    value = body.get(key, default)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _invalid(f"/{key}", "must be a list of strings")
+    return value
 
 
 class TelnyxRefusal(Exception):
@@ -62,9 +94,10 @@ def _invalid(pointer: str, detail: str) -> TelnyxRefusal:
 class TelnyxStandIn(StandIn):
     label = "telnyx"
 
-    def __init__(self, *, api_key: str | None = None, numbers: tuple[str, ...] = DEFAULT_NUMBERS, port: int = 0) -> None:
-        super().__init__(OPERATIONS, port=port)
-        self.api_key = api_key or "KEY" + secrets.token_hex(16)
+    def __init__(self, *, api_key: str | None = None, numbers: tuple[str, ...] = DEFAULT_NUMBERS, port: int = 0,
+                 **limits: Any) -> None:
+        super().__init__(OPERATIONS, port=port, **limits)
+        self.api_key = api_key or "KEY" + self.random_hex(16)
         self.taken_usernames = set(TAKEN_USERNAMES)
         self.connections: dict[str, dict] = {}
         self.fqdns: dict[str, dict] = {}
@@ -76,6 +109,10 @@ class TelnyxStandIn(StandIn):
     def __repr__(self) -> str:
         return f"TelnyxStandIn(url={self.url!r})"
 
+    def new_id(self) -> str:
+        """A Telnyx ID: 19 digits."""
+        return str(self.random_below(9 * 10**18) + 10**18)
+
     # ---- seeding and inspection (tests) --------------------------------------------------
     def add_number(self, number: str, connection_id: str | None = None) -> str:
         """Add a number to the account (or assign an existing one to `connection_id`)."""
@@ -84,14 +121,14 @@ class TelnyxStandIn(StandIn):
                 if existing["phone_number"] == number:
                     existing["connection_id"] = connection_id
                     return existing["id"]
-        nid = new_id()
+        nid = self.new_id()
         with self.lock:
             self.numbers[nid] = {"id": nid, "record_type": "phone_number", "phone_number": number,
                                  "connection_id": connection_id, "status": "active"}
         return nid
 
     def add_connection(self, name: str) -> str:
-        cid = new_id()
+        cid = self.new_id()
         with self.lock:
             self.connections[cid] = {"id": cid, "record_type": "fqdn_connection", "connection_name": name,
                                      "active": True, "transport_protocol": "UDP", "encrypted_media": None,
@@ -109,12 +146,19 @@ class TelnyxStandIn(StandIn):
                     "numbers_on_connections": sum(1 for n in self.numbers.values() if n["connection_id"])}
 
     # ---- HTTP ------------------------------------------------------------------------------
+    def refuse(self, status: int, message: str) -> web.Response:
+        if status == 401:
+            return error_response(401, "10009", "Authentication failed",
+                                  "The API key you provided is invalid or has been revoked.")
+        code, title = _ERRORS.get(status, ("10015", "Bad Request"))
+        return error_response(status, code, title, message)
+
     def fault_response(self, kind: str, message: str) -> web.Response:
         if kind == "5xx":
             return error_response(500, "10007", "Unexpected error", "An unexpected error occurred.")
         return error_response(422, "10015", "Invalid value", message)
 
-    def routes(self, app: web.Application) -> None:
+    def route_table(self) -> list[Route]:
         c, f, o = "/v2/fqdn_connections", "/v2/fqdns", "/v2/outbound_voice_profiles"
         table = [
             ("GET", c, "ListFqdnConnections", self._list_connections),
@@ -131,31 +175,27 @@ class TelnyxStandIn(StandIn):
             ("GET", "/v2/phone_numbers", "ListPhoneNumbers", self._list_numbers),
             ("PATCH", "/v2/phone_numbers/{id}", "UpdatePhoneNumber", self._update_number),
         ]
-        for method, path, name, handler in table:
-            app.router.add_route(method, path, self.operation(name, self._guarded(handler)))
+        return [Route(method, path, name, handler) for method, path, name, handler in table]
 
-    def _guarded(self, handler):
-        async def serve(request: web.Request) -> web.StreamResponse:
-            header = request.headers.get("Authorization", "")
-            if not (header.startswith("Bearer ") and secrets.compare_digest(header[7:], self.api_key)):
-                return error_response(401, "10009", "Authentication failed",
-                                      "The API key you provided is invalid or has been revoked.")
-            body: dict = {}
-            if request.method in ("POST", "PATCH"):
-                try:
-                    body = json.loads(await request.read() or b"{}")
-                except ValueError:
-                    return error_response(400, "10015", "Bad Request", "The request body is not valid JSON.")
-            try:
-                with self.lock:
-                    status, data = handler(request, body if isinstance(body, dict) else {})
-            except TelnyxRefusal as exc:
-                return error_response(exc.status, exc.code, exc.title, exc.detail, exc.pointer)
-            if isinstance(data, list):
-                meta = {"page_number": 1, "page_size": 250, "total_pages": 1, "total_results": len(data)}
-                return web.json_response({"data": data, "meta": meta}, status=status)
-            return web.json_response({"data": data}, status=status)
-        return serve
+    def authorized(self, headers) -> bool:
+        header = headers.get("Authorization", "")
+        return header.startswith("Bearer ") and secrets.compare_digest(header[7:].encode(), self.api_key.encode())
+
+    async def answer(self, route: Route, call: Call) -> web.StreamResponse:
+        body: Any = {}
+        if call.method in ("POST", "PATCH"):
+            body = _json_body(call.body)
+            if body is None:
+                return error_response(400, "10015", "Bad Request", "The request body is not valid JSON.")
+        try:
+            with self.lock:
+                status, data = route.handler(call, body if isinstance(body, dict) else {})
+        except TelnyxRefusal as exc:
+            return error_response(exc.status, exc.code, exc.title, exc.detail, exc.pointer)
+        if isinstance(data, list):
+            meta = {"page_number": 1, "page_size": 250, "total_pages": 1, "total_results": len(data)}
+            return web.json_response({"data": data, "meta": meta}, status=status)
+        return web.json_response({"data": data}, status=status)
 
     def _found(self, table: dict, key: str) -> dict:
         if key not in table:
@@ -172,13 +212,15 @@ class TelnyxStandIn(StandIn):
             raise _invalid("/encrypted_media", "must be SRTP or null")
         if media and transport != "TLS":
             raise _invalid("/encrypted_media", "can only be set when the SIP signaling transport protocol is TLS")
-        inbound = {**conn["inbound"], **(body.get("inbound") or {})}
+        inbound = {**conn["inbound"], **_object(body, "inbound")}
         if inbound.get("ani_number_format") not in _ANI:
             raise _invalid("/inbound/ani_number_format", f"must be one of {', '.join(_ANI)}")
         if inbound.get("dnis_number_format") not in _DNIS:
             raise _invalid("/inbound/dnis_number_format", f"must be one of {', '.join(_DNIS)}")
-        outbound = {**conn["outbound"], **(body.get("outbound") or {})}
+        outbound = {**conn["outbound"], **_object(body, "outbound")}
         profile = outbound.get("outbound_voice_profile_id")
+        if profile is not None and not isinstance(profile, str):
+            raise _invalid("/outbound/outbound_voice_profile_id", "must be a string")
         if profile and profile not in self.profiles:
             raise _invalid("/outbound/outbound_voice_profile_id", "does not identify an outbound voice profile of this account")
         if "user_name" in body:
@@ -189,8 +231,13 @@ class TelnyxStandIn(StandIn):
                 raise _invalid("/user_name", "has already been taken")
             if not body.get("password"):
                 raise _invalid("/password", "can't be blank when user_name is given")
-        conn.update(transport_protocol=transport, encrypted_media=media, inbound=inbound, outbound=outbound)
-        for key in ("connection_name", "tags", "active"):
+        if "connection_name" in body and not isinstance(body["connection_name"], str):
+            raise _invalid("/connection_name", "must be a string")
+        if "active" in body and not isinstance(body["active"], bool):
+            raise _invalid("/active", "must be true or false")
+        tags = _strings(body, "tags", conn["tags"])
+        conn.update(transport_protocol=transport, encrypted_media=media, inbound=inbound, outbound=outbound, tags=tags)
+        for key in ("connection_name", "active"):
             if key in body:
                 conn[key] = body[key]
         if "user_name" in body:
@@ -205,7 +252,7 @@ class TelnyxStandIn(StandIn):
     def _create_connection(self, request, body):
         if not isinstance(body.get("connection_name"), str) or not body["connection_name"].strip():
             raise _invalid("/connection_name", "can't be blank")
-        conn = {"id": new_id(), "record_type": "fqdn_connection", "active": True, "transport_protocol": "UDP",
+        conn = {"id": self.new_id(), "record_type": "fqdn_connection", "active": True, "transport_protocol": "UDP",
                 "encrypted_media": None, "inbound": {"ani_number_format": "E.164", "dnis_number_format": "e164"},
                 "outbound": {}, "tags": [], "user_name": None, "connection_name": ""}
         self._apply_connection(conn, body)
@@ -252,7 +299,7 @@ class TelnyxStandIn(StandIn):
             port = 5060 if port is None else port
             if not isinstance(port, int) or not 1 <= port <= 65535:
                 raise _invalid("/port", "must be between 1 and 65535")
-        item = {"id": new_id(), "record_type": "fqdn", "connection_id": connection, "fqdn": fqdn,
+        item = {"id": self.new_id(), "record_type": "fqdn", "connection_id": connection, "fqdn": fqdn,
                 "port": port, "dns_record_type": record}
         self.fqdns[item["id"]] = item
         return 201, item
@@ -270,9 +317,9 @@ class TelnyxStandIn(StandIn):
     def _create_profile(self, request, body):
         if not isinstance(body.get("name"), str) or not body["name"].strip():
             raise _invalid("/name", "can't be blank")
-        item = {"id": new_id(), "record_type": "outbound_voice_profile", "name": body["name"], "enabled": True,
-                "traffic_type": "conversational", "service_plan": "global", "tags": body.get("tags", []),
-                "whitelisted_destinations": body.get("whitelisted_destinations", ["US", "CA"])}
+        item = {"id": self.new_id(), "record_type": "outbound_voice_profile", "name": body["name"], "enabled": True,
+                "traffic_type": "conversational", "service_plan": "global", "tags": _strings(body, "tags", []),
+                "whitelisted_destinations": _strings(body, "whitelisted_destinations", ["US", "CA"])}
         self.profiles[item["id"]] = item
         return 201, item
 
@@ -297,6 +344,8 @@ class TelnyxStandIn(StandIn):
         number = self._found(self.numbers, request.match_info["id"])
         if "connection_id" in body:
             connection = body["connection_id"] or None
+            if connection is not None and not isinstance(connection, str):
+                raise _invalid("/connection_id", "must be a string or null")
             if connection is not None and connection not in self.connections:
                 raise _invalid("/connection_id", "does not identify a connection of this account")
             number["connection_id"] = connection

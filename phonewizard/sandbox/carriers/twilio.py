@@ -17,14 +17,18 @@ Passwords are checked, never stored.
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 from typing import Any
+
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from phonewizard.domain.carrier_options import twilio_password_problem
 from phonewizard.sandbox.carriers.base import StandIn
+from phonewizard.sandbox.carriers.routing import Call, Route
 
 ACCOUNT_SID = "AC" + "0" * 30 + "01"
 DEFAULT_NUMBERS = ("+14155550100", "+14155550123", "+13125550142")
@@ -41,8 +45,17 @@ OPERATIONS = (
 )
 
 
-def sid(prefix: str) -> str:
-    return prefix + secrets.token_hex(16)
+# Twilio's catalogue: 20003 authenticate, 20004 method not allowed, 20404 not found, 20500 internal.
+_CODES = {404: 20404, 405: 20004, 500: 20500}
+MAX_FORM_FIELDS = 100  # a real request here has fewer than ten
+
+
+def _form(body: bytes) -> dict[str, str]:
+    """The form-encoded body (Twilio's requests), refused as Twilio would refuse nonsense."""
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS))
+    except (UnicodeDecodeError, ValueError):
+        raise TwilioRefusal(400, 20001, "The request body could not be parsed as form parameters") from None
 
 
 class TwilioRefusal(Exception):
@@ -61,10 +74,10 @@ class TwilioStandIn(StandIn):
     label = "twilio"
 
     def __init__(self, *, account_sid: str = ACCOUNT_SID, auth_token: str | None = None,
-                 numbers: tuple[str, ...] = DEFAULT_NUMBERS, port: int = 0) -> None:
-        super().__init__(OPERATIONS, port=port)
+                 numbers: tuple[str, ...] = DEFAULT_NUMBERS, port: int = 0, **limits: Any) -> None:
+        super().__init__(OPERATIONS, port=port, **limits)
         self.account_sid = account_sid
-        self.auth_token = auth_token or secrets.token_hex(16)
+        self.auth_token = auth_token or self.random_hex(16)
         self.api_keys: dict[str, str] = {}
         self.taken_domains = set(TAKEN_DOMAINS)
         self.trunks: dict[str, dict] = {}
@@ -78,6 +91,10 @@ class TwilioStandIn(StandIn):
     def __repr__(self) -> str:
         return f"TwilioStandIn(url={self.url!r}, account_sid={self.account_sid!r})"
 
+    def sid(self, prefix: str) -> str:
+        """A Twilio SID: two letters and 32 hexadecimal digits."""
+        return prefix + self.random_hex(16)
+
     # ---- seeding and inspection (tests) --------------------------------------------------
     def add_number(self, number: str, trunk_sid: str | None = None) -> str:
         """Add a number to the account (or put an existing one on `trunk_sid`)."""
@@ -86,20 +103,20 @@ class TwilioStandIn(StandIn):
                 if existing["phone_number"] == number:
                     existing["trunk_sid"] = trunk_sid
                     return existing["sid"]
-        pn = sid("PN")
+        pn = self.sid("PN")
         with self.lock:
             self.numbers[pn] = {"sid": pn, "phone_number": number, "trunk_sid": trunk_sid,
                                 "friendly_name": number, "account_sid": self.account_sid}
         return pn
 
     def add_trunk(self, friendly_name: str, domain_name: str | None = None, transfer_mode: str = "disable-all") -> str:
-        tk = sid("TK")
+        tk = self.sid("TK")
         with self.lock:
             self.trunks[tk] = self._trunk(tk, friendly_name, domain_name, transfer_mode, False)
         return tk
 
     def add_api_key(self) -> tuple[str, str]:
-        key, secret = sid("SK"), secrets.token_hex(16)
+        key, secret = self.sid("SK"), self.random_hex(16)
         self.api_keys[key] = secret
         return key, secret
 
@@ -122,12 +139,12 @@ class TwilioStandIn(StandIn):
                 "url": f"{self.url}/v1/Trunks/{tk}", "links": {}}
 
     # ---- HTTP ------------------------------------------------------------------------------
-    def fault_response(self, kind: str, message: str) -> web.Response:
-        if kind == "5xx":
-            return error_response(500, 20500, "Internal Server Error")
-        return error_response(400, 20001, message)
+    def refuse(self, status: int, message: str) -> web.Response:
+        if status == 401:
+            return error_response(401, 20003, message, detail="Your AccountSid or AuthToken was incorrect.")
+        return error_response(status, _CODES.get(status, 20001), message)
 
-    def routes(self, app: web.Application) -> None:
+    def route_table(self) -> list[Route]:
         t, a = "/v1/Trunks", "/2010-04-01/Accounts/{account}"
         table = [
             ("GET", t, "ListTrunks", self._list_trunks), ("POST", t, "CreateTrunk", self._create_trunk),
@@ -149,37 +166,31 @@ class TwilioStandIn(StandIn):
             ("POST", a + "/SIP/CredentialLists/{cl}/Credentials.json", "CreateCredential", self._create_credential),
             ("GET", a + "/IncomingPhoneNumbers.json", "ListIncomingPhoneNumbers", self._list_numbers),
         ]
-        for method, path, name, handler in table:
-            app.router.add_route(method, path, self.operation(name, self._guarded(handler)))
+        return [Route(method, path, name, handler) for method, path, name, handler in table]
 
-    def _guarded(self, handler):
-        async def serve(request: web.Request) -> web.StreamResponse:
-            if not self._authorized(request):
-                return error_response(401, 20003, "Authenticate",
-                                      detail="Your AccountSid or AuthToken was incorrect.")
-            account = request.match_info.get("account")
-            if account is not None and account != self.account_sid:
-                return error_response(404, 20404, f"The requested resource {request.path} was not found")
-            form = dict(await request.post()) if request.method == "POST" else {}
-            try:
-                with self.lock:
-                    return handler(request, form)
-            except TwilioRefusal as exc:
-                return error_response(exc.status, exc.code, exc.message)
-        return serve
+    async def answer(self, route: Route, call: Call) -> web.StreamResponse:
+        account = call.match_info.get("account")
+        if account is not None and account != self.account_sid:
+            return error_response(404, 20404, f"The requested resource {call.path} was not found")
+        try:
+            form = _form(call.body) if call.method == "POST" else {}
+            with self.lock:
+                return route.handler(call, form)
+        except TwilioRefusal as exc:
+            return error_response(exc.status, exc.code, exc.message)
 
-    def _authorized(self, request: web.Request) -> bool:
-        import base64
-        header = request.headers.get("Authorization", "")
+    def authorized(self, headers) -> bool:
+        header = headers.get("Authorization", "")
         if not header.startswith("Basic "):
             return False
         try:
-            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except ValueError:
+            user, _, password = base64.b64decode(header[6:], validate=True).decode().partition(":")
+        except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
             return False
         if user == self.account_sid:
-            return secrets.compare_digest(password, self.auth_token)
-        return user in self.api_keys and secrets.compare_digest(password, self.api_keys[user])
+            return secrets.compare_digest(password.encode(), self.auth_token.encode())
+        known = self.api_keys.get(user)
+        return known is not None and secrets.compare_digest(password.encode(), known.encode())
 
     # ---- helpers ---------------------------------------------------------------------------
     def _page(self, request: web.Request, key: str, items: list[dict]) -> web.Response:
@@ -215,7 +226,7 @@ class TwilioStandIn(StandIn):
         mode = form.get("TransferMode", "disable-all")
         if mode not in _MODES:
             raise TwilioRefusal(400, 20001, f"TransferMode must be one of {', '.join(_MODES)}")
-        tk = sid("TK")
+        tk = self.sid("TK")
         self.trunks[tk] = self._trunk(tk, form.get("FriendlyName", ""), domain, mode, form.get("Secure") == "true")
         self.trunk_lists[tk] = []
         return web.json_response(self.trunks[tk], status=201)
@@ -256,7 +267,8 @@ class TwilioStandIn(StandIn):
             url["sip_url"] = form["SipUrl"]
         for field, key in (("Priority", "priority"), ("Weight", "weight")):
             if field in form:
-                value = int(form[field]) if form[field].isdigit() else -1
+                text = form[field]
+                value = int(text) if text.isascii() and text.isdigit() and len(text) <= 5 else -1
                 if not 0 <= value <= 65535:
                     raise TwilioRefusal(400, 20001, f"{field} must be an integer between 0 and 65535")
                 url[key] = value
@@ -277,7 +289,7 @@ class TwilioStandIn(StandIn):
         missing = [f for f in ("SipUrl", "Priority", "Weight", "Enabled", "FriendlyName") if f not in form]
         if missing:
             raise TwilioRefusal(400, 20001, f"Missing required parameter {missing[0]} in the post body")
-        ou = sid("OU")
+        ou = self.sid("OU")
         self.origination[ou] = {"sid": ou, "trunk_sid": tk, "account_sid": self.account_sid, **self._url_form(form)}
         return web.json_response(self.origination[ou], status=201)
 
@@ -326,7 +338,7 @@ class TwilioStandIn(StandIn):
         name = form.get("FriendlyName", "")
         if not name or len(name) > 64:
             raise TwilioRefusal(400, 20001, "FriendlyName is required and must be up to 64 characters long")
-        cl = sid("CL")
+        cl = self.sid("CL")
         self.credential_lists[cl] = {"friendly_name": name, "usernames": []}
         return web.json_response(self._list_view(cl), status=201)
 
@@ -351,7 +363,7 @@ class TwilioStandIn(StandIn):
         if username in item["usernames"]:
             raise TwilioRefusal(400, 20001, f"Username {username} already exists in this credential list")
         item["usernames"].append(username)  # the password is checked, never kept
-        return web.json_response({"sid": sid("CR"), "credential_list_sid": cl, "username": username,
+        return web.json_response({"sid": self.sid("CR"), "credential_list_sid": cl, "username": username,
                                   "account_sid": self.account_sid}, status=201)
 
     # ---- phone numbers ----------------------------------------------------------------------

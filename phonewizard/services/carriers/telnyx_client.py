@@ -44,18 +44,20 @@ async def open_telnyx(api_key: str, base_url: str | None = None) -> AsyncIterato
         await client.close()
 
 
-def _detail(body: Any) -> tuple[str, str | None]:
-    """Telnyx's error body {"errors": [{"code", "title", "detail", "source": {"pointer"}}]}."""
+def _detail(body: Any) -> tuple[str, str | None, str | None]:
+    """Telnyx's error body {"errors": [{"code", "title", "detail", "source": {"pointer"}}]}: the text,
+    the code and the pointer."""
     errors = body.get("errors") if isinstance(body, dict) else None
     if not isinstance(errors, list) or not errors or not isinstance(errors[0], dict):
-        return "", None
+        return "", None, None
     first = errors[0]
     text = str(first.get("detail") or first.get("title") or "")
     pointer = (first.get("source") or {}).get("pointer") if isinstance(first.get("source"), dict) else None
+    pointer = pointer if isinstance(pointer, str) else None
     if pointer:
         text = f"{pointer.strip('/')}: {text}"
     code = first.get("code")
-    return text, str(code) if code is not None else None
+    return text, str(code) if code is not None else None, pointer
 
 
 def telnyx_error(exc: BaseException, api_key: str, timeout: float) -> CarrierError | None:
@@ -64,7 +66,7 @@ def telnyx_error(exc: BaseException, api_key: str, timeout: float) -> CarrierErr
     if isinstance(exc, CarrierError):
         return exc
     if isinstance(exc, telnyx.APIStatusError):
-        text, code = _detail(exc.body)
+        text, code, pointer = _detail(exc.body)
         if exc.status_code in (401, 403):
             return CarrierAuthFailed(TELNYX, "Telnyx did not accept the API key: check it in the Telnyx Portal → "
                                              "Account settings → Keys & Credentials → API Keys.")
@@ -72,7 +74,7 @@ def telnyx_error(exc: BaseException, api_key: str, timeout: float) -> CarrierErr
             return CarrierUnreachable(TELNYX, f"Telnyx failed to answer (HTTP {exc.status_code}); try again shortly.")
         more = f" (Telnyx error {code})" if code else ""
         return CarrierRefused(TELNYX, f"Telnyx refused: {(text or f'HTTP {exc.status_code}').rstrip('.')}{more}.",
-                              code=code, status=exc.status_code)
+                              code=code, status=exc.status_code, pointer=pointer)
     if isinstance(exc, (telnyx.APITimeoutError, asyncio.TimeoutError, TimeoutError)):
         return CarrierUnreachable(TELNYX, f"Telnyx did not answer within {timeout:g} seconds.")
     if isinstance(exc, (telnyx.APIConnectionError, OSError)):

@@ -70,7 +70,8 @@ class TelnyxSetup:
         number = next((n for n in numbers if n.phone_number == p.phone_number), None)
         if number is None:
             raise CarrierRefused(TELNYX, f"{p.phone_number} is not a phone number of this Telnyx account: buy or "
-                                         "port it there first, or check the API key's account.", code="not_found", status=404)
+                                         "port it there first, or check the API key's account.", code="number_not_owned",
+                                 status=404)
         found.number_id, found.number_connection_id = number.id, number.connection_id or None
         mine = connection.id if connection is not None else None
         if found.number_connection_id and found.number_connection_id != mine:
@@ -78,7 +79,7 @@ class TelnyxSetup:
             if not p.move_number:
                 raise CarrierConflict(TELNYX, [f"{p.phone_number} is assigned to connection {where}; set "
                                                "provider_config.carrier_setup.move_number to move it, or change it in "
-                                               "the Telnyx Portal (Numbers → Manage Numbers)"])
+                                               "the Telnyx Portal (Numbers → Manage Numbers)"], ["number_elsewhere"])
             found.notes.append(f"moves {p.phone_number} from connection {where}")
         if connection is not None:
             found.fqdns = await self._list(c.fqdns.list(filter={"connection_id": connection.id}))

@@ -65,14 +65,14 @@ class TwilioSetup:
             self._call(self.trunks.list_async()),
             self._call(self.account.incoming_phone_numbers.list_async(phone_number=p.phone_number)),
             self._call(self.account.sip.credential_lists.list_async()))
-        found, reasons = TwilioFound(), []
+        found, reasons, kinds = TwilioFound(), [], []
         found.known = {t.sid for t in trunks} | {c.sid for c in lists}
         by_sid = {t.sid: t for t in trunks}
         if p.trunk_sid:
             if p.trunk_sid not in by_sid:
                 raise CarrierRefused(TWILIO, f"Twilio has no trunk {p.trunk_sid} in account "
                                              f"{self.credentials.account_sid}: check provider_config.carrier_setup.trunk_sid.",
-                                     code="not_found", status=404)
+                                     code="no_trunk", status=404)
             found.trunk = by_sid[p.trunk_sid]
         else:
             ours = [t for t in trunks if t.friendly_name == p.trunk_name]
@@ -87,10 +87,11 @@ class TwilioSetup:
             if holder is not None:
                 reasons.append(f"the termination domain {p.domain_name} belongs to your trunk {holder.sid} "
                                f"“{holder.friendly_name}”: use that trunk (carrier_setup.trunk_sid) or another name")
+                kinds.append("domain_held")
         if not numbers:
             raise CarrierRefused(TWILIO, f"{p.phone_number} is not a phone number of Twilio account "
                                          f"{self.credentials.account_sid}: buy or port it there first, or check the account.",
-                                 code="not_found", status=404)
+                                 code="number_not_owned", status=404)
         number = numbers[0]
         found.number_sid, found.number_trunk_sid = number.sid, number.trunk_sid or None
         chosen = found.trunk.sid if found.trunk is not None else None
@@ -102,8 +103,9 @@ class TwilioSetup:
             else:
                 reasons.append(f"{p.phone_number} is on trunk {found.number_trunk_sid}{name}; set "
                                "provider_config.carrier_setup.move_number to move it, or detach it in the Twilio Console")
+                kinds.append("number_elsewhere")
         if reasons:
-            raise CarrierConflict(TWILIO, reasons)
+            raise CarrierConflict(TWILIO, reasons, kinds)
         if found.trunk is not None:
             context = self.trunks(found.trunk.sid)
             found.origination, found.credential_lists = await asyncio.gather(

@@ -274,7 +274,14 @@ class DraftPage(QWizardPage):
         following = next_page(self.page_id, self.wizard_draft() or {})
         return -1 if following is None else int(following)
 
+    def release_message_space(self) -> None:
+        """A new visit: every message starts from its one reserved line again (the tallest
+        message's height is kept only while the user stays on the page: problem_label.py)."""
+        for label in self.findChildren(ProblemLabel):
+            label.release_space()
+
     def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.release_message_space()
         draft = self.wizard_draft()
         if draft is not None:
             self.load_from(draft)
@@ -283,7 +290,7 @@ class DraftPage(QWizardPage):
 
     def cleanupPage(self) -> None:  # noqa: N802 - Qt override
         # QWizard's default resets registered fields on Back; we keep the draft as it is.
-        pass
+        self.release_message_space()
 
     def set_sandbox_mode(self, active: bool) -> None:
         self.sandbox_banner.setVisible(active)

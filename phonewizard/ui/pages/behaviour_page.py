@@ -53,15 +53,17 @@ class BehaviourPage(DraftPage):
         self.setTitle("Agent behaviour")
         self.setSubTitle("Settings your agent receives with every call (in the dispatch rule's agent metadata).")
 
+        # Alt+letters are unique on the page, the wizard's Open, Save, About, Back and Next
+        # included (tests/ui/test_keyboard.py walks every page).
         dtmf = QGroupBox("Keypad (DTMF) and phone menus (IVR)")
         grid = FieldGrid(dtmf)
-        self.auto_navigate_check = QCheckBox("&Navigate phone menus automatically")
+        self.auto_navigate_check = QCheckBox("Navi&gate phone menus automatically")
         self.ivr_detection_check = QCheckBox("&Detect phone menus (IVR) when calling out")
         grid.add_field(f"{_DTMF}.auto_navigate_ivr", "Menus:", self.auto_navigate_check)
         grid.add_field(f"{_DTMF}.ivr_detection", "", self.ivr_detection_check)
         self.dtmf_edit = QLineEdit()
         self.dtmf_edit.setPlaceholderText("*123#ww456")
-        self.dtmf_row = grid.add_field(f"{_DTMF}.dtmf_sequence", "DTMF &sequence:", self.dtmf_edit, hint=DTMF_HINT)
+        self.dtmf_row = grid.add_field(f"{_DTMF}.dtmf_sequence", "DTMF se&quence:", self.dtmf_edit, hint=DTMF_HINT)
         self.dtmf_timeout_spin = QSpinBox()
         self.dtmf_timeout_spin.setRange(1, 300)
         self.dtmf_timeout_spin.setSuffix(" s")
@@ -72,7 +74,7 @@ class BehaviourPage(DraftPage):
         transfer = QGroupBox("Call transfers")
         tgrid = FieldGrid(transfer)
         self.destinations_editor = ListEditor(
-            add_text="Add &destination", placeholder=TRANSFER_PLACEHOLDER, item_name="transfer destination",
+            add_text="Add dest&ination", placeholder=TRANSFER_PLACEHOLDER, item_name="transfer destination",
         )
         self.destinations_row = tgrid.add_field(
             f"{_TRANSFER}.allowed_destinations", "Allowed destinations:", self.destinations_editor,
@@ -80,14 +82,14 @@ class BehaviourPage(DraftPage):
         )
         self.cold_check = QCheckBox("&Cold transfer (hand the caller over and leave)")
         self.warm_check = QCheckBox("&Warm transfer (introduce the caller first)")
-        self.confirm_check = QCheckBox("Ask the caller to &confirm before transferring")
+        self.confirm_check = QCheckBox("Ask the caller to confir&m before transferring")
         self.cold_row = tgrid.add_field(f"{_TRANSFER}.cold_transfer_enabled", "Kinds:", self.cold_check)
         self.warm_row = tgrid.add_field(f"{_TRANSFER}.warm_transfer_enabled", "", self.warm_check)
         tgrid.add_field(f"{_TRANSFER}.requires_confirmation", "", self.confirm_check)
         self.supervisor_edit = QLineEdit()
         self.supervisor_edit.setPlaceholderText("tel:+15105550100")
         self.supervisor_row = tgrid.add_field(
-            f"{_TRANSFER}.supervisor_phone", "&Supervisor:", self.supervisor_edit,
+            f"{_TRANSFER}.supervisor_phone", "Su&pervisor:", self.supervisor_edit,
             hint="Optional: where escalations go (tel:+number or sip:user@host).",
         )
         # Transfers depend on carrier facts (REFER, PSTN transfer, warm transfer needs outbound).
@@ -99,9 +101,9 @@ class BehaviourPage(DraftPage):
         fgrid = FieldGrid(features)
         self.feature_checks = {
             "recording_enabled": QCheckBox("&Record calls"),
-            "transcription_enabled": QCheckBox("T&ranscribe calls"),
-            "sentiment_analysis": QCheckBox("Sentiment &analysis"),
-            "call_screening": QCheckBox("Call scr&eening"),
+            "transcription_enabled": QCheckBox("Transcrib&e calls"),
+            "sentiment_analysis": QCheckBox("Sentiment anal&ysis"),
+            "call_screening": QCheckBox("Ca&ll screening"),
         }
         checks = QWidget()
         two_columns = QGridLayout(checks)
@@ -109,7 +111,7 @@ class BehaviourPage(DraftPage):
         for n, check in enumerate(self.feature_checks.values()):
             two_columns.addWidget(check, n // 2, n % 2)
         checks.setFocusProxy(self.feature_checks["recording_enabled"])
-        fgrid.add_field(_FEATURES, "Features:", checks)
+        fgrid.add_field(_FEATURES, "Features:", checks, reserve=False)  # check boxes only
         self.body.addWidget(features)
 
         meta = QGroupBox("Metadata")

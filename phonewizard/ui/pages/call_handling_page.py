@@ -17,7 +17,7 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path, int_or, set_path
 from phonewizard.ui.pages.review_summary import duration_words
 from phonewizard.ui.widgets import FieldGrid, KeyValueEditor
-from phonewizard.ui.widgets.problem_label import HINT_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
 ENCRYPTION = (
     ("ALLOW", "Allow (recommended)"),
@@ -57,7 +57,7 @@ class CallHandlingPage(DraftPage):
             "registration.media_encryption", "Media &encryption:", self.encryption_combo,
             hint=ENCRYPTION_WHY["ALLOW"],
         )
-        self.krisp_check = QCheckBox("Krisp &noise cancellation on the caller's audio")
+        self.krisp_check = QCheckBox("&Krisp noise cancellation on the caller's audio")  # Alt+N is Next
         self.krisp_row = grid.add_field("registration.krisp_enabled", "Audio:", self.krisp_check)
         self.ringing_spin = QSpinBox()
         self.ringing_spin.setRange(1, 300)
@@ -73,7 +73,7 @@ class CallHandlingPage(DraftPage):
         self.duration_spin.setSuffix(" s")
         self.duration_spin.setMinimumWidth(110)
         self.duration_words = QLabel()
-        self.duration_words.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.duration_words, "hint")
         duration_line = QWidget()
         line = QHBoxLayout(duration_line)
         line.setContentsMargins(0, 0, 0, 0)
@@ -85,7 +85,7 @@ class CallHandlingPage(DraftPage):
             "registration.max_call_duration_seconds", "Maximum call &duration:", duration_line,
             hint="Calls are ended after this long (60 seconds to 24 hours).",
         )
-        self.hide_check = QCheckBox("&Hide the caller's number from the agent (privacy)")
+        self.hide_check = QCheckBox("Hide the caller's number from the agent (&privacy)")
         self.hide_row = grid.add_field("registration.hide_phone_number", "Privacy:", self.hide_check)
         self.body.addWidget(media)
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from phonewizard.domain.config_document import PhoneWizardConfig
 from phonewizard.app.documents import export_config
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, OK_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 from phonewizard.ui.wizard_profile import CONFIG_FILTER
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def show_export_outcome(label: QLabel, outcome: tuple[str, str] | None) -> None:
     if outcome is None:  # dialog cancelled: leave the previous message alone
         return
     kind, message = outcome
-    label.setStyleSheet(f"color: {OK_COLOR if kind == 'ok' else ERROR_COLOR};")
+    set_tone(label, "ok" if kind == "ok" else "error")
     label.setText(message)
     label.show()
 

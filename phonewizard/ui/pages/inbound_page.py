@@ -21,10 +21,12 @@ from phonewizard.domain.providers import provider_info
 from phonewizard.domain.registration_rules import DIGEST_KEY
 from phonewizard.domain.sip_addresses import parse_allowed_address
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.pages.carrier_setup_box import CarrierSetupBox
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.list_editor import ListEditor
-from phonewizard.ui.widgets.problem_label import HINT_COLOR, WARNING_COLOR, ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.tones import set_tone
 
 DIGEST_PATH = f"registration.provider_config.{DIGEST_KEY}"
 TWILIO_CAVEAT = (
@@ -45,7 +47,7 @@ def check_address(text: str) -> str | None:
 
 class InboundPage(DraftPage):
     page_id = PageId.INBOUND
-    owned_fields = ("registration.allowed_addresses", "registration.provider_config")
+    owned_fields = ("registration.allowed_addresses", "registration.provider_config", "carrier_secret")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -67,11 +69,11 @@ class InboundPage(DraftPage):
         self.ranges_button.clicked.connect(self.add_signalling_ranges)
         self.ranges_reason = QLabel()
         self.ranges_reason.setWordWrap(True)
-        self.ranges_reason.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.ranges_reason, "hint")
         self.addresses.buttons.insertWidget(1, self.ranges_button)
         self.cloud_note = QLabel(CLOUD_ALLOWED_ADDRESSES_NOTE)
         self.cloud_note.setWordWrap(True)
-        self.cloud_note.setStyleSheet(f"color: {WARNING_COLOR};")
+        set_tone(self.cloud_note, "warning")
         self.cloud_note.hide()
         self.ranges_facts = FactHint("signalling")
 
@@ -82,9 +84,12 @@ class InboundPage(DraftPage):
         )
         self.digest_caveat = QLabel(TWILIO_CAVEAT)
         self.digest_caveat.setWordWrap(True)
-        self.digest_caveat.setStyleSheet(f"color: {WARNING_COLOR};")
+        set_tone(self.digest_caveat, "warning")
         self.digest_facts = FactHint("digest")
         self.digest_problem = ProblemLabel()
+
+        self.carrier_box = CarrierSetupBox()
+        self.body.addWidget(self.carrier_box)
 
         grid = FieldGrid()
         self.addresses_row = grid.add_field(
@@ -110,7 +115,8 @@ class InboundPage(DraftPage):
 
         self.bind_editor("registration.allowed_addresses", self.addresses, self.addresses_row.problem)
         self.bind_field("registration.provider_config", self.digest_problem)
-        self.watch(self.addresses.changed, self.digest_check.toggled)
+        self.carrier_box.bind(self)
+        self.watch(self.addresses.changed, self.digest_check.toggled, self.carrier_box.changed)
         self.digest_check.toggled.connect(self._update_caveat)
 
     # --- draft ------------------------------------------------------------------------------
@@ -121,12 +127,14 @@ class InboundPage(DraftPage):
         self.digest_check.setChecked(get_path(draft, DIGEST_PATH) is True)
         self._cloud = is_livekit_cloud(get_path(draft, "livekit.url"))
         self._set_provider(get_path(draft, "registration.provider"))
+        self.carrier_box.load(draft)
         self.pristine = not values
 
     def store(self, draft: MutableMapping[str, Any]) -> None:
         set_path(draft, "registration.allowed_addresses", self.addresses.values() or None)
         # Other provider_config keys (hand-written files) are kept as they are.
         set_path(draft, DIGEST_PATH, True if self.digest_check.isChecked() else None)
+        self.carrier_box.store(draft)
         if get_path(draft, "registration.provider_config") == {}:
             set_path(draft, "registration.provider_config", None)
 
@@ -135,6 +143,20 @@ class InboundPage(DraftPage):
         if draft is not None:
             self._cloud = is_livekit_cloud(get_path(draft, "livekit.url"))
             self._set_provider(get_path(draft, "registration.provider"))
+        sip_uri = next((p.message for p in report.errors if p.field == "livekit.sip_uri"), None)
+        self.carrier_box.show_sip_uri_problem(sip_uri)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return super().isComplete() and self.carrier_box.missing() is None
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        super().initializePage()
+        if self.carrier_box.needs_store():
+            self.notify_edited()  # another carrier's options or key in the draft: replace them now
+
+    def set_sandbox_mode(self, active: bool) -> None:
+        super().set_sandbox_mode(active)
+        self.carrier_box.set_stand_ins(getattr(self.wizard(), "carrier_stand_ins", None) if active else None)
 
     # --- provider-specific parts ------------------------------------------------------------
 

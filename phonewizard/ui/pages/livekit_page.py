@@ -11,14 +11,15 @@ import logging
 from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from phonewizard.domain.url_safety import insecure_url_findings
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 from phonewizard.ui.widgets.field_grid import FieldGrid
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR, ProblemLabel, hint_label
+from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
+from phonewizard.ui.widgets.tones import set_tone
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
 
 if TYPE_CHECKING:
@@ -127,6 +128,11 @@ class LiveKitPage(DraftPage):
         # row) and so at the left of their cell: what AlignLeft would do, without Qt.* (enum_props).
         for check in (self.sandbox_check, self.insecure_check):
             check.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        # Its row is kept while hidden: it appears as the user types a ws:// URL, and must not
+        # push the fields below it down mid-typing.
+        keep_row = self.insecure_check.sizePolicy()
+        keep_row.setRetainSizeWhenHidden(True)
+        self.insecure_check.setSizePolicy(keep_row)
         self.rows = {}
         self.rows["livekit.url"] = grid.add_field(
             "livekit.url", "LiveKit &URL:", self.url_edit,
@@ -182,6 +188,11 @@ class LiveKitPage(DraftPage):
         self.setTabOrder(self.secret_edit.line_edit, self.secret_edit.reveal_button)
         self.setTabOrder(self.secret_edit.reveal_button, self.sip_uri_edit)
         self.setTabOrder(self.sip_uri_edit, self.test_button)
+
+    def preferred_focus(self) -> QWidget | None:
+        """The URL field gets the keyboard focus when the page opens (ui/keyboard.py), not the
+        sandbox check box above it; in sandbox mode the fields are disabled and the box gets it."""
+        return self.url_edit if self.url_edit.isEnabled() else self.sandbox_check
 
     # --- draft ------------------------------------------------------------------------------
 
@@ -299,6 +310,5 @@ class LiveKitPage(DraftPage):
         self._show_test_result(text, ok=ok)
 
     def _show_test_result(self, text: str, ok: bool | None) -> None:
-        color = {True: OK_COLOR, False: ERROR_COLOR, None: HINT_COLOR}[ok]
-        self.test_status.setStyleSheet(f"color: {color};")
+        set_tone(self.test_status, {True: "ok", False: "error", None: "hint"}[ok])
         self.test_status.setText(text)

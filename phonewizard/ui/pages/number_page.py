@@ -2,6 +2,8 @@
 
 Extra trunk numbers are the numbers besides the main one that the inbound trunk answers;
 allowed caller numbers restrict who may call. Both are lists with a message under each entry.
+With provider LiveKit the project's LiveKit numbers are offered to pick from
+(livekit_number_picker.py).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from phonewizard.domain.navigation import PageId
 from phonewizard.domain.report import Problem
 from phonewizard.domain.providers import provider_info
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
+from phonewizard.ui.pages.livekit_number_picker import LiveKitNumberPicker
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.phone_edit import PhoneLineEdit, phone_list_editor
-from phonewizard.ui.widgets.problem_label import HINT_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
 
 def _phone_list(add_text: str, item_name: str):
@@ -39,7 +42,7 @@ class NumberPage(DraftPage):
         self.phone_edit.setAccessibleDescription("Formatted as you type; saved in +E.164 form")
         self.country_label = QLabel()
         self.country_label.setAccessibleName("Country of the number")
-        self.country_label.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.country_label, "hint")
         self.trunk_list = _phone_list("Add &trunk number", "trunk number")
         self.callers_list = _phone_list("Add allowed &caller", "allowed caller")
 
@@ -51,10 +54,14 @@ class NumberPage(DraftPage):
         grid.addWidget(self.country_label, grid.rowCount(), 1)
         self.format_note = QLabel()
         self.format_note.setWordWrap(True)
-        self.format_note.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self.format_note, "hint")
         grid.addWidget(self.format_note, grid.rowCount(), 1)
         self.format_facts = FactHint("numbers")
         grid.addWidget(self.format_facts, grid.rowCount(), 1)
+        # Provider LiveKit: the project's own numbers to pick from (typing stays possible).
+        self.livekit_numbers = LiveKitNumberPicker()
+        self.livekit_numbers.hide()
+        grid.addWidget(self.livekit_numbers, grid.rowCount(), 1)
         grid.add_spacer_row()
         self.trunk_row = grid.add_field(
             "registration.trunk_numbers", "E&xtra trunk numbers:", self.trunk_list,
@@ -76,6 +83,7 @@ class NumberPage(DraftPage):
         self.bind_editor("registration.allowed_numbers", self.callers_list, self.callers_row.problem)
         self.watch(self.phone_edit.textChanged, self.trunk_list.changed, self.callers_list.changed)
         self.phone_edit.textChanged.connect(self._update_country)
+        self.livekit_numbers.picked.connect(self._pick_livekit_number)
 
     # --- draft ------------------------------------------------------------------------------
 
@@ -105,6 +113,13 @@ class NumberPage(DraftPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         super().initializePage()
         self.phone_edit.setFocus()
+        if get_path(self.wizard_draft() or {}, "registration.provider") == "livekit":
+            self.livekit_numbers.load(self.wizard())
+            self.livekit_numbers.select(self.phone_edit.e164())
+
+    def _pick_livekit_number(self, number: str) -> None:
+        self.phone_edit.set_e164(number)  # an edit like typing it: stored and validated
+        self.phone_edit.setFocus()
 
     # --- problems ---------------------------------------------------------------------------
 
@@ -124,12 +139,13 @@ class NumberPage(DraftPage):
             self._update_format_note(draft)
 
     def _update_country(self) -> None:
-        country = self.phone_edit.country()
-        self.country_label.setText(country)
-        self.country_label.setVisible(bool(country))
+        # Always there, empty until the number parses: a line appearing while the user types
+        # would move every field below it.
+        self.country_label.setText(self.phone_edit.country())
 
     def _update_format_note(self, draft: MutableMapping[str, Any]) -> None:
         provider = get_path(draft, "registration.provider")
+        self.livekit_numbers.setVisible(provider == "livekit")
         if isinstance(provider, str) and provider:
             self.format_note.setText(provider_info(provider).number_format_note)
             self.format_note.show()

@@ -70,9 +70,9 @@ class OutboundAddressEditor(QWidget):
         self.preview = QLabel(self)
         self.preview.setFont(monospace_font())
         self.preview.setAccessibleName("Final outbound host")
-        self.problem = ProblemLabel(self)
+        self.problem = ProblemLabel(self, reserve=True)
 
-        self.name_label = QLabel("Trunk &name:")
+        self.name_label = QLabel("Trunk na&me:")  # Alt+N is Next
         self.edge_label = QLabel("&Edge location:")
         self.region_label = QLabel("&Region:")
         self.host_label = QLabel("&Host:")
@@ -131,7 +131,7 @@ class OutboundAddressEditor(QWidget):
         ):
             widget.setVisible(visible)
         self.vonage_hint.setVisible(vonage)
-        self.name_label.setText("Trunk &domain:" if vonage else "Trunk &name:")
+        self.name_label.setText("Trunk &domain:" if vonage else "Trunk na&me:")
         self.name_edit.setPlaceholderText("mrassistant-developer" if vonage else "mytrunk")
         self.name_edit.setToolTip("5–32 letters, digits or dashes, as Vonage names trunks" if vonage else "")
         self.provider_hint.setText(

@@ -45,6 +45,10 @@ INDIA_TEXT = (
     "<project>.india.sip.livekit.cloud."
 )
 _OUTBOUND_ONLY = ("outbound_address", "outbound_numbers", "outbound_transport")
+TWILIO_SET_UP_HINT = (
+    "“Set up Twilio for me” is on: phonewizard gives the trunk this termination name (NAME.pstn.twilio.com). "
+    "Names are unique across all Twilio accounts; pick the edge nearest your agent for lower latency."
+)
 
 
 class OutboundPage(DraftPage):
@@ -154,6 +158,9 @@ class OutboundPage(DraftPage):
         self._digest_on = bool(get_path(draft, f"registration.provider_config.{DIGEST_KEY}", False))
         self.enable_check.setChecked(bool(reg("enable_outbound", False)))
         self.address_editor.set_provider(self.provider)
+        if self.provider == "twilio" and get_path(draft, "registration.provider_config.carrier_setup") not in (None, False):
+            # "Set up Twilio for me": there is no trunk to look the name up in yet; phonewizard makes it.
+            self.address_editor.provider_hint.setText(TWILIO_SET_UP_HINT)
         self.address_editor.set_address(reg("outbound_address"))
         self.numbers_editor.set_values(list(reg("outbound_numbers", []) or []))
         self.username_edit.setText(reg("auth_username", "") or "")

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from phonewizard.ui.widgets.problem_label import ERROR_COLOR, HINT_COLOR, OK_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
+# (symbol, word, tone): the tone's colour follows the palette (ui/widgets/tones.py).
 STATE_LOOK = {
-    "pending": ("○", "waiting", HINT_COLOR),
-    "running": ("◔", "working…", "#0b57d0"),
-    "done": ("✓", "done", OK_COLOR),
-    "failed": ("✗", "failed", ERROR_COLOR),
-    "cancelled": ("–", "cancelled, undone", HINT_COLOR),
-    "rolled_back": ("↺", "undone", HINT_COLOR),
-    "skipped": ("–", "not needed", HINT_COLOR),
+    "pending": ("○", "waiting", "hint"),
+    "running": ("◔", "working…", "info"),
+    "done": ("✓", "done", "ok"),
+    "failed": ("✗", "failed", "error"),
+    "cancelled": ("–", "cancelled, undone", "hint"),
+    "rolled_back": ("↺", "undone", "hint"),
+    "skipped": ("–", "not needed", "hint"),
 }
 
 
@@ -48,6 +49,9 @@ class RegistrationChecklist(QWidget):
         for n, step in enumerate(steps):
             symbol, text, state = QLabel(), QLabel(STEP_LABELS.get(step, step)), QLabel()
             symbol.setMinimumWidth(16)
+            bold = symbol.font()
+            bold.setBold(True)
+            symbol.setFont(bold)
             self._grid.addWidget(symbol, n, 0)
             self._grid.addWidget(text, n, 1)
             self._grid.addWidget(state, n, 2)
@@ -59,11 +63,11 @@ class RegistrationChecklist(QWidget):
             # A step the plan did not predict (e.g. attach_number): add it at the end.
             self._add_step(step)
         symbol_label, text_label, state_label = self._rows[step]
-        symbol, word, color = STATE_LOOK.get(state, STATE_LOOK["pending"])
+        symbol, word, tone = STATE_LOOK.get(state, STATE_LOOK["pending"])
         symbol_label.setText(symbol)
-        symbol_label.setStyleSheet(f"color: {color}; font-weight: bold;")
+        set_tone(symbol_label, tone)
         state_label.setText(word)
-        state_label.setStyleSheet(f"color: {color};")
+        set_tone(state_label, tone)
         text_label.setAccessibleDescription(f"{text_label.text()}: {word}")
         self.states[step] = state
 

@@ -1,10 +1,13 @@
 """Page 9: the result — the SIP URI to give the carrier, the carrier's steps (with when their facts
-were last checked), the IDs LiveKit assigned, export, what only a test call can confirm, and what
-to check if the first call does not ring.
+were last checked), the IDs LiveKit assigned, export, "Diagnose a call…" (the call-routing doctor's
+dialog, ui/doctor_dialog.py), what only a test call can confirm, and what to check if the first
+call does not ring.
 
 Everything on this page may be copied, so nothing on it may be a secret: values are checked
-against the draft's API secret and SIP password before they are shown (`_guard`), and the
-carrier steps name the SIP password only as "as entered in the wizard".
+against the draft's API secret, SIP password and carrier credential before they are shown
+(`_guard`), and the carrier steps name the SIP password only as "as entered in the wizard".
+After "Set up Twilio / Telnyx for me", what was configured there (carrier_result_view.py) takes
+the place of the manual steps.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.base import DraftPage, get_path
+from phonewizard.ui.pages.carrier_result_view import CarrierResultView
 from phonewizard.ui.pages.export_action import export_report, export_status_label
 from phonewizard.ui.widgets import CopyableValue
 from phonewizard.ui.widgets.fact_hint import FactHint
@@ -34,7 +38,9 @@ from phonewizard.ui.widgets.fonts import monospace_font
 from phonewizard.ui.widgets.problem_label import ProblemLabel
 
 if TYPE_CHECKING:
+    from phonewizard.app.carrier_setup import CarrierSetupResult
     from phonewizard.app.secrets import SavedSecrets
+    from phonewizard.ui.doctor_dialog import DiagnoseCallDialog
     from phonewizard.domain.result import RegistrationResult
 
 logger = logging.getLogger(__name__)
@@ -72,7 +78,7 @@ class ResultPage(DraftPage):
         self.secrets_notice = ProblemLabel()
         self.body.addWidget(self.secrets_notice)
 
-        uri_box = QGroupBox("SIP URI for your carrier")
+        uri_box = self.uri_box = QGroupBox("SIP URI for your carrier")
         uri_layout = QHBoxLayout(uri_box)
         self.sip_uri_label = QLabel()
         self.sip_uri_label.setFont(monospace_font(15, bold=True))
@@ -90,6 +96,8 @@ class ResultPage(DraftPage):
         self.body.addWidget(self.steps_box)
         self.steps_facts = FactHint("steps")
         self.body.addWidget(self.steps_facts)
+        self.carrier_view = CarrierResultView()
+        self.body.addWidget(self.carrier_view)
 
         self.ids_box = QGroupBox("Created in LiveKit")
         self.ids_grid = QGridLayout(self.ids_box)
@@ -99,6 +107,12 @@ class ResultPage(DraftPage):
         export_line = QHBoxLayout()
         self.export_button = QPushButton("E&xport configuration…")
         export_line.addWidget(self.export_button)
+        # The call-routing doctor: where LiveKit would send a call to the number, or why not.
+        self.diagnose_button = QPushButton("&Diagnose a call…")
+        self.diagnose_button.setToolTip("See where LiveKit would route a call to this number, or exactly "
+                                        "why it would not arrive (reads your project; changes nothing)")
+        export_line.addWidget(self.diagnose_button)
+        self.diagnose_dialog: DiagnoseCallDialog | None = None
         export_line.addStretch(1)
         self.body.addLayout(export_line)
         self.export_status = export_status_label()
@@ -122,6 +136,7 @@ class ResultPage(DraftPage):
         self.copyables: list[CopyableValue] = []
         self.copy_uri_button.clicked.connect(self.copy_sip_uri)
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.diagnose_button.clicked.connect(self.open_diagnose_dialog)
 
     # ---- filling ----------------------------------------------------------------------------
     def initializePage(self) -> None:  # noqa: N802 - Qt override
@@ -129,19 +144,27 @@ class ResultPage(DraftPage):
         wizard = self.wizard()
         review = wizard.page(int(PageId.REVIEW)) if wizard is not None else None
         draft = self.wizard_draft() or {}
-        secrets = (get_path(draft, "livekit.api_secret"), get_path(draft, "registration.auth_password"))
+        secrets = (get_path(draft, "livekit.api_secret"), get_path(draft, "registration.auth_password"),
+                   get_path(draft, "carrier_secret"))
         registered = getattr(review, "registered", None)
         if registered is not None:
             self.show_result(registered.result, secrets=[s for s in secrets if isinstance(s, str) and s],
-                             saved=registered.secrets)
+                             saved=registered.secrets, carrier=registered.carrier)
 
     def show_result(self, result: RegistrationResult, *, secrets: Iterable[str] = (),
-                    saved: SavedSecrets | None = None) -> None:
+                    saved: SavedSecrets | None = None, carrier: CarrierSetupResult | None = None) -> None:
         self.result = result
         self._secrets = tuple(s for s in secrets if s)
         self._show_saved_secrets(saved)
         instructions = result.instructions
-        self.summary_label.setText(self._guard(instructions.summary))
+        self.summary_label.setText(self._guard(instructions.summary if carrier is None else
+                                               _carrier_summary(result, carrier)))
+        self.setSubTitle("Finish the setup at your carrier with the values below." if carrier is None else
+                         "LiveKit and the carrier are both set up: call your number to try it." if not carrier.stand_in
+                         else f"LiveKit is set up, and the {carrier.label} stand-in in place of {carrier.label}: "
+                              f"nothing was changed at {carrier.label} itself.")
+        self.uri_box.setTitle("SIP URI for your carrier" if carrier is None else
+                              f"SIP URI (already set at {_where(carrier)})")
         uri = result.sip_uri or ""
         self.sip_uri_label.setText(self._guard(uri) or "No carrier setup needed")
         self.copy_uri_button.setEnabled(bool(uri))
@@ -155,8 +178,10 @@ class ResultPage(DraftPage):
             self.steps_grid.addWidget(text, n, 0)
             if step.value:
                 self.steps_grid.addWidget(self._copyable(step.value, step.text), n, 1)
-        self.steps_box.setVisible(bool(steps))
-        self.steps_facts.set_provider(result.provider if steps else None)
+        self.steps_box.setVisible(bool(steps) and carrier is None)
+        self.steps_facts.set_provider(result.provider if steps and carrier is None else None)
+        self.carrier_view.show_result(carrier, self._guard)
+        self.copyables += self.carrier_view.copyables
 
         _clear(self.ids_grid)
         rows = [
@@ -212,6 +237,36 @@ class ResultPage(DraftPage):
     @Slot()
     def _on_export_clicked(self) -> None:
         export_report(self, self.export_status, self._report)
+
+    @Slot()
+    def open_diagnose_dialog(self) -> DiagnoseCallDialog | None:
+        """Open (or raise) the "Diagnose a call…" dialog for the registered number."""
+        wizard = self.wizard()
+        if wizard is None or self.result is None:
+            return None
+        if self.diagnose_dialog is None:
+            from phonewizard.ui.doctor_dialog import DiagnoseCallDialog
+
+            self.diagnose_dialog = DiagnoseCallDialog(
+                wizard.worker, wizard.connection, number=self.result.phone_number,
+                provider=self.result.provider, parent=self)
+        if self.diagnose_dialog.isVisible():  # open already, maybe behind the wizard
+            self.diagnose_dialog.raise_()
+            self.diagnose_dialog.activateWindow()
+        else:
+            self.diagnose_dialog.show()
+        return self.diagnose_dialog
+
+
+def _where(carrier: CarrierSetupResult) -> str:
+    return f"the {carrier.label} stand-in" if carrier.stand_in else carrier.label
+
+
+def _carrier_summary(result: RegistrationResult, carrier: CarrierSetupResult) -> str:
+    """The summary once the carrier was configured too (the manual steps' summary says "now, in …")."""
+    out = f" Outbound calls leave through {result.outbound_address}." if result.outbound_address else ""
+    return (f"{result.phone_number} is set up in LiveKit and at {_where(carrier)}: calls to it go to agent "
+            f"“{result.agent_id}”, which must register with exactly that agent_name.{out}")
 
 
 def _clear(grid: QGridLayout) -> None:

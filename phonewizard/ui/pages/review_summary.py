@@ -54,6 +54,28 @@ def _secret(value: object, absent: str, sandbox: bool) -> str:
     return "set (sandbox: not saved)" if sandbox else "set (saved to your system keyring on Register)"
 
 
+def _carrier_setup_rows(config: PhoneWizardConfig, sandbox: bool) -> list[tuple[str, str]]:
+    """"Set up Twilio / Telnyx for me": who sets the carrier up, with which account and credential."""
+    from phonewizard.domain.carrier_options import setup_options
+
+    options = setup_options(config.registration)
+    if options is None:
+        return [("Carrier set-up", "you, with the steps shown after Register")] if config.registration.provider in (
+            "twilio", "telnyx", "vonage", "bandwidth", "custom") else []
+    label = "Twilio" if options.carrier == "twilio" else "Telnyx"
+    rows = [("Carrier set-up", f"by phonewizard, through the {label} stand-in" if sandbox else
+             f"by phonewizard, through {label}'s API")]
+    if options.carrier == "twilio":
+        rows.append(("Twilio account", options.account_sid or "not set"))
+        if options.api_key:
+            rows.append(("Twilio API key", options.api_key))
+    credential = {"twilio": "API key secret" if options.api_key else "Auth Token", "telnyx": "API key"}[options.carrier]
+    rows.append((f"{label} {credential}", _secret(config.carrier_secret, "not set", sandbox)))
+    if options.move_number:
+        rows.append(("If the number is elsewhere", "moved here"))
+    return rows
+
+
 def settings_groups(config: PhoneWizardConfig, *, sandbox: bool = False) -> list[Group]:
     reg = config.registration
     external = reg.provider != "livekit"
@@ -67,6 +89,7 @@ def settings_groups(config: PhoneWizardConfig, *, sandbox: bool = False) -> list
             ("Agent name", config.agent_name),
             ("Phone number", reg.phone_number),
             ("Carrier", provider_info(reg.provider).label),
+            *_carrier_setup_rows(config, sandbox),
         ]),
     ]
     if external:
@@ -117,10 +140,13 @@ def settings_groups(config: PhoneWizardConfig, *, sandbox: bool = False) -> list
 
 
 def _group_html(title: str, rows: list[tuple[str, str]]) -> str:
+    from phonewizard.ui.widgets.tones import tone_color  # readable on dark themes too
+
+    hint = tone_color("hint")
     parts = [f"<h4 style='margin:6px 0 2px 0'>{html.escape(title)}</h4><table cellspacing='0' cellpadding='1'>"]
     for label, value in rows:
         parts.append(
-            f"<tr><td style='color:#5f6368; padding-right:14px'>{html.escape(label)}</td>"
+            f"<tr><td style='color:{hint}; padding-right:14px'>{html.escape(label)}</td>"
             f"<td>{html.escape(str(value))}</td></tr>"
         )
     parts.append("</table>")

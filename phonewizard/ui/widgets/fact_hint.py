@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from phonewizard.domain.fact_notes import fact_note, provider_fact_summary
 from phonewizard.domain.provider_facts import Topic, facts_for
 from phonewizard.ui.widgets.enum_props import set_enum_property
-from phonewizard.ui.widgets.problem_label import HINT_COLOR
+from phonewizard.ui.widgets.tones import set_tone
 
 
 class FactHint(QLabel):
@@ -28,7 +28,7 @@ class FactHint(QLabel):
         self._clock = clock
         self._shown_for: tuple[str | None, date] | None = None
         self.setWordWrap(True)
-        self.setStyleSheet(f"color: {HINT_COLOR};")
+        set_tone(self, "hint")
         set_enum_property(self, "textFormat", "PlainText")
         set_enum_property(self, "textInteractionFlags", "TextSelectableByMouse")
         self.setAccessibleName("When these carrier facts were last checked")

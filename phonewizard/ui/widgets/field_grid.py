@@ -6,7 +6,7 @@ Rows register the dotted field path they edit, so a page can route each `Problem
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGridLayout, QLabel, QWidget
 
 from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
@@ -56,9 +56,12 @@ class FieldGrid(QGridLayout):
         *,
         hint: str | None = None,
         tooltip: str | None = None,
+        reserve: bool | None = None,
     ) -> FieldRow:
         """Add a labelled editor for `path`. `text` carries an `&` mnemonic; the label's buddy is
-        the editor, so Alt+letter focuses it."""
+        the editor, so Alt+letter focuses it. `reserve`: keep a line for the field's message even
+        when there is none, so messages coming and going while the user types never move the rows
+        below; by default for every editor but a lone check box (nothing is typed there)."""
         row = self.rowCount()
         label = QLabel(text)
         label.setBuddy(editor)
@@ -75,7 +78,9 @@ class FieldGrid(QGridLayout):
         if hint:
             hint_widget = hint_label(hint)
             self.addWidget(hint_widget, row + 1, 1)
-        problem = ProblemLabel()
+        if reserve is None:
+            reserve = not isinstance(editor, QAbstractButton)
+        problem = ProblemLabel(reserve=reserve)
         self.addWidget(problem, self.rowCount(), 1)
         field_row = FieldRow(path, label, editor, hint_widget, problem)
         self.rows[path] = field_row

@@ -141,10 +141,10 @@ class KeyValueEditor(QWidget):
         remove = QToolButton(self)
         remove.setText("Remove")
         remove.setToolTip(f"Remove this {self._item_name}")
-        pair = _Pair(key, value, remove, ProblemLabel(self))
+        pair = _Pair(key, value, remove, ProblemLabel(self, reserve=True))
         self._pairs.append(pair)
         self._place(pair, len(self._pairs) - 1)
-        for widget in (key, value, remove):
+        for widget in (key, value, remove, pair.problem):
             widget.show()  # see ListEditor._append: do not wait for the queued show
         key.textChanged.connect(self._on_text_changed)
         value.textChanged.connect(self._on_text_changed)

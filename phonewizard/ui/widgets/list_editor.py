@@ -168,7 +168,7 @@ class ListEditor(QWidget):
         remove = QToolButton(self)
         remove.setText("Remove")
         remove.setToolTip(f"Remove this {self._item_name}")
-        problem = ProblemLabel(self)
+        problem = ProblemLabel(self, reserve=True)  # typing never moves the entries below
         entry = _Entry(edit, remove, problem)
         row = len(self._entries) * 2
         self._rows.addWidget(edit, row, 0)
@@ -179,6 +179,7 @@ class ListEditor(QWidget):
         # it now so the row is there at once (and in an immediate grab()).
         edit.show()
         remove.show()
+        problem.show()  # its reserved (empty) line, at once too
         edit.textChanged.connect(self._on_entry_changed)
         remove.clicked.connect(lambda _checked=False, e=entry: self._on_remove_clicked(e))
         # Tab order follows the visual order: entries, then "Add".
