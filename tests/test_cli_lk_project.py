@@ -94,3 +94,25 @@ def test_a_broken_file_is_as_if_there_were_none(sandbox, capsys, text):
     assert result.code == 2 and result.err.startswith("livekit.url: no LiveKit project configured")
     named = run(capsys, ["list", "--lk-project", "sandbox"])
     assert named.code == 2 and named.err.startswith("--lk-project: no usable LiveKit CLI configuration")
+
+
+def test_every_command_that_reads_a_project_takes_lk_project():
+    import argparse
+
+    from phonewizard.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    reads_a_project = {name for name, p in sub.choices.items() if "--allow-insecure" in p._option_string_actions}
+    assert {"register", "validate", "list", "show", "unregister", "doctor", "call"} <= reads_a_project
+    for name in sorted(reads_a_project | {"probe"}):
+        assert "--lk-project" in sub.choices[name]._option_string_actions, name
+
+
+def test_doctor_and_show_use_the_named_project(sandbox, capsys):
+    write_lk_config(sandbox, default="")
+    run(capsys, ["register", EXAMPLES / "twilio.json", "--lk-project", "sandbox"], secrets=[sandbox.api_secret])
+    shown = run(capsys, ["show", "+14155550123", "--lk-project", "sandbox"], secrets=[sandbox.api_secret])
+    assert shown.code == 0, shown.err
+    doctor = run(capsys, ["doctor", "--to", "+14155550123", "--lk-project", "sandbox", "--json"],
+                 secrets=[sandbox.api_secret])
+    assert doctor.code == 0, doctor.err
