@@ -58,6 +58,9 @@ def isolated_dirs(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     # The LiveKit CLI's projects (app/lk_projects.py): a per-test file, absent unless a test writes it.
     monkeypatch.setenv("PHONEWIZARD_LK_CLI_CONFIG", str(tmp_path / "lk" / "cli-config.yaml"))
+    # The wizard's sandbox on any free port: tests never hold 7880 (ui/sandbox_port.py), which other
+    # runs on the same machine, and tests expecting nothing there, may need.
+    monkeypatch.setenv("PHONEWIZARD_SANDBOX_PORT", "0")
     return tmp_path
 
 

@@ -156,6 +156,9 @@ class KeyringSecrets:
     api_secret: str | None = field(default=None, repr=False)
     sip_password: str | None = field(default=None, repr=False)
     notices: list[str] = field(default_factory=list)
+    # "lk-cli" when the keyring had no API secret and the LiveKit CLI's project with the same URL
+    # and key had one (it stays there: app/lk_projects.py).
+    api_secret_source: str = "keyring"
     # The carrier credential of "Set up Twilio / Telnyx for me", when the draft asks for it.
     carrier_secret: str | None = field(default=None, repr=False)
     # What they belong to, so a fill can be skipped when the user changed it meanwhile.
@@ -164,8 +167,10 @@ class KeyringSecrets:
     carrier_account: tuple[str, str, str] | None = None
 
 
-def keyring_secrets(draft: Mapping[str, Any], store: SecretStore) -> KeyringSecrets:
-    """Look up the draft's API secret and SIP password, each once (blocking: run it on a worker)."""
+def keyring_secrets(draft: Mapping[str, Any], store: SecretStore,
+                    environ: Mapping[str, str] | None = None) -> KeyringSecrets:
+    """Look up the draft's API secret and SIP password, each once (blocking: run it on a worker).
+    With `environ`, an API secret the keyring lacks is looked up in the LiveKit CLI's projects."""
     from phonewizard.app.carrier_typed import carrier_keyring_key, draft_carrier_account
     from phonewizard.services.config_files import password_key_for
     from phonewizard.services.secret_store import SecretStoreUnavailable, livekit_secret_key
@@ -189,6 +194,11 @@ def keyring_secrets(draft: Mapping[str, Any], store: SecretStore) -> KeyringSecr
             found.carrier_secret = store.get(carrier_key)
     except SecretStoreUnavailable as exc:
         found.notices.append(str(exc))
+    if not found.api_secret and url and key and environ is not None:
+        from phonewizard.app.lk_projects import lk_secret_for
+
+        found.api_secret = lk_secret_for(url, key, environ)
+        found.api_secret_source = "lk-cli"
     return found
 
 
@@ -210,17 +220,19 @@ def save_draft(path: str | Path, draft: Mapping[str, Any], report: Report) -> Pa
     return write_private_text(Path(path), json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
-def remember_secrets(draft: Mapping[str, Any], store: SecretStore) -> None:
+def remember_secrets(draft: Mapping[str, Any], store: SecretStore, *, api_secret: bool = True) -> None:
     """"Save profile": store the draft's API secret and SIP password in the keyring, because the
     user asked for exactly that (Register follows app/secrets.py instead). Blocking; raises
-    SecretStoreUnavailable with a message for the user when there is no safe keyring."""
+    SecretStoreUnavailable with a message for the user when there is no safe keyring.
+    `api_secret=False`: the API secret came from the LiveKit CLI's projects and the user did not
+    ask to keep it in the keyring (it is found there again next time)."""
     from phonewizard.services.config_files import password_key_for
     from phonewizard.services.secret_store import livekit_secret_key
 
     # A hand-written file may hold anything in these sections: only objects carry secrets.
     livekit = draft.get("livekit") if isinstance(draft.get("livekit"), Mapping) else {}
     url, key, secret = (str(livekit.get(f) or "") for f in ("url", "api_key", "api_secret"))
-    if url and key and secret:
+    if url and key and secret and api_secret:
         store.set(livekit_secret_key(url, key), secret)
     registration = draft.get("registration") if isinstance(draft.get("registration"), Mapping) else {}
     password = registration.get("auth_password")

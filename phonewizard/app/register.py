@@ -22,7 +22,7 @@ from phonewizard.app.carrier_setup import CarrierSetup, CarrierSetupResult, carr
 from phonewizard.app.doctor import ProjectAsRead, RegistrationChecks
 from phonewizard.app.documents import PASSWORD_FIELD
 from phonewizard.app.errors import InvalidInput
-from phonewizard.app.project import SECRET_MISSING, ApiSecret, connection_for
+from phonewizard.app.project import SECRET_MISSING, ApiSecret, SecretSource, connection_for
 from phonewizard.app.runs import guarded_run, regardless_of_cancel
 from phonewizard.app.secrets import (
     SavedSecrets,
@@ -104,17 +104,20 @@ def load_client() -> None:
 
 
 def typed_request(config: PhoneWizardConfig, *, take_over: bool = False, save_secrets: bool = True,
-                  carrier_base_urls: Mapping[str, str | None] | None = None) -> RegistrationRequest:
+                  carrier_base_urls: Mapping[str, str | None] | None = None,
+                  api_secret_source: SecretSource = "typed") -> RegistrationRequest:
     """The request for a configuration typed in the wizard: its secrets are the user's own, saved
     after success unless `save_secrets` is off (the sandbox's throwaway ones are never kept). With
     "Set up Twilio / Telnyx for me" on, the carrier set-up comes with it (app/carrier_typed.py;
-    `carrier_base_urls`: where each carrier's API is, None for the carrier's own)."""
+    `carrier_base_urls`: where each carrier's API is, None for the carrier's own).
+    `api_secret_source` "lk-cli": the API secret was filled from the LiveKit CLI's projects and the
+    user did not ask to keep it in the keyring, so the policy leaves it where it is."""
     from phonewizard.app.carrier_typed import typed_carrier_setup
 
     secret = config.livekit.api_secret.get_secret_value() if config.livekit.api_secret else ""
     if not secret:
         raise InvalidInput.field("livekit.api_secret", SECRET_MISSING)
-    api_secret = ApiSecret(secret, "typed")
+    api_secret = ApiSecret(secret, api_secret_source)
     carrier = typed_carrier_setup(config, carrier_base_urls or {})
     save = secrets_to_save(config, api_secret, "typed") if save_secrets else []
     if save_secrets and carrier is not None:

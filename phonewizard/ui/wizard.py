@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 from phonewizard import APP_NAME
 from phonewizard.app import drafts
 from phonewizard.domain.navigation import PageId
+from phonewizard.ui.discard_guard import DiscardGuard
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
 from phonewizard.ui.keyboard import install_keyboard
@@ -64,9 +65,10 @@ def sandbox_state_path() -> Path:
 
 
 def _start_sandbox() -> SandboxServer:
-    from phonewizard.sandbox import SandboxServer
+    """On port 7880 (an exported configuration names it), else on a free one: ui/sandbox_port.py."""
+    from phonewizard.ui.sandbox_port import start_sandbox
 
-    return SandboxServer(state_path=sandbox_state_path()).start_in_thread()
+    return start_sandbox(sandbox_state_path(), os.environ)
 
 
 def _start_carrier_stand_ins() -> CarrierStandIns:
@@ -121,6 +123,9 @@ class PhoneWizard(QWizard):
         self.draft: dict[str, Any] = {"livekit": drafts.environment_livekit(environ)}
         self.report: Report | None = None
         self.profile = ProfileActions(self, profile_path)
+        self.discard_guard = DiscardGuard(self)  # Cancel with unsaved edits asks first
+        self.profile.saved.connect(lambda path: self.discard_guard.saved() if path is not None else None)
+        self.currentIdChanged.connect(lambda page: self.discard_guard.saved() if page == PageId.RESULT else None)
         self.startup = Startup(self, lambda: self.profile.prefill(environ))
 
         self.setWindowTitle("Phone Wizard — connect a phone number to your LiveKit agent")
@@ -205,6 +210,7 @@ class PhoneWizard(QWizard):
 
     def on_page_edited(self, page: DraftPage) -> None:
         page.store(self.draft)
+        self.discard_guard.edited()
         self.revalidate()
 
     def revalidate(self) -> Report:
@@ -219,6 +225,7 @@ class PhoneWizard(QWizard):
     def load_draft(self, draft: dict[str, Any]) -> None:
         """Replace the draft (an opened file) and refill every page from it."""
         self.draft = draft
+        self.discard_guard.saved()  # what was edited before is replaced, not lost by a Cancel
         for page in self.draft_pages():
             page.load_from(self.draft)
         self.revalidate()
@@ -270,6 +277,7 @@ class PhoneWizard(QWizard):
         else:
             server, self.sandbox = self.sandbox, None
             livekit = self.draft.setdefault("livekit", {})
+            livekit.pop("sandbox", None)
             if livekit.get("url") == server.url:
                 livekit.update(url="", api_key="", api_secret="")
                 livekit.pop("sip_uri", None)
@@ -296,6 +304,7 @@ class PhoneWizard(QWizard):
             api_key=self.sandbox.api_key,
             api_secret=self.sandbox.api_secret,
             sip_uri=self.sandbox.sip_uri,
+            sandbox=True,  # marks an export, so `register` can say "start `phonewizard sandbox`"
         )
         if self.carrier_stand_ins is not None:  # "Set up … for me" talks to the stand-ins
             self.carrier_stand_ins.fill_draft(draft)
@@ -327,6 +336,10 @@ class PhoneWizard(QWizard):
         else:
             self.resize(*DEFAULT_SIZE)
 
+    def reject(self) -> None:  # noqa: D401 - Qt override: Cancel, Escape, closing the window
+        if self.discard_guard.allows_closing():
+            super().reject()
+
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         self.settings.setValue("window/size", self.size())
         self.shutdown()
@@ -335,6 +348,7 @@ class PhoneWizard(QWizard):
     def shutdown(self) -> None:
         """Stop the sandbox server and the worker thread (idempotent; tests call it too)."""
         self.startup.cancel()  # a deferred start-up still pending must not start a sandbox now
+        self.discard_guard.stop()
         if self.sandbox is not None:
             server, self.sandbox = self.sandbox, None
             server.stop_thread()

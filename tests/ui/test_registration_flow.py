@@ -228,7 +228,11 @@ def test_open_and_save_are_locked_while_registering(qtbot, tmp_path, sandbox):
     assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()
 
 
-def test_closing_the_wizard_mid_registration_rolls_it_back(qtbot, tmp_path, sandbox):
+def test_closing_the_wizard_mid_registration_rolls_it_back(qtbot, tmp_path, sandbox, monkeypatch):
+    # The pages were edited and nothing is saved yet: Cancel asks first (ui/discard_guard.py).
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *args: asked.append(args[1]) or QMessageBox.StandardButton.Discard))
     wizard = make_wizard(qtbot, tmp_path, environ=sandbox_environ(sandbox))
     fill_first_pages(qtbot, wizard, sandbox)
     go_to(wizard, qtbot, PageId.REVIEW)
@@ -238,6 +242,7 @@ def test_closing_the_wizard_mid_registration_rolls_it_back(qtbot, tmp_path, sand
     qtbot.waitUntil(lambda: review.checklist.states.get("inbound_trunk") == "running", timeout=10000)
     qtbot.wait(150)  # the create request is on its way
     wizard.reject()  # the window's Cancel: shuts the worker down, which cancels and waits
+    assert asked == ["Discard your changes?"]
     methods = sandbox.log.methods
     assert "CreateSIPInboundTrunk" in methods and "DeleteSIPTrunk" in methods  # created, then undone
     assert sandbox.counts() == {"inbound": 0, "outbound": 0, "rules": 0}
