@@ -73,6 +73,12 @@ def environment_livekit(environ: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
+def is_sandbox_export(draft: Mapping[str, Any]) -> bool:
+    """A configuration the wizard exported in sandbox mode (`"livekit": {…, "sandbox": true}`)."""
+    livekit = draft.get("livekit")
+    return isinstance(livekit, Mapping) and livekit.get("sandbox") is True
+
+
 def has_livekit_project(draft: Mapping[str, Any]) -> bool:
     livekit = draft.get("livekit")
     return isinstance(livekit, Mapping) and bool(str(livekit.get("url") or "").strip())

@@ -15,6 +15,7 @@ Qt-free and imported before the first paint: plain Python only.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -24,32 +25,50 @@ class Control(NamedTuple):
     page: str  # where it is, for messages shown on another page
 
 
+_P1, _P2, _P3, _P4 = "LiveKit project", "Agent and carrier", "Phone number", "Inbound calls"
+_P5, _P6, _P7 = "Outbound calls", "Call handling", "Agent behaviour"
+_TRANSFER, _DTMF = "registration.transfer_config", "registration.dtmf_config"
 CONTROLS: dict[str, Control] = {
     "livekit.allow_insecure_transport": Control(
-        "Allow an unencrypted connection (ws:// or http://) to this server", "tick", "LiveKit project"),
-    "livekit.url": Control("LiveKit URL", "field", "LiveKit project"),
-    "livekit.api_key": Control("API key", "field", "LiveKit project"),
-    "livekit.api_secret": Control("API secret", "field", "LiveKit project"),
-    "livekit.sip_uri": Control("SIP URI", "field", "LiveKit project"),
-    "agent_name": Control("Agent name", "field", "Agent and carrier"),
-    "registration.provider": Control("carrier", "choose", "Agent and carrier"),
-    "registration.phone_number": Control("Phone number", "field", "Phone number"),
-    "registration.allowed_addresses": Control("Allowed addresses", "field", "Inbound calls"),
+        "Allow an unencrypted connection (ws:// or http://) to this server", "tick", _P1),
+    "livekit.url": Control("LiveKit URL", "field", _P1),
+    "livekit.api_key": Control("API key", "field", _P1),
+    "livekit.api_secret": Control("API secret", "field", _P1),
+    "livekit.sip_uri": Control("SIP URI", "field", _P1),
+    "agent_name": Control("Agent name", "field", _P2),
+    "registration.provider": Control("Phone number from", "choose", _P2),
+    "registration.phone_number": Control("Phone number", "field", _P3),
+    "registration.trunk_numbers": Control("Extra trunk numbers", "field", _P3),
+    "registration.allowed_numbers": Control("Allowed callers", "field", _P3),
+    "registration.allowed_addresses": Control("Allowed addresses", "field", _P4),
     "registration.provider_config.inbound_digest_auth": Control(
-        "Require SIP digest authentication on inbound calls", "tick", "Inbound calls"),
-    "registration.enable_outbound": Control(
-        "Let the agent place outbound calls from this number", "tick", "Outbound calls"),
-    "registration.outbound_address": Control("Final host", "field", "Outbound calls"),
-    "registration.outbound_transport": Control("Transport", "choose", "Outbound calls"),
-    "registration.auth_username": Control("Username", "field", "Outbound calls"),
-    "registration.auth_password": Control("Password", "field", "Outbound calls"),
-    "registration.destination_country": Control("Destination country", "field", "Outbound calls"),
+        "Require SIP digest authentication on inbound calls", "tick", _P4),
+    "registration.enable_outbound": Control("Let the agent place outbound calls from this number", "tick", _P5),
+    "registration.outbound_address": Control("Final host", "field", _P5),
+    "registration.outbound_transport": Control("Transport", "choose", _P5),
+    "registration.outbound_numbers": Control("Caller ID numbers", "field", _P5),
+    "registration.auth_username": Control("Username", "field", _P5),
+    "registration.auth_password": Control("Password", "field", _P5),
+    "registration.destination_country": Control("Destination country", "field", _P5),
+    "registration.media_encryption": Control("Media encryption", "choose", _P6),
+    "registration.krisp_enabled": Control("Krisp noise cancellation on the caller's audio", "tick", _P6),
+    "registration.ringing_timeout_seconds": Control("Ringing timeout", "field", _P6),
+    "registration.max_call_duration_seconds": Control("Maximum call duration", "field", _P6),
+    "registration.hide_phone_number": Control("Hide the caller's number from the agent (privacy)", "tick", _P6),
+    "registration.custom_headers": Control("Custom headers", "field", _P6),
+    "registration.headers_to_attributes": Control("Header → attribute", "field", _P6),
+    f"{_DTMF}.dtmf_sequence": Control("DTMF sequence", "field", _P7),
+    f"{_DTMF}.dtmf_timeout": Control("DTMF timeout", "field", _P7),
+    f"{_TRANSFER}.allowed_destinations": Control("Allowed destinations", "field", _P7),
+    f"{_TRANSFER}.supervisor_phone": Control("Supervisor", "field", _P7),
+    f"{_TRANSFER}.cold_transfer_enabled": Control("Cold transfer (hand the caller over and leave)", "tick", _P7),
+    f"{_TRANSFER}.warm_transfer_enabled": Control("Warm transfer (introduce the caller first)", "tick", _P7),
 }
 
 # Whole phrases that need more than a name swapped (the message is otherwise kept as it is).
 _PHRASES: dict[str, str] = {
     "required: enter the provider: livekit, twilio, vonage, telnyx, bandwidth or custom":
-        "required: choose your carrier above",
+        "required: choose where your phone number is from",
 }
 # Names that are not file fields: the agent's own code calls it agent_name (WorkerOptions).
 _KEEP = ("agent_name in WorkerOptions",)
@@ -62,6 +81,14 @@ def control_name(path: str) -> str | None:
     return f"“{control.words}”" if control else None
 
 
+def where_to_fix(path: str) -> str:
+    """“Password” on the Outbound calls page, for a problem shown away from its field; the dotted
+    path for a field without a control (a hand-written file's extra key: it is fixed in the file)."""
+    control = CONTROLS.get(path)
+    return f"“{control.words}” on the {control.page} page" if control else path
+
+
+@lru_cache(maxsize=512)  # the same few messages come back on every keystroke
 def reword(message: str) -> str:
     """`message` with every file field it names replaced by the words on its control."""
     text = _PHRASES.get(message, message)

@@ -259,6 +259,10 @@ class PhoneWizard(QWizard):
         livekit = self.draft.get("livekit")
         return typed_connection(livekit if isinstance(livekit, dict) else {})
 
+    def api_secret_source(self) -> str:
+        """"typed", or "lk-cli" for a LiveKit CLI secret the user did not ask to keep (page 1)."""
+        return self.page(PageId.LIVEKIT).api_secret_source()
+
     # --- sandbox ----------------------------------------------------------------------------
 
     @property

@@ -86,6 +86,7 @@ class ProfileActions(QObject):
         prepared = drafts.prepare_draft(self.path, environ)
         wizard.set_notices(prepared.notices)
         wizard.load_draft(prepared.draft)
+        self._offer_lk_projects(environ)
         if prepared.from_profile:
             self._fill_secrets_later()
         if first_page(prepared.from_profile) is PageId.REGISTRATIONS:
@@ -100,6 +101,14 @@ class ProfileActions(QObject):
                 wizard.set_notices([*wizard.notices, f"The offline sandbox could not start: {exc}"])
         # A run of this project killed half-way is offered for undo or finish once the window is up.
         QTimer.singleShot(0, self, self._offer_recovery)
+
+    def _offer_lk_projects(self, environ: Mapping[str, str]) -> None:
+        """Page 1 offers the projects LiveKit's own CLI knows; a missing or broken file offers none."""
+        from phonewizard.app.lk_projects import lk_cli_projects
+
+        config = lk_cli_projects(environ)
+        page = self._wizard.page(PageId.LIVEKIT)
+        page.set_lk_projects(config.projects if config else (), config.default_project if config else "")
 
     @Slot()
     def _offer_recovery(self) -> None:
@@ -154,7 +163,8 @@ class ProfileActions(QObject):
         async def lookup() -> KeyringSecrets:
             import asyncio
 
-            return await asyncio.to_thread(drafts.keyring_secrets, as_loaded, secrets)
+            # With the environment: a secret the keyring lacks may be in the LiveKit CLI's projects.
+            return await asyncio.to_thread(drafts.keyring_secrets, as_loaded, secrets, wizard.environ)
 
         job = self._secrets_job = wizard.worker.submit(lookup)
 
@@ -186,6 +196,8 @@ class ProfileActions(QObject):
                 value = value[key]
             with page.loading():  # a fill like load_from: the page stays pristine
                 edit.setText(str(value))
+        if "livekit.api_secret" in filled and found.api_secret_source == "lk-cli":
+            wizard.page(PageId.LIVEKIT).mark_lk_secret(found.api_secret or "")
         extra = [n for n in found.notices if n not in wizard.notices]
         if extra:
             wizard.set_notices([*wizard.notices, *extra])
@@ -212,7 +224,16 @@ class ProfileActions(QObject):
         except ConfigFileError as exc:
             QMessageBox.warning(wizard, "Cannot open configuration", str(exc))
             return False
-        if drafts.has_livekit_project(draft) and wizard.sandbox_active:
+        if drafts.is_sandbox_export(draft):
+            # Exported in sandbox mode: its address is a sandbox's, so use this wizard's sandbox.
+            try:
+                wizard.set_sandbox_active(True)
+            except Exception as exc:  # noqa: BLE001 - a taken port or bad state file: said, not raised
+                logger.warning("sandbox did not start: %s", exc)
+                notices = [*notices, f"This configuration was exported from the sandbox, which could not start: {exc}"]
+            if wizard.sandbox_active:
+                wizard.point_at_sandbox(draft)
+        elif drafts.has_livekit_project(draft) and wizard.sandbox_active:
             wizard.set_sandbox_active(False)
         elif wizard.sandbox_active:
             # The file names no project: keep using the sandbox for this draft.
@@ -238,11 +259,13 @@ class ProfileActions(QObject):
         wizard = self._wizard
         # What is saved is the draft as it is now; edits while the keyring answers come next time.
         draft, report, secrets = copy.deepcopy(wizard.draft), wizard.report, wizard.secrets
+        # The LiveKit CLI's secret is copied to the keyring only when page 1 was asked to.
+        keep_api_secret = wizard.api_secret_source() == "typed"
 
         async def remember() -> None:
             import asyncio
 
-            await asyncio.to_thread(drafts.remember_secrets, draft, secrets)
+            await asyncio.to_thread(drafts.remember_secrets, draft, secrets, api_secret=keep_api_secret)
 
         self._save_button().setEnabled(False)
         job = self._save_job = wizard.worker.submit(remember)

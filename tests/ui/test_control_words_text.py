@@ -88,7 +88,7 @@ def test_the_words_fit_the_control():
     insecure = check_config(GUI_STATES["insecure url"]).errors[0].message
     assert "tick “Allow an unencrypted connection (ws:// or http://) to this server”" in reword(insecure)
     [provider] = [p for p in check_config(GUI_STATES["no provider"]).errors if p.field == "registration.provider"]
-    assert reword(provider.message) == "required: choose your carrier above"
+    assert reword(provider.message) == "required: choose where your phone number is from"
     warm = next(p for p in check_config(GUI_STATES["warm transfer without outbound"]).errors)
     assert "tick “Let the agent place outbound calls from this number” (Outbound calls page)" in reword(warm.message)
 

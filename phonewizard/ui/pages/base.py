@@ -23,6 +23,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from phonewizard.domain.navigation import PageId, next_page
+from phonewizard.ui.control_words import control_name, reword
 from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 from phonewizard.ui.widgets.problem_label import ProblemLabel
 
@@ -186,8 +187,9 @@ class DraftPage(QWizardPage):
         """Show the first error (else warning) under `path` in `label`."""
 
         def sink(errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
-            first_error = errors[0].message if errors else None
-            first_warning = warnings[0].message if warnings else None
+            # In the words of the wizard's controls, not the file's field names (ui/control_words.py).
+            first_error = reword(errors[0].message) if errors else None
+            first_warning = reword(warnings[0].message) if warnings else None
             if first_error and self.pristine:
                 label.show_pending(first_error)
             else:
@@ -205,7 +207,7 @@ class DraftPage(QWizardPage):
 
         def sink(errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
             whole = editor.show_problems(path, errors, warnings)
-            label.show_problem(whole[0].message if whole else None)
+            label.show_problem(reword(whole[0].message) if whole else None)
             return ()
 
         self._sinks[path] = sink
@@ -226,7 +228,7 @@ class DraftPage(QWizardPage):
             unplaced.extend(p for p in problems_under(report.errors, prefix) if id(p) not in claimed)
         if unplaced:
             first = unplaced[0]
-            self.page_problem.show_error(f"{first.field}: {first.message}")
+            self.page_problem.show_error(f"{control_name(first.field) or first.field}: {reword(first.message)}")
         else:
             self.page_problem.clear_problem()
         self.report_applied(report)

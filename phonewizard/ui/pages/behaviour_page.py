@@ -18,6 +18,7 @@ from phonewizard.ui.pages.base import DraftPage, get_path, int_or, set_path
 from phonewizard.ui.widgets import FieldGrid, ListEditor
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.fonts import monospace_font
+from phonewizard.ui.control_words import reword
 
 DTMF_HINT = "Keys 0-9, *, #, A-D; a lower-case w pauses 0.5 s. Example: *123#ww456"
 TRANSFER_PLACEHOLDER = "tel:+15105550100 or sip:desk@pbx.example.com"
@@ -201,6 +202,6 @@ class BehaviourPage(DraftPage):
 
     def _metadata_problems(self, errors: Sequence[Problem], warnings: Sequence[Problem]) -> Sequence[Problem]:
         _value, local = parse_metadata(self.metadata_edit.toPlainText())
-        message = local or (errors[0].message if errors else None)
-        self.metadata_row.problem.show_problem(message, warnings[0].message if warnings else None)
+        message = local or (reword(errors[0].message) if errors else None)
+        self.metadata_row.problem.show_problem(message, reword(warnings[0].message) if warnings else None)
         return ()

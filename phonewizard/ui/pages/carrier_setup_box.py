@@ -24,6 +24,7 @@ from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
 from phonewizard.ui.widgets.tones import set_tone
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
+from phonewizard.ui.control_words import reword
 
 if TYPE_CHECKING:
     from phonewizard.ui.pages.base import DraftPage
@@ -236,10 +237,10 @@ class CarrierSetupBox(QGroupBox):
     # ---- display -----------------------------------------------------------------------------
     def _secret_problems(self, errors, warnings):
         label = self.rows[SECRET].problem
-        message = errors[0].message if errors else None
+        message = reword(errors[0].message) if errors else None
         if message is None and not self.secret_edit.text() and self.enable_check.isChecked():
             message = self.missing()
-        label.show_problem(message, warnings[0].message if warnings else None)
+        label.show_problem(message, reword(warnings[0].message) if warnings else None)
         return ()
 
     def _update_visibility(self) -> None:

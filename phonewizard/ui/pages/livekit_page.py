@@ -3,18 +3,23 @@
 Pre-filled by the wizard from the saved profile and LIVEKIT_* variables, or pointed at the
 built-in sandbox. "Test connection" runs off the GUI thread on the wizard's AsyncWorker and says
 in plain words what happened. The secret stays in memory until Register or "Save profile".
+The projects LiveKit's own CLI knows (~/.livekit/cli-config.yaml, app/lk_projects.py) are offered
+in "LiveKit CLI project": choosing one fills the URL, key, secret and the SIP URI derived from its
+project ID. Such a secret stays in lk's file unless the user ticks "Keep a copy … in the system
+keyring" (`api_secret_source()`: "lk-cli" until then, so Register and Save profile leave it).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, Mapping, MutableMapping, Sequence
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from phonewizard.domain.url_safety import insecure_url_findings
 from phonewizard.domain.navigation import PageId
+from phonewizard.ui.control_words import reword
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
 from phonewizard.ui.widgets.enum_props import set_enum_property  # not Qt.*: see there
 from phonewizard.ui.widgets.field_grid import FieldGrid
@@ -23,6 +28,7 @@ from phonewizard.ui.widgets.tones import set_tone
 from phonewizard.ui.widgets.secret_edit import SecretLineEdit
 
 if TYPE_CHECKING:
+    from phonewizard.app.lk_projects import LkProject
     from phonewizard.ui.async_worker import Job
 
 logger = logging.getLogger(__name__)
@@ -37,6 +43,16 @@ NO_PROJECT_HINT = (
     "(Settings → API keys has the key and secret), or keep the sandbox on to try the wizard "
     "first. A self-hosted LiveKit server works too: use its http(s):// or ws(s):// URL; its SIP "
     "URI is the address of your SIP service."
+)
+LK_PROJECT_HINT = (
+    "Projects from the LiveKit CLI (<code>lk project list</code>): choosing one fills the URL, key, "
+    "secret and SIP URI. Its secret stays in ~/.livekit/cli-config.yaml and is not copied to "
+    "phonewizard's files."
+)
+LK_SECRET_TEXT = "Keep a co&py of this API secret in the system keyring"
+LK_SECRET_TIP = (
+    "The secret comes from the LiveKit CLI's configuration, and phonewizard reads it there again "
+    "next time. Tick this to keep a copy in the system keyring too (saved on Register or Save profile)."
 )
 # app/project.SECRET_MISSING in words; not imported: this page paints before pydantic is loaded.
 SECRET_MISSING = "enter the API secret that belongs to this key (LiveKit Cloud → Settings → API keys)"
@@ -96,6 +112,8 @@ class LiveKitPage(DraftPage):
             "LiveKit Cloud → Settings, or use the built-in sandbox to try everything offline."
         )
         self._test_job: Job | None = None  # the connection test in flight
+        self._lk_projects: list[LkProject] = []
+        self._lk_secret: str | None = None  # the secret filled from the LiveKit CLI's projects
 
         self.sandbox_check = QCheckBox("Tr&y it offline with the built-in sandbox")
         self.sandbox_check.setToolTip(
@@ -117,6 +135,13 @@ class LiveKitPage(DraftPage):
         grid.addWidget(self.sandbox_check, 0, 1)
         grid.addWidget(self.sandbox_problem, 1, 1)
         grid.add_spacer_row(8)
+        # Offered only when the LiveKit CLI knows projects (set_lk_projects, after start-up).
+        self.lk_combo = QComboBox()
+        set_enum_property(self.lk_combo, "sizeAdjustPolicy", "AdjustToContents")
+        self.lk_combo.activated.connect(self._on_lk_project_chosen)
+        self.lk_row = grid.add_field("lk_project", "&LiveKit CLI project:", self.lk_combo,
+                                     hint=LK_PROJECT_HINT, reserve=False)
+        self._show_lk_row(False)
         # Only offered when it matters: a plain ws:// or http:// URL to another machine.
         self.insecure_check = QCheckBox("Allo&w an unencrypted connection (ws:// or http://) to this server")
         self.insecure_check.setToolTip(
@@ -148,6 +173,10 @@ class LiveKitPage(DraftPage):
             hint="Kept in memory; saved only to the system keyring, on Register or Save profile.",
             tooltip="The secret of that key (LIVEKIT_API_SECRET). Never written to a file.",
         )
+        self.keep_lk_secret_check = QCheckBox(LK_SECRET_TEXT)
+        self.keep_lk_secret_check.setToolTip(LK_SECRET_TIP)
+        self.keep_lk_secret_check.hide()
+        grid.addWidget(self.keep_lk_secret_check, grid.rowCount(), 1)
         self.rows["livekit.sip_uri"] = grid.add_field(
             "livekit.sip_uri", "S&IP URI:", self.sip_uri_edit, hint=SIP_URI_HINT,
             tooltip="The address your carrier sends calls to; shown again on the result page",
@@ -181,6 +210,7 @@ class LiveKitPage(DraftPage):
         self.url_edit.textChanged.connect(self._update_insecure_option)
         for edit in (self.url_edit, self.key_edit, self.secret_edit):
             edit.textChanged.connect(self._forget_test_result)
+        self.secret_edit.textChanged.connect(self._update_lk_secret_option)
         self.setTabOrder(self.sandbox_check, self.url_edit)
         self.setTabOrder(self.url_edit, self.insecure_check)
         self.setTabOrder(self.insecure_check, self.key_edit)
@@ -216,6 +246,14 @@ class LiveKitPage(DraftPage):
     def set_sandbox_mode(self, active: bool) -> None:
         super().set_sandbox_mode(active)
         self._show_sandbox_checked(active)
+        # Where the sandbox listens when its usual port was taken (ui/sandbox_port.py).
+        from phonewizard.ui.sandbox_port import port_note
+
+        note = port_note(getattr(self.wizard(), "sandbox", None)) if active else None
+        if note:
+            self.sandbox_problem.show_warning(note)
+        elif self.sandbox_problem.kind == "warning":
+            self.sandbox_problem.clear_problem()
         # The sandbox's own values are not editable: change them by switching it off.
         for edit in (self.url_edit, self.key_edit, self.secret_edit, self.sip_uri_edit):
             edit.setEnabled(not active)
@@ -235,6 +273,64 @@ class LiveKitPage(DraftPage):
         if self._test_job is None:
             self.test_status.setText("")
 
+    # --- the LiveKit CLI's projects -------------------------------------------------------------
+
+    def set_lk_projects(self, projects: Sequence[LkProject], default: str = "") -> None:
+        """Offer these projects (none: the row stays hidden). `default` is marked as lk's default."""
+        self._lk_projects = list(projects)
+        self.lk_combo.clear()
+        self.lk_combo.addItem("Choose a project…", None)
+        for index, project in enumerate(self._lk_projects):
+            mark = " (default)" if project.name == default else ""
+            self.lk_combo.addItem(f"{project.name}{mark} — {project.url}", index)
+        self._show_lk_row(bool(self._lk_projects))
+
+    def _show_lk_row(self, visible: bool) -> None:
+        for widget in (self.lk_row.label, self.lk_combo, self.lk_row.hint, self.lk_row.problem):
+            if widget is not None:
+                widget.setVisible(visible)
+
+    @Slot(int)
+    def _on_lk_project_chosen(self, index: int) -> None:
+        position = self.lk_combo.itemData(index)
+        if position is not None:
+            self.use_lk_project(self._lk_projects[position])
+
+    def use_lk_project(self, project: LkProject) -> None:
+        """Fill the fields from `project` (the sandbox is switched off first), as one edit."""
+        from phonewizard.app.lk_projects import project_fields
+
+        wizard = self.wizard()
+        if wizard is not None and wizard.sandbox_active:
+            wizard.set_sandbox_active(False)
+        fields = project_fields(project)
+        with self.loading():
+            self.url_edit.setText(fields["url"])
+            self.key_edit.setText(fields["api_key"])
+            self.secret_edit.setText(project.api_secret)
+            self.sip_uri_edit.setText(fields.get("sip_uri", ""))
+        self.mark_lk_secret(project.api_secret)
+        self.notify_edited()
+
+    def mark_lk_secret(self, secret: str) -> None:
+        """The secret field holds `secret` from the LiveKit CLI's projects: offer to keep a copy."""
+        self._lk_secret = secret
+        self.keep_lk_secret_check.setChecked(False)
+        self._update_lk_secret_option()
+
+    def _secret_from_lk(self) -> bool:
+        return bool(self._lk_secret) and self.secret_edit.text() == self._lk_secret
+
+    @Slot()
+    def _update_lk_secret_option(self) -> None:
+        self.keep_lk_secret_check.setVisible(self._secret_from_lk())
+
+    def api_secret_source(self) -> str:
+        """"lk-cli" while the secret is the LiveKit CLI's and no copy was asked for; else "typed"."""
+        if self._secret_from_lk() and not self.keep_lk_secret_check.isChecked():
+            return "lk-cli"
+        return "typed"
+
     # --- completeness: check_config does not require the secret (files never hold it) -------
 
     def _secret_missing(self) -> bool:
@@ -242,11 +338,11 @@ class LiveKitPage(DraftPage):
 
     def _show_secret_problems(self, errors, warnings):
         label = self.rows["livekit.api_secret"].problem
-        message = errors[0].message if errors else (SECRET_MISSING if self._secret_missing() else None)
+        message = reword(errors[0].message) if errors else (SECRET_MISSING if self._secret_missing() else None)
         if message and self.pristine:
             label.show_pending(message)
         else:
-            label.show_problem(message, warnings[0].message if warnings else None)
+            label.show_problem(message, reword(warnings[0].message) if warnings else None)
         return ()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override

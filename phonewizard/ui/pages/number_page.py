@@ -21,6 +21,7 @@ from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.field_grid import FieldGrid
 from phonewizard.ui.widgets.phone_edit import PhoneLineEdit, phone_list_editor
 from phonewizard.ui.widgets.tones import set_tone
+from phonewizard.ui.control_words import reword
 
 
 def _phone_list(add_text: str, item_name: str):
@@ -130,7 +131,7 @@ class NumberPage(DraftPage):
         shifted_errors = _shift(errors, prefix, offset)
         shifted_warnings = _shift(warnings, prefix, offset)
         whole = self.trunk_list.show_problems(prefix, shifted_errors, shifted_warnings)
-        self.trunk_row.problem.show_problem(whole[0].message if whole else None)
+        self.trunk_row.problem.show_problem(reword(whole[0].message) if whole else None)
         return ()
 
     def report_applied(self, report) -> None:

@@ -32,6 +32,7 @@ from phonewizard.ui.pages.outbound_address_editor import OutboundAddressEditor
 from phonewizard.ui.widgets import FieldGrid, SecretLineEdit
 from phonewizard.ui.widgets.phone_edit import phone_list_editor
 from phonewizard.ui.widgets.problem_label import hint_label
+from phonewizard.ui.control_words import reword
 
 TRANSPORTS = (
     ("AUTO", "Automatic (LiveKit chooses; UDP first)"),
@@ -216,9 +217,10 @@ class OutboundPage(DraftPage):
         if local:
             label.show_error(local)
         elif errors and self.pristine:
-            label.show_pending(errors[0].message)
+            label.show_pending(reword(errors[0].message))
         else:
-            label.show_problem(errors[0].message if errors else None, warnings[0].message if warnings else None)
+            label.show_problem(reword(errors[0].message) if errors else None,
+                               reword(warnings[0].message) if warnings else None)
         return ()
 
     def report_applied(self, report: Report) -> None:

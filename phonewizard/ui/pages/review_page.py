@@ -46,6 +46,7 @@ from phonewizard.ui.registration_runner import RegistrationRunner
 from phonewizard.ui.widgets.fonts import monospace_font
 from phonewizard.ui.widgets.problem_label import hint_label
 from phonewizard.ui.widgets.tones import set_tone
+from phonewizard.ui.control_words import reword, where_to_fix
 
 if TYPE_CHECKING:
     # domain/plan imports livekit-protocol and protobuf; the page builds a plan only when it is
@@ -164,7 +165,7 @@ class ReviewPage(DraftPage):
         else:
             first = report.errors[0] if report.errors else None
             self.settings_label.setText(
-                html.escape(f"Fix this first: {first.field}: {first.message}") if first else ""
+                html.escape(f"Fix this first: {where_to_fix(first.field)}: {reword(first.message)}") if first else ""
             )
             self.describe_label.setText("")
             self.plan_view.setPlainText("")
@@ -229,8 +230,11 @@ class ReviewPage(DraftPage):
             return self._confirm_adoption(report.config, take_over)
         try:
             # The sandbox's throwaway key and test passwords do not belong in a keyring.
+            # A secret read from the LiveKit CLI's projects stays there unless page 1 was told otherwise.
+            source = wizard.api_secret_source() if hasattr(wizard, "api_secret_source") else "typed"
             request = typed_request(report.config, take_over=take_over, save_secrets=not wizard.sandbox_active,
-                                    carrier_base_urls=carrier_base_urls(wizard, report.config))
+                                    carrier_base_urls=carrier_base_urls(wizard, report.config),
+                                    api_secret_source=source)
         except InvalidInput as exc:
             self._show_failure(str(exc))
             return False
