@@ -187,11 +187,12 @@ class InboundPage(DraftPage):
         self._update_caveat()
 
     def _update_caveat(self) -> None:
-        # No source says any carrier answers LiveKit's digest challenge: each one gets its caveat.
+        # No source says any carrier answers LiveKit's digest challenge: each one gets its caveat,
+        # shown once the box is ticked (it warns about what ticking does, not about the page).
         caveat = TWILIO_CAVEAT if self._provider == "twilio" else digest_caveat(self._provider)
         if caveat:
             self.digest_caveat.setText(caveat[:1].upper() + caveat[1:])
-        self.digest_caveat.setVisible(bool(caveat))
+        self.digest_caveat.setVisible(bool(caveat) and self.digest_check.isChecked())
 
     @Slot()
     def add_signalling_ranges(self) -> int:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 from phonewizard.domain.providers import (
     TELNYX_HOSTS,
     TWILIO_EDGES,
-    VONAGE_HINT,
     telnyx_address,
     twilio_address,
     vonage_address,
@@ -39,6 +38,14 @@ _TELNYX_LABELS = {
     "ca-srv": "Canada, SRV name (sip-ca.telnyx.com)",
     "au-srv": "Australia, SRV name (sip-au.telnyx.com)",
 }
+# domain/providers.VONAGE_HINT (the hosted API's hint) names the file's outbound_address; here the
+# user types the trunk domain and picks the region, so the hint speaks of those two controls.
+VONAGE_EDITOR_HINT = (
+    "Vonage Elastic SIP Trunking needs your trunk domain: type it under Trunk domain and pick the "
+    "region, and the final host becomes {your-trunk-domain}.sip-{region}.vonage.com (e.g. "
+    "mrassistant-developer.sip-us.vonage.com). Find it in Vonage Dashboard → SIP Trunks → Your Trunk "
+    "→ Outbound Calling section. The region starts at the one nearest your number's country."
+)
 _VONAGE_LABELS = {"us": "United States (sip-us)", "eu": "Europe (sip-eu)", "ap": "Asia-Pacific (sip-ap)"}
 
 
@@ -64,7 +71,7 @@ class OutboundAddressEditor(QWidget):
         self.region_combo = QComboBox(self)  # Vonage / Telnyx regions, refilled per provider
         self.host_edit = QLineEdit(self)  # Bandwidth / custom
         self.host_edit.setPlaceholderText("sip.example.com")
-        self.vonage_hint = hint_label(VONAGE_HINT, self)
+        self.vonage_hint = hint_label(VONAGE_EDITOR_HINT, self)
         self.provider_hint = hint_label("", self)
         self.facts_hint = FactHint("outbound", self)  # when the host rules were last checked
         self.preview = QLabel(self)
@@ -151,8 +158,9 @@ class OutboundAddressEditor(QWidget):
         self._on_input_changed()
 
     # ---- values -----------------------------------------------------------------------------
-    def set_address(self, host: str | None) -> None:
-        """Split a stored host back into this provider's inputs (no `changed` emitted)."""
+    def set_address(self, host: str | None, default_region: str | None = None) -> None:
+        """Split a stored host back into this provider's inputs (no `changed` emitted).
+        `default_region`: the Vonage region to offer when no host says one (from the number)."""
         host = (host or "").strip().lower()
         self.blockSignals(True)
         try:
@@ -167,7 +175,7 @@ class OutboundAddressEditor(QWidget):
             elif self.provider == "vonage":
                 match = _VONAGE_HOST.match(host)
                 self.name_edit.setText(match["domain"] if match else host)
-                index = self.region_combo.findData(match["region"] if match else "us")
+                index = self.region_combo.findData(match["region"] if match else (default_region or "us"))
                 self.region_combo.setCurrentIndex(max(index, 0))
             elif self.provider == "telnyx":
                 region = next((k for k, v in TELNYX_HOSTS.items() if v == host), "us")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.domain.phone_numbers import is_indian, region_of
-from phonewizard.domain.providers import provider_info
+from phonewizard.domain.providers import provider_info, vonage_region_for
 from phonewizard.domain.report import Problem, Report
 from phonewizard.domain.registration_rules import DIGEST_KEY
 from phonewizard.ui.pages.base import DraftPage, get_path, set_path
@@ -162,7 +162,9 @@ class OutboundPage(DraftPage):
         if self.provider == "twilio" and get_path(draft, "registration.provider_config.carrier_setup") not in (None, False):
             # "Set up Twilio for me": there is no trunk to look the name up in yet; phonewizard makes it.
             self.address_editor.provider_hint.setText(TWILIO_SET_UP_HINT)
-        self.address_editor.set_address(reg("outbound_address"))
+        # Vonage's region nearest the number's country (+44 → sip-eu) until a host says otherwise.
+        region = vonage_region_for(self.phone_number) if self.provider == "vonage" else None
+        self.address_editor.set_address(reg("outbound_address"), default_region=region)
         self.numbers_editor.set_values(list(reg("outbound_numbers", []) or []))
         self.username_edit.setText(reg("auth_username", "") or "")
         self.password_edit.setText(reg("auth_password", "") or "")
