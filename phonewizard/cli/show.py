@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
-from typing import Any
 
 from phonewizard.app.inventory import NumberView, Project, find_number, read_inventory, show_number
 from phonewizard.app.profiles import default_profile_path
 from phonewizard.app.project import api_secret_for, connection_for, saved_profile
 from phonewizard.app.registrations import parse_number
 from phonewizard.app.secrets import SecretStore
-from phonewizard.cli.errors import EXIT_OK, EXIT_REFUSED, CliError, err, printable, remember_secret
+from phonewizard.cli.errors import EXIT_OK, EXIT_REFUSED, CliError, err, json_text, out, remember_secret
+from phonewizard.cli.recover import report_unfinished
 from phonewizard.domain.inventory import ProjectInventory
 from phonewizard.domain.inventory_words import (
     CARRIER_WORDS,
@@ -40,31 +39,13 @@ from phonewizard.domain.livekit_numbers import normalize_number
 _LOOKS_LIKE_A_NUMBER = re.compile(r"^\+\d+$")
 
 
-def out(line: str = "") -> None:
-    print(printable(line))
-
-
-def json_text(value: Any) -> str:
-    """JSON for a terminal: readable non-ASCII kept, anything non-printable (C1 controls, bidi
-    overrides, line separators) written as a \\u escape, which every JSON reader undoes."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    return "".join(c if c.isprintable() or c in "\n" else _escape(c) for c in text)
-
-
-def _escape(c: str) -> str:
-    code = ord(c)
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-
-
 def _project(args: argparse.Namespace):
     store = SecretStore()
     profile = saved_profile(default_profile_path(), os.environ, allow_insecure=args.allow_insecure)
     secret = api_secret_for(profile, store, os.environ)
     remember_secret(secret.value)
     connection = connection_for(profile, secret)
+    report_unfinished(connection.url)
     return profile, connection
 
 
