@@ -9,7 +9,7 @@ build:
 bench:
 	bash scripts/bootstrap.sh && .venv/bin/python benchmarks/run.py
 safety-figures:
-	bash scripts/bootstrap.sh && .venv/bin/python scripts/safety_figures.py --write docs/safety-figures.md
+	bash scripts/bootstrap.sh && .venv/bin/python scripts/safety_figures.py --write docs/safety.md
 screenshots:
 	bash scripts/screenshots.sh
 install:

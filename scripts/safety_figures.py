@@ -1,6 +1,6 @@
 """Measure phonewizard's safety as an adversarial user would, and write the table of figures.
 
-    .venv/bin/python scripts/safety_figures.py [--tries N] [--write docs/safety-figures.md]
+    .venv/bin/python scripts/safety_figures.py [--tries N] [--write docs/safety.md]
     make safety-figures            (the same, with the default tries, rewriting the doc)
 
 Every scenario runs real `phonewizard` processes (scripts/safety_scenarios.py): signals and

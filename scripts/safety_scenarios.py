@@ -1,4 +1,4 @@
-"""The scenarios behind docs/safety-figures.md, each run as real `phonewizard` processes.
+"""The scenarios behind docs/interruptions.md, each run as real `phonewizard` processes.
 
 Every scenario returns a `Row`: how many tries, how many LiveKit objects were left that should
 not be there, how many tries printed a Python traceback, how many leaked a secret (into stdout,

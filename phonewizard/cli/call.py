@@ -12,12 +12,12 @@ end the call and delete its room before the command exits (cli/signals.py run_in
 from __future__ import annotations
 
 import argparse
-import json
 
 from phonewizard.app.calls import CallResult, TestCall, TestCallRequest
 from phonewizard.app.inbound import InboundCheck, InboundCheckRequest, InboundResult
 from phonewizard.app.secrets import SecretStore
-from phonewizard.cli.errors import EXIT_INVALID, EXIT_NOT_THROUGH, EXIT_OK, CliError, err
+from phonewizard.cli.errors import EXIT_INVALID, EXIT_NOT_THROUGH, EXIT_OK, CliError, err, json_text, out
+from phonewizard.cli.recover import report_unfinished
 from phonewizard.cli.remote import project_connection
 from phonewizard.cli.signals import Interrupted, run_interruptibly
 from phonewizard.domain.call_stages import CallEvent
@@ -34,6 +34,7 @@ def cmd_call(args: argparse.Namespace) -> int:
         raise CliError(EXIT_INVALID, "--to: required: the phone to ring, e.g. --to +447700900123 "
                                      "(or --inbound to check calls into NUMBER)")
     connection = project_connection(args, SecretStore())
+    report_unfinished(connection.url)
     progress = None if args.quiet else _show
     if args.inbound:
         check = InboundCheck(InboundCheckRequest.parse(
@@ -68,42 +69,42 @@ def _cancelled_early(as_json: bool) -> int:
     """Stopped while the registration was still being looked up: no call, no room."""
     text = "Cancelled before the call was placed; nothing was created."
     if as_json:
-        print(json.dumps({"outcome": "cancelled", "sip_status_code": None, "sip_status": None,
-                          "explanation": text, "room": None}, indent=2))
+        print(json_text({"outcome": "cancelled", "sip_status_code": None, "sip_status": None,
+                         "explanation": text, "room": None}))
     else:
-        print(text)
+        out(text)
     return EXIT_NOT_THROUGH
 
 
 def _print_call(result: CallResult, as_json: bool) -> int:
     if as_json:
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        print(json_text(result.to_json()))
     else:
         headline = result.outcome.replace("_", " ")
         if result.sip_status_code is not None:
             headline += f" (SIP {result.sip_status_code}" + (f" {result.sip_status}" if result.sip_status else "") + ")"
-        print(headline)
-        print(result.explanation)
+        out(headline)
+        out(result.explanation)
         _print_fixes(result.what_to_change)
-        print(f"Room {result.room}: {'deleted' if result.room_deleted else 'NOT deleted (see above)'}.")
+        out(f"Room {result.room}: {'deleted' if result.room_deleted else 'NOT deleted (see above)'}.")
     return EXIT_OK if result.answered else EXIT_NOT_THROUGH
 
 
 def _print_inbound(result: InboundResult, as_json: bool) -> int:
     if as_json:
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        print(json_text(result.to_json()))
     else:
-        print("inbound: " + ("works" if result.ok else f"stopped before “{result.missing_stage}”"
+        out("inbound: " + ("works" if result.ok else f"stopped before “{result.missing_stage}”"
                              if result.outcome == "failed" else result.outcome))
-        print(result.explanation)
+        out(result.explanation)
         _print_fixes(result.what_to_change)
         if result.rooms_deleted:
-            print(f"Deleted: {', '.join(result.rooms_deleted)}.")
+            out(f"Deleted: {', '.join(result.rooms_deleted)}.")
     return EXIT_OK if result.ok else EXIT_NOT_THROUGH
 
 
 def _print_fixes(fixes: tuple[str, ...]) -> None:
     if fixes:
-        print("What to change:")
+        out("What to change:")
         for fix in fixes:
-            print(f"  - {fix}")
+            out(f"  - {fix}")

@@ -19,7 +19,7 @@ from phonewizard.app.carrier_unregister import (
     saved_carrier_options,
 )
 from phonewizard.app.profiles import default_profile_path
-from phonewizard.cli.errors import EXIT_FAILED, CliError, remember_secret
+from phonewizard.cli.errors import EXIT_FAILED, CliError, out, remember_secret
 
 if TYPE_CHECKING:
     from phonewizard.app.secrets import SecretStore
@@ -45,11 +45,11 @@ def clean_up_carrier(asked: str, number: str, connection: Connection, store: Sec
                                     "touched)") from None
     where = "" if removal.base_url is None else f" (the stand-in at {removal.base_url})"
     if done.removed:
-        print(f"Removed at {done.label}{where}: {', '.join(done.removed)}.")
+        out(f"Removed at {done.label}{where}: {', '.join(done.removed)}.")
     else:
-        print(f"Nothing of phonewizard's for {number} was found at {done.label}{where}.")
+        out(f"Nothing of phonewizard's for {number} was found at {done.label}{where}.")
     for item in done.left:
-        print(f"  left as it is: {item}")
+        out(f"  left as it is: {item}")
     return done
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import textwrap
 from typing import TYPE_CHECKING, Iterable
 
 from phonewizard.app.doctor import check_call, diagnose_call
 from phonewizard.app.secrets import SecretStore
-from phonewizard.cli.errors import EXIT_NOT_THROUGH, EXIT_OK, printable
+from phonewizard.cli.errors import EXIT_NOT_THROUGH, EXIT_OK, json_text, out
+from phonewizard.cli.recover import report_unfinished
 from phonewizard.cli.remote import project_connection
 
 if TYPE_CHECKING:
@@ -41,12 +41,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                        from_host=args.from_host)
     check_call(call, OPTION_NAMES)  # bad input: exit 2 before reading any profile or secret
     connection = project_connection(args, SecretStore())
+    report_unfinished(connection.url)
     verdict = asyncio.run(diagnose_call(connection, call))
     if args.json:
-        print(json.dumps(verdict.to_json(), indent=2, ensure_ascii=False))
+        print(json_text(verdict.to_json()))
     else:
         for line in verdict_lines(verdict, connection.url):
-            print(printable(line))
+            out(line)
     return EXIT_OK if verdict.gets_through else EXIT_NOT_THROUGH
 
 

@@ -10,14 +10,13 @@ Exit 0 when a transport answered, 5 when none did (or the host does not resolve)
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.lk_projects import sip_uri_for
 from phonewizard.app.probe import ProbeResult, probe, probe_target_for
 from phonewizard.app.profiles import default_profile_path
-from phonewizard.cli.errors import EXIT_NOT_THROUGH, EXIT_OK, err
+from phonewizard.cli.errors import EXIT_NOT_THROUGH, EXIT_OK, err, json_text, out
 from phonewizard.cli.projects import lk_project_arg
 from phonewizard.cli.signals import Interrupted, run_interruptibly
 
@@ -53,8 +52,8 @@ def _lk_sip_uri(args: argparse.Namespace) -> str:
 
 def _print(result: ProbeResult, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        print(json_text(result.to_json()))
         return
-    print(("reachable: " if result.reachable else "not reachable: ") + result.explanation)
+    out(("reachable: " if result.reachable else "not reachable: ") + result.explanation)
     for fix in result.what_to_change:
-        print(f"  - {fix}")
+        out(f"  - {fix}")

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
-from typing import Any
 
 from phonewizard.app.inventory import NumberView, Project, find_number, read_inventory, show_number
 from phonewizard.app.profiles import default_profile_path
 from phonewizard.app.project import api_secret_for, command_project, connection_for
 from phonewizard.app.registrations import parse_number
 from phonewizard.app.secrets import SecretStore
-from phonewizard.cli.errors import EXIT_OK, EXIT_REFUSED, CliError, err, printable, remember_secret
+from phonewizard.cli.errors import EXIT_OK, EXIT_REFUSED, CliError, err, json_text, out, remember_secret
 from phonewizard.cli.projects import lk_project_arg
+from phonewizard.cli.recover import report_unfinished
 from phonewizard.domain.inventory import ProjectInventory
 from phonewizard.domain.inventory_words import (
     CARRIER_WORDS,
@@ -41,25 +40,6 @@ from phonewizard.domain.livekit_numbers import normalize_number
 _LOOKS_LIKE_A_NUMBER = re.compile(r"^\+\d+$")
 
 
-def out(line: str = "") -> None:
-    print(printable(line))
-
-
-def json_text(value: Any) -> str:
-    """JSON for a terminal: readable non-ASCII kept, anything non-printable (C1 controls, bidi
-    overrides, line separators) written as a \\u escape, which every JSON reader undoes."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    return "".join(c if c.isprintable() or c in "\n" else _escape(c) for c in text)
-
-
-def _escape(c: str) -> str:
-    code = ord(c)
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-
-
 def _project(args: argparse.Namespace):
     store = SecretStore()
     chosen = command_project(default_profile_path(), os.environ, lk=lk_project_arg(args),
@@ -70,6 +50,7 @@ def _project(args: argparse.Namespace):
     secret = api_secret_for(profile, store, os.environ, lk=chosen.lk)
     remember_secret(secret.value)
     connection = connection_for(profile, secret)
+    report_unfinished(connection.url)
     return profile, connection
 
 

@@ -87,7 +87,7 @@ def test_screenshots_in_a_dark_palette(qtbot, tmp_path):
         qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
         livekit._show_test_result("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule", ok=True)
         check_png(save_screenshot(wizard, "01-livekit-dark"), wizard)
-        wizard.next()
+        new_registration(wizard)
         agent = wizard.page(PageId.AGENT)
         qtbot.keyClicks(agent.agent_edit, "support-agent")
         qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
@@ -97,6 +97,7 @@ def test_screenshots_in_a_dark_palette(qtbot, tmp_path):
         qtbot.mouseClick(number.callers_list.add_button, Qt.MouseButton.LeftButton)
         qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555")
         assert number.callers_list.entry_problems()[-1].kind == "error"
+        assert wizard.currentId() == PageId.NUMBER
         check_png(save_screenshot(wizard, "03-number-dark"), wizard)
         number.callers_list.entry_edits()[-1].clear()
         qtbot.keyClicks(number.callers_list.entry_edits()[-1], "+1 650 555 0199")
@@ -104,6 +105,7 @@ def test_screenshots_in_a_dark_palette(qtbot, tmp_path):
         inbound = wizard.page(PageId.INBOUND)
         qtbot.mouseClick(inbound.ranges_button, Qt.MouseButton.LeftButton)
         inbound.digest_check.setChecked(True)  # the Twilio caveat (a warning) shows
+        assert wizard.currentId() == PageId.INBOUND
         check_png(save_screenshot(wizard, "04-inbound-dark"), wizard)
     finally:
         use_palette(previous)
