@@ -1,9 +1,10 @@
 """The result page's probe: does the SIP URI answer? DNS, then SIP OPTIONS over UDP, TCP and TLS.
 
-`ProbeBox(worker_source)`; `set_uri(uri, sandbox=…)` when the page shows a result, then the user
-presses "Probe the SIP URI" (or code calls `start()`): `app.probe.probe` runs on the worker and
-each step appears as it is done, with its result and time; then the summary in plain words and
-what to change. OPTIONS sets nothing up, so no phone rings and nothing is billed; no INVITE is
+`ProbeBox(worker_source)`; `set_uri(uri, sandbox=…)` when the page shows a result. Its
+`probe_button` sits beside the SIP URI's Copy button (the page places it), and the box itself,
+under the URI, stays out of the way until the user presses Probe (or code calls `start()`):
+`app.probe.probe` runs on the worker and each step appears as it is done, with its result and
+time; then the summary in plain words and what to change. OPTIONS sets nothing up, so no phone rings and nothing is billed; no INVITE is
 ever sent. The probe runs when asked, not by itself: it sends packets from the user's network to
 a host on the internet, and a transport that gets no reply costs its full timeout.
 
@@ -18,7 +19,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from phonewizard.ui.doctor_report import printable
 from phonewizard.ui.widgets.problem_label import hint_label
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 3.0
+PROBE_TIP = (f"Check that the SIP URI answers: one SIP OPTIONS over UDP, TCP and TLS, each within "
+             f"{TIMEOUT_SECONDS:g} seconds. OPTIONS asks the server what it supports and sets nothing up: no "
+             "call is made and nothing is billed.")
 SANDBOX_NOTE = ("Sandbox mode: the sandbox's SIP URI is not a real host, so the probe asks a local SIP OPTIONS "
                 "responder instead (UDP and TCP on 127.0.0.1), to show what it checks.")
 
@@ -57,14 +61,15 @@ async def probe_sandbox_responder(progress: Callable[[Any], None]) -> ProbeResul
         await responder.stop()
 
 
-class ProbeBox(QGroupBox):
+class ProbeBox(QFrame):
     """See the module docstring. Signals: `probed(ProbeResult)`, `probe_failed(message)`."""
 
     probed = Signal(object)
     probe_failed = Signal(str)
 
     def __init__(self, worker_source: Callable[[], AsyncWorker | None], parent: QWidget | None = None) -> None:
-        super().__init__("Does the SIP URI answer?", parent)
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self._worker_source = worker_source
         self._job: Job | None = None
         self._target: ProbeTarget | None = None
@@ -72,18 +77,15 @@ class ProbeBox(QGroupBox):
         self.sandbox = False
         self.result: ProbeResult | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(
-            f"Sends one SIP OPTIONS over UDP, TCP and TLS, each within {TIMEOUT_SECONDS:g} seconds: it asks the "
-            "server what it supports and sets nothing up. No call is made and nothing is billed."))
+        self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.title_label)
         self.sandbox_note = hint_label(SANDBOX_NOTE)
         self.sandbox_note.hide()
         layout.addWidget(self.sandbox_note)
-        line = QHBoxLayout()
-        self.probe_button = QPushButton("&Probe the SIP URI")
+        self.probe_button = QPushButton("&Probe")
         self.probe_button.setAutoDefault(False)
-        line.addWidget(self.probe_button)
-        line.addStretch(1)
-        layout.addLayout(line)
+        self.probe_button.setToolTip(PROBE_TIP)
         self.steps = StageList()
         layout.addWidget(self.steps)
         self.summary_label = QLabel()
@@ -102,12 +104,14 @@ class ProbeBox(QGroupBox):
         return self._job is not None
 
     def set_uri(self, uri: str | None, *, sandbox: bool = False) -> None:
-        """Probe `uri` from now on (None: no SIP URI, the box hides); forgets the last probe."""
+        """Probe `uri` from now on (None: no SIP URI, the button hides); forgets the last probe,
+        and the box hides until the next one."""
         self.uri, self.sandbox = uri or None, sandbox
-        self.setVisible(self.uri is not None)
+        self.probe_button.setVisible(self.uri is not None)
         self.sandbox_note.setVisible(sandbox)
         if not self.busy:
             self._reset()
+            self.hide()
 
     def _reset(self) -> None:
         self.result = None
@@ -127,6 +131,8 @@ class ProbeBox(QGroupBox):
         if self.busy or self.uri is None or worker is None:
             return False
         self._reset()
+        self.title_label.setText(f"Probing {self.uri}" + (" (sandbox mode)" if self.sandbox else "") + ":")
+        self.show()
         if self.sandbox:
             self._target = None
             factory = lambda: probe_sandbox_responder(worker.report_progress)  # noqa: E731

@@ -89,9 +89,11 @@ class ResultPage(DraftPage):
         self.copy_uri_button.setToolTip("Copy the SIP URI to the clipboard")
         uri_layout.addWidget(self.sip_uri_label, 1)
         uri_layout.addWidget(self.copy_uri_button)
-        self.body.addWidget(uri_box)
-        # Does the SIP URI answer? Run when asked (probe_box.py says why not by itself).
+        # Does the SIP URI answer? Run when asked (probe_box.py says why not by itself); the
+        # steps appear under the URI.
         self.probe_box = ProbeBox(self._worker)
+        uri_layout.addWidget(self.probe_box.probe_button)
+        self.body.addWidget(uri_box)
         self.body.addWidget(self.probe_box)
 
         self.steps_box = QGroupBox("At your carrier")
