@@ -39,10 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from phonewizard.ui import call_report as words
-from phonewizard.ui.doctor_report import printable
+from phonewizard.ui.call_result_view import CallResultView
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
-from phonewizard.ui.widgets.stage_list import StageList
-from phonewizard.ui.widgets.tones import set_tone
 
 if TYPE_CHECKING:
     from phonewizard.domain.call_stages import CallEvent
@@ -80,7 +78,6 @@ class TestCallDialog(QDialog):
         self._clock_zero = 0.0  # time.monotonic() at the call's second 0
         self._closed_while_busy = False
         self.result: Any = None
-        self.room_tone: str | None = None  # "ok" when every room is gone, "error" when one remains
         inbound = mode == "inbound"
         self.setObjectName("inbound-check-dialog" if inbound else "test-call-dialog")
         self.setWindowTitle(f"Check inbound calls to {number}" if inbound else f"Test call from {number}")
@@ -136,13 +133,13 @@ class TestCallDialog(QDialog):
         run_line.addStretch(1)
         layout.addLayout(run_line)
 
-        self.stages = StageList()
-        layout.addWidget(self.stages)
-        self.headline_label = self._verdict_label(bold=True)
-        self.explanation_label = self._verdict_label()
-        self.fixes_label = self._verdict_label()
-        self.room_label = self._verdict_label()
-        layout.addStretch(1)
+        # The stages and the verdict scroll when the window is too short for them, never squeezed;
+        # the window grows to show them when the screen has room (`_grow`).
+        self.view = CallResultView()
+        layout.addWidget(self.view, 1)
+        self.stages = self.view.stages
+        self.headline_label, self.explanation_label = self.view.headline_label, self.view.explanation_label
+        self.fixes_label, self.room_label = self.view.fixes_label, self.view.room_label
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -152,6 +149,8 @@ class TestCallDialog(QDialog):
         self._ticker.timeout.connect(self._show_awaited)
         self.start_button.clicked.connect(self.start)
         self.hangup_button.clicked.connect(self.hang_up)
+        # Typing goes straight into the phone field (inbound: Enter starts the check).
+        (self.start_button if inbound else self.to_edit).setFocus()
         self.unavailable = unavailable
         if unavailable:
             self.start_button.setEnabled(False)
@@ -161,20 +160,17 @@ class TestCallDialog(QDialog):
         # appear (a minimum set here would switch that off and clip them).
         self.resize(720, 380 if inbound else 460)
 
-    def _verdict_label(self, bold: bool = False) -> QLabel:
-        label = QLabel()
-        label.setTextFormat(Qt.TextFormat.PlainText)  # the words come from LiveKit and the carrier
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        if bold:
-            self.layout().addSpacing(8)  # the verdict stands apart from the stages above it
-            font = label.font()
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * 1.15)
-            label.setFont(font)
-        label.hide()
-        self.layout().addWidget(label)
-        return label
+    def _fit_later(self) -> None:
+        QTimer.singleShot(0, self, self._grow)  # once the new rows are laid out
+
+    @Slot()
+    def _grow(self) -> None:
+        """Taller, up to most of the screen, when the stages and the verdict do not fit."""
+        missing = self.view.missing_height()
+        if missing > 0:
+            screen = self.screen()
+            room = int(screen.availableGeometry().height() * 0.9) if screen is not None else self.height() + missing
+            self.resize(self.width(), max(self.height(), min(self.height() + missing, room)))
 
     @property
     def busy(self) -> bool:
@@ -251,12 +247,8 @@ class TestCallDialog(QDialog):
 
     def _clear(self) -> None:
         self.result = None
-        self.room_tone = None
         self._reached = []
-        self.stages.clear()
-        for label in (self.headline_label, self.explanation_label, self.fixes_label, self.room_label):
-            label.clear()
-            label.hide()
+        self.view.clear()
 
     @Slot()
     def _show_awaited(self) -> None:
@@ -277,6 +269,7 @@ class TestCallDialog(QDialog):
         self.stages.add(event.stage, event.label, event.detail, words.clock(event.seconds),
                         words.stage_tone(event.stage, event.detail))
         self._show_awaited()
+        self._fit_later()
 
     @Slot(object)
     def _on_finished(self, result: Any) -> None:
@@ -291,7 +284,7 @@ class TestCallDialog(QDialog):
             self._show_verdict("Stopped before the call was placed", "hint", "Nothing was created.", (), None)
             return
         self.show_result(result)
-        if self._closed_while_busy and self.room_tone == "error":
+        if self._closed_while_busy and self.view.room_tone == "error":
             self.show()  # closed mid-call and a room was left behind: say so, and how to remove it
 
     @Slot(object)
@@ -325,17 +318,8 @@ class TestCallDialog(QDialog):
 
     def _show_verdict(self, headline: str, tone: str, explanation: str, fixes: tuple[str, ...],
                       room: tuple[str, str] | None) -> None:
-        self.headline_label.setText(printable(headline))
-        set_tone(self.headline_label, tone)
-        self.explanation_label.setText(printable(explanation))
-        self.fixes_label.setText("What to change:\n" + "\n".join(f"• {printable(f)}" for f in fixes) if fixes else "")
-        for label in (self.headline_label, self.explanation_label, self.fixes_label):
-            label.setVisible(bool(label.text()))
-        if room is not None:
-            self.room_label.setText(printable(room[0]))
-            set_tone(self.room_label, room[1])
-        self.room_tone = room[1] if room is not None else None
-        self.room_label.setVisible(room is not None)
+        self.view.show_verdict(headline, tone, explanation, fixes, room)
+        self._fit_later()
 
     # ---- closing -------------------------------------------------------------------------------
     def done(self, result: int) -> None:  # noqa: D401 - Qt override

@@ -76,7 +76,7 @@ def test_an_answered_call_shows_each_stage_the_agent_joining_and_the_room_remove
     assert dialog.stages.row_text("ringing").startswith(f"✓ Ringing — {CALLEE} — 0:0")
     assert dialog.headline_label.text() == "Answered, and agent “my-agent” joined the call"
     assert "the callee hung up" in dialog.explanation_label.text()
-    assert dialog.room_label.text() == f"The test room {result.room} was removed." and dialog.room_tone == "ok"
+    assert dialog.room_label.text() == f"The test room {result.room} was removed." and dialog.view.room_tone == "ok"
     assert lk.calls.rooms.names() == [] and result.room in lk.calls.rooms.deleted
     assert not dialog.busy and not dialog.hangup_button.isVisible() and dialog.start_button.isEnabled()
     assert dialog.stages.pending_text() is None
@@ -96,7 +96,7 @@ def test_a_refused_call_shows_its_sip_status_explanation_and_what_to_change(qtbo
     assert dialog.fixes_label.text().startswith("What to change:\n• ")
     assert words in (explanation + dialog.fixes_label.text()).lower()
     assert dialog.stages.tone_of("ended") == "error" and f"SIP {code}" in dialog.stages.row_text("ended")
-    assert dialog.room_tone == "ok" and lk.calls.rooms.names() == []
+    assert dialog.view.room_tone == "ok" and lk.calls.rooms.names() == []
 
 
 def test_no_answer_within_the_ringing_time(qtbot, worker, lk):
@@ -156,7 +156,7 @@ def test_closing_mid_call_when_the_room_cannot_be_removed_opens_the_dialog_again
     lk.faults.fail("DeleteRoom", "drop")
     with qtbot.waitSignal(dialog.call_finished, timeout=15000):
         dialog.close()
-    assert dialog.isVisible() and dialog.room_tone == "error"
+    assert dialog.isVisible() and dialog.view.room_tone == "error"
     assert "could not be removed" in dialog.room_label.text()
     assert "lk room delete" in dialog.fixes_label.text()
 

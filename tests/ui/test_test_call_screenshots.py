@@ -81,6 +81,7 @@ def test_picture_of_a_call_in_progress(qtbot, worker, twilio, palette):
     dialog = open_dialog(qtbot, worker, twilio)
     dialog.to_edit.setText(CALLEE)
     dialog.start_button.click()
+    dialog.hangup_button.setFocus()  # where a user's pointer would be (no blinking text cursor)
     qtbot.waitUntil(lambda: {"ringing", "agent_joined"} <= set(dialog.stages.keys()), timeout=10000)
     assert dialog.hangup_button.isVisible() and dialog.stages.pending_text() == "◔ Ringing: answer your phone"
     assert dialog.stages.tone_of("ringing") == "ok"
@@ -97,6 +98,7 @@ def test_picture_of_a_refused_call(qtbot, worker, twilio, palette):
     dialog.to_edit.setText(CALLEE)
     with qtbot.waitSignal(dialog.call_finished, timeout=10000):
         dialog.start_button.click()
+    dialog.start_button.setFocus()  # as a click leaves it (no blinking text cursor in the picture)
     assert dialog.headline_label.text() == "The call failed: SIP 403 Forbidden"
     assert "credential list" in dialog.explanation_label.text()
     assert dialog.headline_label.styleSheet() == f"color: {tone_color('error', dialog.headline_label)};"
