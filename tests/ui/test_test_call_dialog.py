@@ -16,6 +16,7 @@ import pytest
 
 from phonewizard.app.call_targets import no_outbound_reason
 from phonewizard.sandbox.call_switches import CallOutcome
+from phonewizard.services.livekit_client import Connection
 from phonewizard.services.registrar import Registrar
 from phonewizard.ui.async_worker import AsyncWorker
 from phonewizard.ui.test_call_dialog import SANDBOX_HINT, TestCallDialog
@@ -208,6 +209,18 @@ def test_a_number_without_outbound_says_how_to_enable_it(qtbot, worker, sandbox)
         assert dialog.start()
     assert blocker.args[0] == reason == dialog.input_problem.text()
     assert not dialog.busy and dialog.start_button.isEnabled()
+
+
+def test_livekit_refusing_the_key_is_said_in_the_dialog(qtbot, worker, lk):
+    wrong = Connection(lk.url, lk.api_key, "a-wrong-secret-that-is-long-enough-for-jwt", timeout=5)
+    dialog = TestCallDialog(worker, wrong, number=PHONE)
+    qtbot.addWidget(dialog)
+    dialog.to_edit.setText(CALLEE)
+    with qtbot.waitSignal(dialog.run_failed, timeout=10000) as blocker:
+        assert dialog.start()
+    assert dialog.input_problem.kind == "error" and dialog.input_problem.text() == blocker.args[0]
+    assert "a-wrong-secret" not in blocker.args[0] and "secret" in blocker.args[0].lower()
+    assert not dialog.busy and dialog.start_button.isEnabled() and lk.calls.rooms.names() == []
 
 
 def test_the_sandbox_hint_names_the_numbers_that_pick_an_outcome(qtbot, worker, lk):
