@@ -83,7 +83,8 @@ class ProbeBox(QFrame):
         self.sandbox_note = hint_label(SANDBOX_NOTE)
         self.sandbox_note.hide()
         layout.addWidget(self.sandbox_note)
-        self.probe_button = QPushButton("&Probe")
+        # Owned by the box until the page puts it in its own layout (beside the SIP URI's Copy).
+        self.probe_button = QPushButton("&Probe", self)
         self.probe_button.setAutoDefault(False)
         self.probe_button.setToolTip(PROBE_TIP)
         self.steps = StageList()
