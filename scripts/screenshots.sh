@@ -13,5 +13,6 @@ export QT_QPA_PLATFORM=offscreen PHONEWIZARD_SCREENSHOT_DIR="$PWD/docs/screensho
   tests/ui/test_registrations_screenshots.py \
   tests/ui/test_carrier_screenshots.py \
   tests/ui/test_doctor_dialog.py \
-  tests/ui/test_doctor_wizard.py
+  tests/ui/test_doctor_wizard.py \
+  tests/ui/test_test_call_screenshots.py
 git status --short -- docs/screenshots

@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from phonewizard.app.call_targets import no_outbound_reason
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.registrations import parse_number
 from phonewizard.domain.call_stages import CallEvent
@@ -112,14 +113,7 @@ async def outbound_setup(connection: Connection, number: str) -> CallSetup:
         raise InvalidInput.field("number", f"phonewizard registered no {number} at {connection.url}: "
                                            "`phonewizard list` shows what is registered; register it first")
     if setup.outbound is None:
-        if setup.provider == "livekit":
-            raise InvalidInput.field("number", f"{number} is a LiveKit Phone Number, which is inbound-only: "
-                                               "a test call needs a carrier number with outbound calling")
-        raise InvalidInput.field("number", (
-            f"{number} has no outbound trunk, so it cannot place calls. Enable outbound: in its config file set "
-            '"enable_outbound": true and "outbound_address" (the carrier\'s termination host, plus '
-            '"auth_username"/"auth_password" if the carrier wants them) and run `phonewizard register FILE` '
-            "again, or turn on Outbound calling in the wizard and register again"))
+        raise InvalidInput.field("number", no_outbound_reason(number, setup.provider))
     return setup
 
 

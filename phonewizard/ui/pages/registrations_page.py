@@ -18,8 +18,9 @@ Actions on the selected number:
 - Remove… lists exactly what will be deleted (registration_dialogs.py), deletes it with progress,
   and names what was removed and what remains if anything fails;
 - Export configuration… writes the number's document (no secrets).
-`more_actions` is the row where "Diagnose a call…" and "Test call…" / "Check inbound" belong
-(the doctor's and the test call's dialogs); they act on `selected_entry()`.
+- Diagnose a call…, Test call… and Check inbound (`more_actions`, ui/call_buttons.py) open the
+  doctor's and the test call's dialogs for `selected_entry()`; the test calls only where the
+  number has an outbound trunk phonewizard made (the tooltip says why not).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from phonewizard.app.call_targets import target_for_entry
 from phonewizard.domain.navigation import PageId
+from phonewizard.ui.call_buttons import CallButtons
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import describe_failure
 from phonewizard.ui.registrations_model import ApartModel, RegistrationsModel
@@ -66,6 +69,8 @@ if TYPE_CHECKING:
     from phonewizard.ui.wizard import PhoneWizard
 
 logger = logging.getLogger(__name__)
+# Free letters here: Retry has t, Adopt d (ui/keyboard.py checks no letter is claimed twice).
+CALL_TEXTS = {"diagnose": "Dia&gnose a call…", "call": "Test &call…", "inbound": "Check &inbound"}
 NOTICES_SHOWN = 5  # on every page after Edit/Adopt; the rest are counted
 
 
@@ -208,6 +213,7 @@ class RegistrationsPage(DraftPage):
         # Where "Diagnose a call…" and "Test call…" / "Check inbound" go (module docstring).
         self.more_actions = QHBoxLayout()
         actions.addLayout(self.more_actions)
+        self.call_buttons = CallButtons(self, self.more_actions, CALL_TEXTS)
         actions.addStretch(1)
         self.body.addLayout(actions)
         self.outcome_label = QLabel()
@@ -432,6 +438,7 @@ class RegistrationsPage(DraftPage):
             button.setEnabled(entry is not None and idle)
         self.edit_button.setEnabled(entry is not None and idle and entry.origin == "phonewizard")
         self.adopt_button.setEnabled(entry is not None and idle and entry.origin != "phonewizard")
+        self.call_buttons.set_target(target_for_entry(entry) if entry is not None else None, idle)
         self.details_label.setText(_details_html(entry) if entry else
                                    html.escape("Select a number to see what LiveKit holds for it."))
 

@@ -1,7 +1,8 @@
 """Page 9: the result — the SIP URI to give the carrier, the carrier's steps (with when their facts
 were last checked), the IDs LiveKit assigned, export, "Diagnose a call…" (the call-routing doctor's
-dialog, ui/doctor_dialog.py), what only a test call can confirm, and what to check if the first
-call does not ring.
+dialog, ui/doctor_dialog.py), "Test call…" and "Check inbound" (ui/test_call_dialog.py, enabled
+when the number has an outbound trunk), whether the SIP URI answers (probe_box.py), what only a
+test call can confirm, and what to check if the first call does not ring.
 
 Everything on this page may be copied, so nothing on it may be a secret: values are checked
 against the draft's API secret, SIP password and carrier credential before they are shown
@@ -28,10 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phonewizard.app.call_targets import target_for_result
 from phonewizard.domain.navigation import PageId
+from phonewizard.ui.call_buttons import CallButtons
 from phonewizard.ui.pages.base import DraftPage, get_path
 from phonewizard.ui.pages.carrier_result_view import CarrierResultView
 from phonewizard.ui.pages.export_action import export_report, export_status_label
+from phonewizard.ui.pages.probe_box import ProbeBox
 from phonewizard.ui.widgets import CopyableValue
 from phonewizard.ui.widgets.fact_hint import FactHint
 from phonewizard.ui.widgets.fonts import monospace_font
@@ -40,6 +44,7 @@ from phonewizard.ui.widgets.problem_label import ProblemLabel
 if TYPE_CHECKING:
     from phonewizard.app.carrier_setup import CarrierSetupResult
     from phonewizard.app.secrets import SavedSecrets
+    from phonewizard.ui.async_worker import AsyncWorker
     from phonewizard.ui.doctor_dialog import DiagnoseCallDialog
     from phonewizard.domain.result import RegistrationResult
 
@@ -88,7 +93,12 @@ class ResultPage(DraftPage):
         self.copy_uri_button.setToolTip("Copy the SIP URI to the clipboard")
         uri_layout.addWidget(self.sip_uri_label, 1)
         uri_layout.addWidget(self.copy_uri_button)
+        # Does the SIP URI answer? Run when asked (probe_box.py says why not by itself); the
+        # steps appear under the URI.
+        self.probe_box = ProbeBox(self._worker)
+        uri_layout.addWidget(self.probe_box.probe_button)
         self.body.addWidget(uri_box)
+        self.body.addWidget(self.probe_box)
 
         self.steps_box = QGroupBox("At your carrier")
         self.steps_grid = QGridLayout(self.steps_box)
@@ -113,6 +123,8 @@ class ResultPage(DraftPage):
                                         "why it would not arrive (reads your project; changes nothing)")
         export_line.addWidget(self.diagnose_button)
         self.diagnose_dialog: DiagnoseCallDialog | None = None
+        # A real call through the new trunk, and the inbound check (ui/test_call_dialog.py).
+        self.call_buttons = CallButtons(self, export_line, {"call": "&Test call…", "inbound": "Check &inbound"})
         export_line.addStretch(1)
         self.body.addLayout(export_line)
         self.export_status = export_status_label()
@@ -168,6 +180,8 @@ class ResultPage(DraftPage):
         uri = result.sip_uri or ""
         self.sip_uri_label.setText(self._guard(uri) or "No carrier setup needed")
         self.copy_uri_button.setEnabled(bool(uri))
+        self.probe_box.set_uri(uri or None, sandbox=bool(getattr(self.wizard(), "sandbox_active", False)))
+        self.call_buttons.set_target(target_for_result(result))
 
         _clear(self.steps_grid)
         self.copyables = []
@@ -224,6 +238,10 @@ class ResultPage(DraftPage):
         return text
 
     # ---- actions ----------------------------------------------------------------------------
+    def _worker(self) -> AsyncWorker | None:
+        wizard = self.wizard()
+        return wizard.worker if wizard is not None else None
+
     @Slot()
     def copy_sip_uri(self) -> None:
         if self.result is not None and self.result.sip_uri:
