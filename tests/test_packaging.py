@@ -148,7 +148,7 @@ def test_build_spec_is_valid_python_with_resources_bundled():
     assert '"resources"), "resources")' in text
 
 
-def test_install_about_adds_icon_and_an_about_button_that_opens_the_box(qtbot, monkeypatch):
+def test_install_about_adds_an_about_button_that_opens_the_box(qtbot, monkeypatch):
     from PySide6.QtWidgets import QWizard, QWizardPage
 
     from phonewizard.ui import about
@@ -160,11 +160,17 @@ def test_install_about_adds_icon_and_an_about_button_that_opens_the_box(qtbot, m
     qtbot.addWidget(wizard)
     about.install_about(wizard)
     wizard.show()
-    assert not wizard.windowIcon().isNull()
     button = wizard.button(QWizard.WizardButton.HelpButton)
     assert button.isVisible() and button.text() == "&About"
     button.click()
     assert shown == [wizard]
+
+
+def test_a_started_wizard_has_the_application_icon(qtbot, tmp_path):
+    from tests.ui.wizard_helpers import make_wizard
+
+    wizard = make_wizard(qtbot, tmp_path)  # start-up has run: the icon is set after page 1 paints
+    assert wizard.startup.done and not wizard.windowIcon().isNull()
 
 
 def _spec_excludes() -> set[str]:

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, MutableMapping
 
+from phonewizard.app.environment import ENV_FIELDS, environment_livekit
+
 if TYPE_CHECKING:
     from phonewizard.domain.report import Report
     from phonewizard.services.secret_store import SecretStore
 
 CONFIG_FORMAT = "phonewizard/1"  # domain/config_document.CONFIG_FORMAT, without importing pydantic
-ENV_FIELDS = {"LIVEKIT_URL": "url", "LIVEKIT_API_KEY": "api_key", "LIVEKIT_API_SECRET": "api_secret"}
 SECRET_FIELDS = (("livekit", "api_secret"), ("registration", "auth_password"))
 CARRIER_SECRET = "carrier_secret"  # the wizard's "Set up Twilio / Telnyx for me" credential (top level)
 CARRIER_SECRET_IGNORED = (f"{CARRIER_SECRET}: carrier credentials are never read from a file; it was ignored "
@@ -58,19 +59,6 @@ def draft_from_document(raw: Mapping[str, Any]) -> dict[str, Any]:
         alias = registration.pop("outbound_enabled")
         registration.setdefault("enable_outbound", alias)
     return draft
-
-
-def environment_livekit(environ: Mapping[str, str]) -> dict[str, str]:
-    """The LiveKit fields the LIVEKIT_* variables set (blank ones count as unset). Plain spaces are
-    trimmed, nothing else: a newline or U+2028 is named by the text rule (domain/text_rules.py),
-    as for the CLI (app/project.env_overrides); the secret is trimmed whole, as the CLI does."""
-    found = {}
-    for variable, field in ENV_FIELDS.items():
-        value = environ.get(variable, "")
-        value = value.strip() if field == "api_secret" else value.strip(" ")
-        if value.strip():
-            found[field] = value
-    return found
 
 
 def is_sandbox_export(draft: Mapping[str, Any]) -> bool:

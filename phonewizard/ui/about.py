@@ -58,12 +58,12 @@ def show_about(parent: QWidget | None) -> None:
 
 
 def install_about(wizard: QWizard) -> None:
-    """Give the wizard the application icon and an "About" button (QWizard's Help button).
+    """Give the wizard an "About" button (QWizard's Help button); the window icon (`app_icon`)
+    is set by the second half of start-up (ui/startup.py), after page 1 has painted.
 
     The button shows only if the wizard's `setButtonLayout` list contains
     `QWizard.WizardButton.HelpButton` (or no custom layout is set).
     """
-    wizard.setWindowIcon(app_icon())
     wizard.setOption(QWizard.WizardOption.HaveHelpButton, True)
     wizard.setButtonText(QWizard.WizardButton.HelpButton, "&About")
     wizard.button(QWizard.WizardButton.HelpButton).setToolTip(f"About {APP_TITLE} {__version__}")

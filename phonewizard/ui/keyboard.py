@@ -59,17 +59,30 @@ def install_keyboard(wizard: QWizard) -> None:
             if isinstance(button, QPushButton):
                 button.setAutoDefault(False)
 
+    first_page = wizard.currentPage()  # page 1, set up before the window is shown
+    waiting_for_paint = first_page is not None
+
     def on_page_changed(_page_id: int) -> None:
         page = wizard.currentPage()
-        if page is None:
-            return
+        if page is None or (waiting_for_paint and page is first_page):
+            return  # page 1 before the window's first paint: done right after it (below)
         plain_buttons(page)
         # QWizard picks its own focus widget while switching pages; ours must come after it.
         QTimer.singleShot(0, page, lambda: focus_first_input(wizard))
 
-    wizard.currentIdChanged.connect(on_page_changed)
-    if wizard.currentPage() is not None:  # already shown: page 1
+    def after_paint() -> None:
+        nonlocal waiting_for_paint
+        waiting_for_paint = False
         on_page_changed(wizard.currentId())
+
+    wizard.currentIdChanged.connect(on_page_changed)
+    if waiting_for_paint:
+        # Page 1 right after the window's first paint, not before: walking its children makes
+        # PySide6 build the Python types (and their enums) of every widget inside, ~10 ms that
+        # the first paint must not wait for (ui/startup.py, benchmarks/RESULTS.md start-up).
+        from phonewizard.ui.startup import after_first_paint
+
+        after_first_paint(wizard, after_paint)
 
 
 def plain_buttons(root: QWidget) -> None:

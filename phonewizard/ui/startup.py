@@ -24,12 +24,15 @@ aiohttp, protobuf or livekit at module level (tests/ui/test_wizard_startup.py ch
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from phonewizard.domain.navigation import PageId
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from phonewizard.ui.pages.base import DraftPage
@@ -77,10 +80,12 @@ class _BeforeFirstInput(QObject):
 
     An application event filter sees every event of every object (ShortcutOverride, for a
     mnemonic such as Alt+O, goes to the focus widget before the window sees a key), but a filter
-    in Python costs a few microseconds per event, ~3 ms while page 1 is shown and painted. No input
-    can reach the window before it is active or painted, so until then only the window's own
-    events are watched, and the application filter is armed at its first WindowActivate or Paint.
-    The start-up that follows removes both (`remove`).
+    in Python is costly while page 1 is shown and painted: every object an event concerns gets a
+    Python wrapper, and PySide6 builds each new wrapper type's enums on the spot (a combo box's
+    list view, a label's text document, the style). No input reaches a window the user has not
+    seen, so until then only the window's own events are watched, and the application filter is
+    armed at the window's first Paint (not at its activation, which comes before the paint and
+    would put all of the first show through the filter). The start-up that follows removes both.
     """
 
     def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
@@ -88,7 +93,7 @@ class _BeforeFirstInput(QObject):
         self._window = window
         self._callback = callback
         self._app: QCoreApplication | None = None
-        self._arming = {QEvent.Type.WindowActivate, QEvent.Type.Paint}
+        self._paint = QEvent.Type.Paint
         self._inputs = {
             QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.InputMethod,
             QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
@@ -99,7 +104,7 @@ class _BeforeFirstInput(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         kind = event.type()
         if self._app is None:
-            if kind in self._arming:
+            if kind == self._paint:
                 self._app = QCoreApplication.instance()
                 if self._app is not None:
                     self._app.installEventFilter(self)
@@ -173,10 +178,20 @@ class Startup(QObject):
             return
         self._done = True  # first: what `load` does (sandbox start, validation) may come back here
         self._stop_guard()
+        self._set_window_icon()
         for page_id, page in later_pages():
             self._wizard.setPage(page_id, page)
         self._load()
         self.finished.emit()
+
+    def _set_window_icon(self) -> None:
+        """After the first paint: loading the icon's eight PNG sizes would cost page 1 ~6 ms."""
+        from phonewizard.ui.about import app_icon
+
+        try:
+            self._wizard.setWindowIcon(app_icon())
+        except FileNotFoundError as exc:  # icons not generated in this checkout
+            logger.info("no window icon: %s", exc)
 
     def cancel(self) -> None:
         """The window closed (shut down) before the second half ran: it never runs."""

@@ -24,7 +24,7 @@ from PySide6.QtCore import QSettings, QSize
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from phonewizard import APP_NAME
-from phonewizard.app import drafts
+from phonewizard.app.environment import environment_livekit
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.discard_guard import DiscardGuard
 from phonewizard.ui.pages.base import DraftPage
@@ -120,7 +120,7 @@ class PhoneWizard(QWizard):
         self._adoption: AdoptionGate | None = None
         self.notices: list[str] = []
         # Page 1 shows this until start-up loads the profile (with these same values on top).
-        self.draft: dict[str, Any] = {"livekit": drafts.environment_livekit(environ)}
+        self.draft: dict[str, Any] = {"livekit": environment_livekit(environ)}
         self.report: Report | None = None
         self.profile = ProfileActions(self, profile_path)
         self.discard_guard = DiscardGuard(self)  # Cancel with unsaved edits asks first
@@ -178,14 +178,11 @@ class PhoneWizard(QWizard):
         return self._secrets
 
     def _install_about(self) -> None:
-        """The About button (QWizard's Help button) and window icon; here rather than in run_gui
-        so every wizard, including the tests' and screenshots', has it."""
+        """The About button (QWizard's Help button); here rather than in run_gui so every wizard,
+        including the tests' and screenshots', has it. The window icon follows in start-up."""
         from phonewizard.ui.about import install_about
 
-        try:
-            install_about(self)
-        except FileNotFoundError as exc:  # icons not generated in this checkout
-            logger.info("no About icon: %s", exc)
+        install_about(self)
 
     # --- pages ----------------------------------------------------------------------------
 

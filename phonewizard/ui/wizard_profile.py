@@ -2,7 +2,7 @@
 
 `ProfileActions` is owned by the PhoneWizard (`wizard.profile`) and works through the wizard's
 public interface only: its `draft`, `report`, `notices`/`set_notices`, `load_draft`,
-`revalidate`, sandbox methods, `secrets`, `settings` and `worker`. app/drafts.py does the Qt-free
+`revalidate`, sandbox methods, `secrets`, `settings` and `worker`. app/drafts.py (imported on first use) does the Qt-free
 reading and writing (each file and keyring entry read once).
 
 The keyring is never touched on the GUI thread (a locked keyring can block for seconds while the
@@ -16,12 +16,12 @@ from __future__ import annotations
 import copy
 import logging
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWizard
 
-from phonewizard.app import drafts
 from phonewizard.domain.navigation import PageId, first_page, is_shown
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from phonewizard.ui.recovery_dialog import RecoveryDialog
     from phonewizard.ui.wizard import PhoneWizard
 
-# config_files and secret_store (pydantic, keyring), QFileDialog and QMessageBox (PySide6 builds
+# app/drafts (json, dataclasses), config_files and secret_store (pydantic, keyring), QFileDialog and QMessageBox (PySide6 builds
 # their enums on first touch, ~2 ms) are imported inside the methods: this module is imported
 # before the wizard's first page paints, the methods run after (ui/startup.py).
 
@@ -48,6 +48,14 @@ _KEYRING_FIELDS = {
     "registration.auth_password": (PageId.OUTBOUND, "password_edit"),
     "carrier_secret": (PageId.INBOUND, "carrier_box.secret_edit"),  # "Set up Twilio / Telnyx for me"
 }
+
+
+def _drafts() -> ModuleType:
+    """app/drafts, imported on first use: it loads json and dataclasses, which page 1's first
+    paint does without (benchmarks/RESULTS.md, start-up)."""
+    from phonewizard.app import drafts
+
+    return drafts
 
 
 class ProfileActions(QObject):
@@ -83,7 +91,7 @@ class ProfileActions(QObject):
         """The wizard's first draft: the saved profile, LIVEKIT_* on top, its secrets from the
         keyring when they arrive; with no LiveKit project at all, the sandbox."""
         wizard = self._wizard
-        prepared = drafts.prepare_draft(self.path, environ)
+        prepared = _drafts().prepare_draft(self.path, environ)
         wizard.set_notices(prepared.notices)
         wizard.load_draft(prepared.draft)
         self._offer_lk_projects(environ)
@@ -164,7 +172,7 @@ class ProfileActions(QObject):
             import asyncio
 
             # With the environment: a secret the keyring lacks may be in the LiveKit CLI's projects.
-            return await asyncio.to_thread(drafts.keyring_secrets, as_loaded, secrets, wizard.environ)
+            return await asyncio.to_thread(_drafts().keyring_secrets, as_loaded, secrets, wizard.environ)
 
         job = self._secrets_job = wizard.worker.submit(lookup)
 
@@ -184,7 +192,7 @@ class ProfileActions(QObject):
 
     def _apply_keyring_secrets(self, found: KeyringSecrets) -> None:
         wizard = self._wizard
-        filled = drafts.apply_secrets(wizard.draft, found)
+        filled = _drafts().apply_secrets(wizard.draft, found)
         for path in filled:
             page_id, edit_name = _KEYRING_FIELDS[path]
             page = wizard.page(page_id)
@@ -220,11 +228,11 @@ class ProfileActions(QObject):
             return False
         try:
             # Without the keyring here: its secrets are looked up on the worker (below).
-            draft, notices = drafts.read_draft(path)
+            draft, notices = _drafts().read_draft(path)
         except ConfigFileError as exc:
             QMessageBox.warning(wizard, "Cannot open configuration", str(exc))
             return False
-        if drafts.is_sandbox_export(draft):
+        if _drafts().is_sandbox_export(draft):
             # Exported in sandbox mode: its address is a sandbox's, so use this wizard's sandbox.
             try:
                 wizard.set_sandbox_active(True)
@@ -233,7 +241,7 @@ class ProfileActions(QObject):
                 notices = [*notices, f"This configuration was exported from the sandbox, which could not start: {exc}"]
             if wizard.sandbox_active:
                 wizard.point_at_sandbox(draft)
-        elif drafts.has_livekit_project(draft) and wizard.sandbox_active:
+        elif _drafts().has_livekit_project(draft) and wizard.sandbox_active:
             wizard.set_sandbox_active(False)
         elif wizard.sandbox_active:
             # The file names no project: keep using the sandbox for this draft.
@@ -265,7 +273,7 @@ class ProfileActions(QObject):
         async def remember() -> None:
             import asyncio
 
-            await asyncio.to_thread(drafts.remember_secrets, draft, secrets, api_secret=keep_api_secret)
+            await asyncio.to_thread(_drafts().remember_secrets, draft, secrets, api_secret=keep_api_secret)
 
         self._save_button().setEnabled(False)
         job = self._save_job = wizard.worker.submit(remember)
@@ -300,7 +308,7 @@ class ProfileActions(QObject):
 
         wizard = self._wizard
         try:
-            written = drafts.save_draft(self.path, draft, report)
+            written = _drafts().save_draft(self.path, draft, report)
         except OSError as exc:
             QMessageBox.warning(wizard, "Profile not saved", f"Could not write {self.path}: {exc.strerror}")
             self._end_save(None)

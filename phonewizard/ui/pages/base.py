@@ -102,6 +102,7 @@ class DraftPage(QWizardPage):
         self._loading = False
         self._busy = False
         self._known_complete: bool | None = None
+        self._visited = False  # initializePage has run once (messages may keep a height since)
         # Until the user edits something on this page, errors are shown muted: a page should
         # not greet the user with red "required" text for fields they have not reached yet.
         self.pristine = True
@@ -283,7 +284,11 @@ class DraftPage(QWizardPage):
             label.release_space()
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        self.release_message_space()
+        # Nothing is kept before a page's first visit; skipping the walk keeps page 1's first
+        # paint free of findChildren's one-time type set-up (benchmarks/RESULTS.md, start-up).
+        if self._visited:
+            self.release_message_space()
+        self._visited = True
         draft = self.wizard_draft()
         if draft is not None:
             self.load_from(draft)
