@@ -59,6 +59,7 @@ class RecoveryDialog(QDialog):
         self._wizard = wizard
         self._runs = list(runs)
         self._job: Job | None = None
+        self._resolving: tuple[UnfinishedRun, str] | None = None  # the run being undone or finished
         self.setWindowTitle("A registration did not finish")
         self.setWindowModality(Qt.WindowModality.WindowModal)
 
@@ -163,12 +164,16 @@ class RecoveryDialog(QDialog):
 
         self._set_buttons(False)
         self.later_button.setEnabled(False)
+        self._resolving = (run, how)
         job = self._job = wizard.worker.submit(work)
-        job.finished.connect(lambda outcome: self._done(run, how, outcome))
+        # Bound slots, not lambdas: Qt drops them if the dialog is gone before the answer comes.
+        job.finished.connect(self._done)
         job.failed.connect(self._failed)
-        job.cancelled.connect(lambda: self._failed(None))
+        job.cancelled.connect(self._stopped)
 
-    def _done(self, run: UnfinishedRun, how: str, outcome: object) -> None:
+    @Slot(object)
+    def _done(self, outcome: object) -> None:
+        run, how = self._resolving
         self._end_job()
         remaining = getattr(outcome, "remaining", None)
         if how == "undo" and remaining:
@@ -177,6 +182,11 @@ class RecoveryDialog(QDialog):
             self._say(f"{'Undone' if how == 'undo' else 'Finished'}: {run.phone_number} is settled.")
         self._refresh()
 
+    @Slot()
+    def _stopped(self) -> None:
+        self._failed(None)
+
+    @Slot(object)
     def _failed(self, exc: BaseException | None) -> None:
         from phonewizard.app import errors
 
