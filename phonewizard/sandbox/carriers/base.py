@@ -2,7 +2,7 @@
 
 A stand-in runs inside a running loop (`start`/`stop`) or on its own loop thread (`start_in_thread`/
 `stop_thread`), like the LiveKit sandbox, and faces misbehaving clients the same way
-(docs/sandbox-server.md), per request in this order:
+(docs/sandbox.md, "Limits and timeouts"), per request in this order:
 
 1. the connection must deliver a complete request head within `header_timeout` (http_guard.py);
    a kept-alive connection is closed after `idle_timeout` without one;
