@@ -37,6 +37,7 @@ from .call_routes import CallRoutes
 from .errors import PlainError, TwirpError, bad_route
 from .faults import DEFAULT_LOG_CAPACITY, Faults, RequestLog
 from .http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body
+from .loop_thread import start_loop_thread, stop_loop_thread
 from .phone_number_service import PhoneNumberService
 from .sip_service import SipService
 from .store import Store
@@ -136,43 +137,13 @@ class SandboxServer:
             self._runner = None
 
     def start_in_thread(self) -> "SandboxServer":
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self.start())
-            except BaseException as e:  # reported to the caller below
-                failure.append(e)
-                ready.set()
-                loop.close()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self.stop())
-            # Handlers still sleeping in a "timeout" fault: cancel and await them, or asyncio
-            # reports each one as "Task was destroyed but it is pending!" at exit.
-            pending = asyncio.all_tasks(loop)
-            if pending:
-                for task in pending:
-                    task.cancel()
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.close()
-
-        self._thread = threading.Thread(target=run, name="sandbox-server", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            raise failure[0]
+        self._thread, self._loop = start_loop_thread(self.start, self.stop, "sandbox-server")
         return self
 
     def stop_thread(self) -> None:
         if self._thread is None or self._loop is None:
             return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        stop_loop_thread(self._thread, self._loop)
         self._thread = None
         self._loop = None
 

@@ -34,6 +34,7 @@ from aiohttp import web
 from phonewizard.sandbox.faults import Faults, RequestLog
 from phonewizard.sandbox.http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body
 from phonewizard.sandbox.carriers.routing import Call, Route, Router
+from phonewizard.sandbox.loop_thread import start_loop_thread, stop_loop_thread
 
 logger = logging.getLogger(__name__)
 client_log = logging.getLogger(LOGGER_NAME)
@@ -175,40 +176,13 @@ class StandIn:
             self._runner = None
 
     def start_in_thread(self):
-        ready, failure = threading.Event(), []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self.start())
-            except BaseException as exc:  # reported to the caller below
-                failure.append(exc)
-                ready.set()
-                loop.close()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self.stop())
-            pending = asyncio.all_tasks(loop)
-            for task in pending:
-                task.cancel()
-            if pending:
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.close()
-
-        self._thread = threading.Thread(target=run, name=f"{self.label}-stand-in", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            raise failure[0]
+        self._thread, self._loop = start_loop_thread(self.start, self.stop, f"{self.label}-stand-in")
         return self
 
     def stop_thread(self) -> None:
         if self._thread is None or self._loop is None:
             return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        stop_loop_thread(self._thread, self._loop)
         self._thread = self._loop = None
 
 
