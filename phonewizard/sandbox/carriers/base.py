@@ -32,7 +32,7 @@ from typing import Iterable
 from aiohttp import web
 
 from phonewizard.sandbox.faults import Faults, RequestLog
-from phonewizard.sandbox.http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body
+from phonewizard.sandbox.http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body, serve_guarded
 from phonewizard.sandbox.carriers.routing import Call, Route, Router
 from phonewizard.sandbox.loop_thread import start_loop_thread, stop_loop_thread
 
@@ -43,7 +43,6 @@ MAX_BODY_BYTES = 1024 * 1024  # aiohttp's own default; a real request to these A
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 10.0
 IDLE_TIMEOUT = 75.0
-LINGER_SECONDS = 2.0
 
 
 class StandIn:
@@ -153,21 +152,8 @@ class StandIn:
     # ---- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
         self._router = Router(self.route_table())
-        self._server = GuardedServer(self._handle, header_timeout=self.header_timeout,
-                                     keepalive_timeout=self.idle_timeout, lingering_time=LINGER_SECONDS,
-                                     access_log=None)
-        # Short shutdown_timeout: a "timeout" fault must not hold stop() for its full duration.
-        self._runner = web.ServerRunner(self._server, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        try:
-            await site.start()
-        except OSError:
-            await self._runner.cleanup()
-            self._runner = None
-            raise
-        sockets = site._server.sockets if site._server else []  # noqa: SLF001 - the bound port
-        self.port = sockets[0].getsockname()[1]
+        self._server, self._runner, self.port = await serve_guarded(
+            self._handle, self.host, self.port, header_timeout=self.header_timeout, idle_timeout=self.idle_timeout)
         self.url = f"http://{self.host}:{self.port}"
 
     async def stop(self) -> None:
