@@ -22,10 +22,10 @@ from phonewizard.services.carriers.errors import (
     CarrierRefused,
     CarrierUnreachable,
 )
+from phonewizard.services.step_progress import Progress, StepProgress
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Progress = Callable[[str, str], None]
 
 
 @dataclass
@@ -35,38 +35,17 @@ class Undo:
     deletes: bool = False  # a deletion: "already gone" counts as done
 
 
-class Journal:
+class Journal(StepProgress):
     def __init__(self, carrier: str, phone_number: str, timeout: float, progress: Progress | None = None) -> None:
+        super().__init__(progress)
         self.carrier, self.phone_number, self.timeout = carrier, phone_number, timeout
-        self._progress = progress
         self.undos: list[Undo] = []
         self.tasks: list[asyncio.Task] = []
         self.uncertain = False  # a request got no clear answer: it may have been applied
-        self.started: list[str] = []
         self.changed = False  # something that existed before was changed
         # When a creation got no answer: re-list and delete phonewizard-named objects that were not
         # there before the run; returns what it could not remove (set by the carrier's set-up).
         self.sweep: Callable[[], Awaitable[list[str]]] | None = None
-
-    def step(self, name: str, state: str) -> None:
-        if state == "started":
-            self.started.append(name)
-        if self._progress is None:
-            return
-        try:
-            self._progress(name, state)
-        except Exception as exc:  # a broken display must not break (or undo) the set-up
-            log.warning("progress display failed for %s/%s: %s", name, state, type(exc).__name__)
-
-    async def in_step(self, name: str, work: Awaitable[T]) -> T:
-        self.step(name, "started")
-        try:
-            result = await work
-        except BaseException:
-            self.step(name, "failed")
-            raise
-        self.step(name, "done")
-        return result
 
     async def read(self, request: Awaitable[T]) -> T:
         """A request that changes nothing (a lookup), under our timeout."""
