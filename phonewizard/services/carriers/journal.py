@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
 from phonewizard.services.carriers.errors import (
     CarrierError,
@@ -125,6 +125,21 @@ class Journal(StepProgress):
 def _definite(exc: BaseException) -> bool:
     """True when the carrier answered with a refusal: the request changed nothing."""
     return isinstance(exc, CarrierError) and not isinstance(exc, CarrierUnreachable)
+
+
+async def delete_for_sweep(deletions: Iterable[tuple[str, Callable[[], Awaitable[Any]]]]) -> list[str]:
+    """A sweep's deletions (label, action), one after another: every one is attempted, one refused
+    as already gone (404) counts as done. Returns the labels of those still there."""
+    left: list[str] = []
+    for label, delete in deletions:
+        try:
+            await delete()
+        except CarrierRefused as exc:
+            if exc.status != 404:
+                left.append(label)
+        except Exception:
+            left.append(label)
+    return left
 
 
 async def all_or_nothing(journal: Journal, work: Callable[[], Awaitable[T]]) -> T:
