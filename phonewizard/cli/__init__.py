@@ -8,6 +8,7 @@ Qt is never imported here; the command modules are imported only when their comm
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from typing import Callable
 
@@ -186,42 +187,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Each command's module is imported only when that command runs: `--help` and `--version` stay
+# quick, and no command pays for another's imports. Name → (module under phonewizard.cli, function).
+_COMMANDS = {
+    "register": ("register", "cmd_register"),
+    "validate": ("files", "cmd_validate"),
+    "export-lk": ("files", "cmd_export_lk"),
+    "doctor": ("doctor", "cmd_doctor"),
+    "show": ("show", "cmd_show"),
+    "call": ("call", "cmd_call"),
+    "probe": ("probe", "cmd_probe"),
+    "forget-profile": ("profile", "cmd_forget_profile"),
+    "recover": ("recover", "cmd_recover"),
+    "list": ("remote", "cmd_list"),
+    "unregister": ("remote", "cmd_unregister"),
+    "sandbox": ("remote", "cmd_sandbox"),
+}
+
+
 def _command(name: str) -> Callable[[argparse.Namespace], int]:
-    if name == "register":
-        from phonewizard.cli.register import cmd_register
-
-        return cmd_register
-    if name in ("validate", "export-lk"):
-        from phonewizard.cli.files import cmd_export_lk, cmd_validate
-
-        return cmd_validate if name == "validate" else cmd_export_lk
-    if name == "doctor":
-        from phonewizard.cli.doctor import cmd_doctor
-
-        return cmd_doctor
-    if name == "show":
-        from phonewizard.cli.show import cmd_show
-
-        return cmd_show
-    if name == "call":
-        from phonewizard.cli.call import cmd_call
-
-        return cmd_call
-    if name == "probe":
-        from phonewizard.cli.probe import cmd_probe
-
-        return cmd_probe
-    if name == "forget-profile":
-        from phonewizard.cli.profile import cmd_forget_profile
-
-        return cmd_forget_profile
-    if name == "recover":
-        from phonewizard.cli.recover import cmd_recover
-
-        return cmd_recover
-    from phonewizard.cli.remote import cmd_list, cmd_sandbox, cmd_unregister
-
-    return {"list": cmd_list, "unregister": cmd_unregister, "sandbox": cmd_sandbox}[name]
+    module, function = _COMMANDS[name]
+    return getattr(importlib.import_module(f"phonewizard.cli.{module}"), function)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ end the call and delete its room before the command exits (cli/signals.py run_in
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from phonewizard.app.calls import CallResult, TestCall, TestCallRequest
 from phonewizard.app.inbound import InboundCheck, InboundCheckRequest, InboundResult
@@ -39,25 +40,24 @@ def cmd_call(args: argparse.Namespace) -> int:
     if args.inbound:
         check = InboundCheck(InboundCheckRequest.parse(
             connection, number=args.number, ringing_timeout=args.ringing_timeout, names=NAMES), progress)
-        try:
-            result, _ = run_interruptibly(check.run())
-        except Interrupted as stop:
-            result = check.result
-            err(f"interrupted ({stop.signal_name}): the check was stopped and its rooms deleted")
-            if result is None:
-                return _cancelled_early(args.json)
-        return _print_inbound(result, args.json)
+        result = _run_until_done_or_stopped(check, "the check was stopped and its rooms deleted")
+        return _cancelled_early(args.json) if result is None else _print_inbound(result, args.json)
     call = TestCall(TestCallRequest.parse(
         connection, number=args.number, to=args.to, with_agent=not args.no_agent, max_seconds=args.max_seconds,
         ringing_timeout=args.ringing_timeout, names=NAMES), progress)
+    outcome = _run_until_done_or_stopped(call, "the call was ended and its room deleted")
+    return _cancelled_early(args.json) if outcome is None else _print_call(outcome, args.json)
+
+
+def _run_until_done_or_stopped(job: TestCall | InboundCheck, when_stopped: str) -> Any:
+    """The job's result; when a signal stops it, what it had (None: stopped before it placed a
+    call), with one line on stderr saying what the stop cleaned up."""
     try:
-        outcome, _ = run_interruptibly(call.run())
+        result, _ = run_interruptibly(job.run())
     except Interrupted as stop:
-        outcome = call.result
-        err(f"interrupted ({stop.signal_name}): the call was ended and its room deleted")
-        if outcome is None:
-            return _cancelled_early(args.json)
-    return _print_call(outcome, args.json)
+        err(f"interrupted ({stop.signal_name}): {when_stopped}")
+        return job.result
+    return result
 
 
 def _show(event: CallEvent) -> None:

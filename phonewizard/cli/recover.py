@@ -17,12 +17,12 @@ import os
 
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.profiles import default_profile_path
-from phonewizard.app.project import api_secret_for, command_project
+from phonewizard.app.project import api_secret_for, connection_for
 from phonewizard.app.recovery import UnfinishedRun, finish_run, journal_problems, undo_run, unfinished_runs
 from phonewizard.app.registrations import Unregistration, parse_number
 from phonewizard.app.secrets import SecretStore
 from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, out, remember_secret
-from phonewizard.cli.projects import lk_project_arg
+from phonewizard.cli.projects import chosen_project
 from phonewizard.cli.signals import Interrupted, run_interruptibly
 
 
@@ -45,14 +45,9 @@ def report_unfinished(url: str) -> list[UnfinishedRun]:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
-    from phonewizard.app.project import connection_for
-
     number = parse_number(args.number, field="NUMBER") if args.number else None
     store = SecretStore()
-    chosen = command_project(default_profile_path(), os.environ, lk=lk_project_arg(args),
-                             allow_insecure=args.allow_insecure)
-    if chosen.note:
-        err(f"note: {chosen.note}")
+    chosen = chosen_project(args)
     profile = chosen.profile
     runs = report_unfinished(profile.url)
     if number is not None:
@@ -63,7 +58,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     if not (args.undo or args.finish):
         out(f"{len(runs)} unfinished run(s); nothing was changed. Use --undo or --finish to resolve them.")
         return EXIT_OK
-    secret = api_secret_for(profile, store, os.environ, lk=chosen.lk)
+    secret = api_secret_for(profile, store, os.environ, lk=chosen.lk)  # finish_run registers with it
     remember_secret(secret.value)
     connection = connection_for(profile, secret)
     code = EXIT_OK

@@ -13,12 +13,10 @@ lets it finish first (a half-removed number routes nowhere); either way it exits
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phonewizard.app.profiles import default_profile_path
-from phonewizard.app.project import api_secret_for, command_project, connection_for
 from phonewizard.app.registrations import list_registrations, parse_number, unregister
 from phonewizard.app.secrets import SecretStore
 from phonewizard.cli import SANDBOX_PORT
@@ -31,9 +29,8 @@ from phonewizard.cli.errors import (
     err,
     json_text,
     out,
-    remember_secret,
 )
-from phonewizard.cli.projects import lk_project_arg
+from phonewizard.cli.projects import chosen_project, connection_to
 from phonewizard.cli.recover import report_unfinished
 from phonewizard.cli.signals import Interrupted, run_interruptibly
 
@@ -47,13 +44,7 @@ def project_connection(args: argparse.Namespace, store: SecretStore) -> Connecti
     """The connection for a file-less command: --lk-project, else the variables over the saved
     profile, else the LiveKit CLI's default project (app/project.command_project); a note says
     when the project comes from the LiveKit CLI."""
-    chosen = command_project(default_profile_path(), os.environ, lk=lk_project_arg(args),
-                             allow_insecure=getattr(args, "allow_insecure", False))
-    if chosen.note:
-        err(f"note: {chosen.note}")
-    secret = api_secret_for(chosen.profile, store, os.environ, lk=chosen.lk)
-    remember_secret(secret.value)
-    return connection_for(chosen.profile, secret)
+    return connection_to(chosen_project(args), store)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

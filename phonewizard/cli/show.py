@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 
 from phonewizard.app.inventory import NumberView, Project, find_number, read_inventory, show_number
-from phonewizard.app.profiles import default_profile_path
-from phonewizard.app.project import api_secret_for, command_project, connection_for
 from phonewizard.app.registrations import parse_number
 from phonewizard.app.secrets import SecretStore
-from phonewizard.cli.errors import EXIT_OK, EXIT_REFUSED, CliError, err, json_text, out, remember_secret
-from phonewizard.cli.projects import lk_project_arg
+from phonewizard.cli.errors import EXIT_OK, EXIT_REFUSED, CliError, err, json_text, out
+from phonewizard.cli.projects import chosen_project, connection_to
 from phonewizard.cli.recover import report_unfinished
 from phonewizard.domain.inventory import ProjectInventory
 from phonewizard.domain.inventory_words import (
@@ -41,17 +38,10 @@ _LOOKS_LIKE_A_NUMBER = re.compile(r"^\+\d+$")
 
 
 def _project(args: argparse.Namespace):
-    store = SecretStore()
-    chosen = command_project(default_profile_path(), os.environ, lk=lk_project_arg(args),
-                             allow_insecure=args.allow_insecure)
-    if chosen.note:
-        err(f"note: {chosen.note}")
-    profile = chosen.profile
-    secret = api_secret_for(profile, store, os.environ, lk=chosen.lk)
-    remember_secret(secret.value)
-    connection = connection_for(profile, secret)
+    chosen = chosen_project(args)
+    connection = connection_to(chosen, SecretStore())
     report_unfinished(connection.url)
-    return profile, connection
+    return chosen.profile, connection
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -157,6 +157,17 @@ def _header_options(obj: Any, notes: Notes, oid: str, prefix: str) -> None:
                   "list each header in headers_to_attributes instead")
 
 
+def _read_username(trunk: SIPInboundTrunkInfo | SIPOutboundTrunkInfo, fields: dict[str, Any], notes: Notes,
+                   oid: str, p: str, why_both: str) -> None:
+    """The trunk's username goes into `fields`; a password without a username is noted as not kept,
+    `why_both` saying why. The password itself is never copied."""
+    if trunk.auth_username:
+        fields["auth_username"] = trunk.auth_username
+    elif trunk.auth_password:
+        # Never echo the password: only say that one is set.
+        notes.add(K.CREDENTIALS, oid, f"{p}.auth_password", f"a password without a username is not kept: {why_both}")
+
+
 def read_inbound(trunk: SIPInboundTrunkInfo, notes: Notes) -> dict[str, Any]:
     oid, p = trunk.sip_trunk_id, "inbound_trunk"
     fields: dict[str, Any] = {
@@ -173,13 +184,7 @@ def read_inbound(trunk: SIPInboundTrunkInfo, notes: Notes) -> dict[str, Any]:
         "headers_to_attributes": read_header_attributes(trunk.headers_to_attributes, notes, oid,
                                                         f"{p}.headers_to_attributes"),
     }
-    if trunk.auth_username:
-        fields["auth_username"] = trunk.auth_username
-    elif trunk.auth_password:
-        # Never echo the password: only say that one is set.
-        notes.add(K.CREDENTIALS, oid, f"{p}.auth_password",
-                  "a password without a username is not kept: phonewizard asks callers to "
-                  "authenticate only with both")
+    _read_username(trunk, fields, notes, oid, p, "phonewizard asks callers to authenticate only with both")
     if trunk.auth_realm:
         notes.add(K.CREDENTIALS, oid, f"{p}.auth_realm",
                   f"the digest realm “{shown(trunk.auth_realm)}” is not kept: registering uses LiveKit's default realm")
@@ -211,12 +216,7 @@ def read_outbound(trunk: SIPOutboundTrunkInfo, notes: Notes) -> dict[str, Any]:
             notes.add(K.REWRITTEN, oid, f"{p}.destination_country",
                       f"“{shown(trunk.destination_country)}” is sent as “{country.lower()}”, in lower "
                       "case as LiveKit's own examples write it", False)
-    if trunk.auth_username:
-        fields["auth_username"] = trunk.auth_username
-    elif trunk.auth_password:
-        notes.add(K.CREDENTIALS, oid, f"{p}.auth_password",
-                  "a password without a username is not kept: phonewizard signs in to the carrier "
-                  "only with both")
+    _read_username(trunk, fields, notes, oid, p, "phonewizard signs in to the carrier only with both")
     if trunk.from_host:
         notes.add(K.OUTBOUND_OPTIONS, oid, f"{p}.from_host",
                   f"the From host “{shown(trunk.from_host)}” is not kept: registering lets LiveKit "

@@ -7,6 +7,8 @@
   that sits without a complete request head.
 * ``read_body``: the request body, read with a byte cap counted while reading (a missing or false
   Content-Length changes nothing) and a time limit; the three ways it can fail are exceptions.
+* ``serve_guarded``: a ``GuardedServer`` listening on a host and port, as the sandbox and the carrier
+  stand-ins both run it.
 * ``client_error_logger``: aiohttp logs a client's disconnects and malformed requests with a
   traceback at ERROR level; through this logger they become one DEBUG line, because what a client
   does is not a sandbox failure. Real sandbox bugs keep their traceback.
@@ -22,6 +24,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 LOGGER_NAME = "phonewizard.sandbox.http"
+LINGER_SECONDS = 2.0  # after an early answer (413), unread body is drained this long, then closed
 _CLIENT_FAULTS = (ConnectionError, HttpProcessingError, asyncio.TimeoutError, asyncio.IncompleteReadError)
 
 
@@ -84,6 +87,25 @@ class GuardedServer(web.Server):
         logging.getLogger(LOGGER_NAME).debug(
             "closing connection from %s: no complete request head within %g s", peer, self.header_timeout)
         transport.close()
+
+
+async def serve_guarded(handler: Any, host: str, port: int, *, header_timeout: float,
+                        idle_timeout: float) -> tuple[GuardedServer, web.ServerRunner, int]:
+    """`handler` served on host:port (0: a free port): the server, its runner and the bound port.
+    A port that cannot be bound raises the OSError, with nothing left listening."""
+    server = GuardedServer(handler, header_timeout=header_timeout, keepalive_timeout=idle_timeout,
+                           lingering_time=LINGER_SECONDS, access_log=None)
+    # Short shutdown_timeout: a "timeout" fault must not hold stop() for its full duration.
+    runner = web.ServerRunner(server, shutdown_timeout=0.2)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    sockets = site._server.sockets if site._server else []  # noqa: SLF001 - the bound port
+    return server, runner, sockets[0].getsockname()[1]
 
 
 async def read_body(request: web.BaseRequest, limit: int, timeout: float) -> bytes:

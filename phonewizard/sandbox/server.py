@@ -36,7 +36,8 @@ from .call_routes import METHODS as CALL_SERVICE_METHODS
 from .call_routes import CallRoutes
 from .errors import PlainError, TwirpError, bad_route
 from .faults import DEFAULT_LOG_CAPACITY, Faults, RequestLog
-from .http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body
+from .http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body, serve_guarded
+from .loop_thread import start_loop_thread, stop_loop_thread
 from .phone_number_service import PhoneNumberService
 from .sip_service import SipService
 from .store import Store
@@ -52,7 +53,6 @@ DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 HEADER_TIMEOUT = 10.0  # seconds for a new connection to send its request head
 BODY_TIMEOUT = 10.0  # seconds for the body to arrive once the head has
 IDLE_TIMEOUT = 75.0  # seconds a kept-alive connection may wait for its next request
-LINGER_SECONDS = 2.0  # after an early answer (413), unread body is drained this long, then closed
 TOO_LARGE = "request body too large"  # ErrRequestBodyTooLarge
 
 
@@ -110,23 +110,13 @@ class SandboxServer:
 
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
-        self._server = GuardedServer(
-            self._handle, header_timeout=self.header_timeout, keepalive_timeout=self.idle_timeout,
-            lingering_time=LINGER_SECONDS, access_log=None,
-        )
-        # Short shutdown_timeout: a "timeout" fault must not hold stop() for its full duration.
-        self._runner = web.ServerRunner(self._server, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
         try:
-            await site.start()
+            self._server, self._runner, self.port = await serve_guarded(
+                self._handle, self.host, self.port, header_timeout=self.header_timeout,
+                idle_timeout=self.idle_timeout)
         except OSError as e:
-            await self._runner.cleanup()
-            self._runner = None
             reason = os.strerror(e.errno) if e.errno else (e.strerror or str(e))
             raise SandboxStartError(e.errno, reason, f"{self.host}:{self.port}") from None
-        sockets = site._server.sockets if site._server else []  # noqa: SLF001 - the bound port
-        self.port = sockets[0].getsockname()[1]
         host = f"[{self.host}]" if ":" in self.host else self.host
         self.url = f"http://{host}:{self.port}"
 
@@ -136,43 +126,13 @@ class SandboxServer:
             self._runner = None
 
     def start_in_thread(self) -> "SandboxServer":
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self.start())
-            except BaseException as e:  # reported to the caller below
-                failure.append(e)
-                ready.set()
-                loop.close()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self.stop())
-            # Handlers still sleeping in a "timeout" fault: cancel and await them, or asyncio
-            # reports each one as "Task was destroyed but it is pending!" at exit.
-            pending = asyncio.all_tasks(loop)
-            if pending:
-                for task in pending:
-                    task.cancel()
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.close()
-
-        self._thread = threading.Thread(target=run, name="sandbox-server", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            raise failure[0]
+        self._thread, self._loop = start_loop_thread(self.start, self.stop, "sandbox-server")
         return self
 
     def stop_thread(self) -> None:
         if self._thread is None or self._loop is None:
             return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        stop_loop_thread(self._thread, self._loop)
         self._thread = None
         self._loop = None
 

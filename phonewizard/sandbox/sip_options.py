@@ -14,6 +14,8 @@ import secrets
 import ssl
 import threading
 
+from .loop_thread import start_loop_thread, stop_loop_thread
+
 ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS"
 MAX_MESSAGE = 64 * 1024
 
@@ -90,34 +92,13 @@ class OptionsResponder:
             writer.close()
 
     def start_in_thread(self) -> OptionsResponder:
-        ready, failure = threading.Event(), []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self.start())
-            except BaseException as e:  # reported to the caller below
-                failure.append(e)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self.stop())
-            loop.close()
-
-        self._thread = threading.Thread(target=run, name="sip-options-responder", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            raise failure[0]
+        self._thread, self._loop = start_loop_thread(self.start, self.stop, "sip-options-responder")
         return self
 
     def stop_thread(self) -> None:
         if self._thread is not None and self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=10)
-            self._thread = None
+            stop_loop_thread(self._thread, self._loop)
+            self._thread = self._loop = None
 
 
 class _Datagram(asyncio.DatagramProtocol):

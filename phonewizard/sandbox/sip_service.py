@@ -66,17 +66,27 @@ class SipService:
 
     def UpdateSIPInboundTrunk(self, req: sip_pb.UpdateSIPInboundTrunkRequest):
         _validated(updates.check_inbound_update_request, req)
-        with self.store.lock:
-            current = self.store.get("inbound", req.sip_trunk_id)
-            if current is None:
-                raise not_found(TRUNK_NOT_FOUND)
-            info = updates.apply_inbound(current, req)
+
+        def no_conflict(info) -> None:
             # The updated trunk replaces its old self, so it never conflicts with itself. As in
             # LiveKit, the stored trunks are filtered by the NEW numbers while the filter sees the
             # OLD version: a trunk moved onto another trunk's number is not caught (OSS quirk).
-            trunks = [info if t.sip_trunk_id == req.sip_trunk_id else t for t in self._inbound_sharing(info.numbers)]
-            check_trunks(trunks)
-            self.store.put("inbound", info.sip_trunk_id, info)
+            check_trunks([info if t.sip_trunk_id == req.sip_trunk_id else t for t in self._inbound_sharing(info.numbers)])
+
+        return self._update("inbound", req.sip_trunk_id, TRUNK_NOT_FOUND, lambda c: updates.apply_inbound(c, req),
+                            no_conflict)
+
+    def _update(self, kind: str, object_id: str, missing: str, apply, check=None):
+        """The stored object, updated by `apply` and stored again, all under the store's lock;
+        not_found(`missing`) when there is none; `check` (a conflict check) may refuse the result."""
+        with self.store.lock:
+            current = self.store.get(kind, object_id)
+            if current is None:
+                raise not_found(missing)
+            info = apply(current)
+            if check is not None:
+                check(info)
+            self.store.put(kind, object_id, info)
         return info
 
     def _inbound_sharing(self, numbers) -> list:
@@ -117,13 +127,7 @@ class SipService:
 
     def UpdateSIPOutboundTrunk(self, req: sip_pb.UpdateSIPOutboundTrunkRequest):
         _validated(updates.check_outbound_update_request, req)
-        with self.store.lock:
-            current = self.store.get("outbound", req.sip_trunk_id)
-            if current is None:
-                raise not_found(TRUNK_NOT_FOUND)
-            info = updates.apply_outbound(current, req)
-            self.store.put("outbound", info.sip_trunk_id, info)
-        return info
+        return self._update("outbound", req.sip_trunk_id, TRUNK_NOT_FOUND, lambda c: updates.apply_outbound(c, req))
 
     def ListSIPOutboundTrunk(self, req: sip_pb.ListSIPOutboundTrunkRequest):
         items = [t for t in self.store.list("outbound") if _outbound_matches(req, t)]
@@ -171,16 +175,13 @@ class SipService:
 
     def UpdateSIPDispatchRule(self, req: sip_pb.UpdateSIPDispatchRuleRequest):
         _validated(updates.check_rule_update_request, req)
-        with self.store.lock:
-            current = self.store.get("rules", req.sip_dispatch_rule_id)
-            if current is None:
-                raise not_found(RULE_NOT_FOUND)
-            info = updates.apply_rule(current, req)
-            # Same filter-by-new, replace-old quirk as for inbound trunks.
+
+        def no_conflict(info) -> None:  # the same filter-by-new, replace-old quirk as for inbound trunks
             stored = self._rules_for_trunks(info.trunk_ids)
             check_rules([info if r.sip_dispatch_rule_id == req.sip_dispatch_rule_id else r for r in stored])
-            self.store.put("rules", info.sip_dispatch_rule_id, info)
-        return info
+
+        return self._update("rules", req.sip_dispatch_rule_id, RULE_NOT_FOUND, lambda c: updates.apply_rule(c, req),
+                            no_conflict)
 
     def ListSIPDispatchRule(self, req: sip_pb.ListSIPDispatchRuleRequest):
         items = [r for r in self.store.list("rules") if _rule_matches(req, r)]

@@ -115,16 +115,23 @@ def _revalidate(check, info) -> None:
         raise PlainError(e.msg) from None
 
 
+def _replace_or_copy(current, req, id_field: str):
+    """(the replacement with the stored ID, None) for the "replace" action; else (a copy of
+    ``current`` to apply the field update to, the update)."""
+    val = type(current)()
+    if req.WhichOneof("action") == "replace":
+        val.CopyFrom(req.replace)
+        setattr(val, id_field, getattr(current, id_field))
+        return val, None
+    val.CopyFrom(current)
+    return val, req.update
+
+
 def apply_inbound(current: sip_pb.SIPInboundTrunkInfo, req: sip_pb.UpdateSIPInboundTrunkRequest):
     """Return the updated copy of ``current``; the stored object is never touched here."""
-    if req.WhichOneof("action") == "replace":
-        val = sip_pb.SIPInboundTrunkInfo()
-        val.CopyFrom(req.replace)
-        val.sip_trunk_id = current.sip_trunk_id
+    val, diff = _replace_or_copy(current, req, "sip_trunk_id")
+    if diff is None:
         return val
-    val = sip_pb.SIPInboundTrunkInfo()
-    val.CopyFrom(current)
-    diff = req.update
     for name in ("numbers", "allowed_addresses", "allowed_numbers"):
         if diff.HasField(name):
             apply_list_update(getattr(val, name), getattr(diff, name))
@@ -135,14 +142,9 @@ def apply_inbound(current: sip_pb.SIPInboundTrunkInfo, req: sip_pb.UpdateSIPInbo
 
 
 def apply_outbound(current: sip_pb.SIPOutboundTrunkInfo, req: sip_pb.UpdateSIPOutboundTrunkRequest):
-    if req.WhichOneof("action") == "replace":
-        val = sip_pb.SIPOutboundTrunkInfo()
-        val.CopyFrom(req.replace)
-        val.sip_trunk_id = current.sip_trunk_id
+    val, diff = _replace_or_copy(current, req, "sip_trunk_id")
+    if diff is None:
         return val
-    val = sip_pb.SIPOutboundTrunkInfo()
-    val.CopyFrom(current)
-    diff = req.update
     _copy_optional(val, diff, ("address", "transport", "destination_country"))
     if diff.HasField("numbers"):
         apply_list_update(val.numbers, diff.numbers)
@@ -153,14 +155,9 @@ def apply_outbound(current: sip_pb.SIPOutboundTrunkInfo, req: sip_pb.UpdateSIPOu
 
 
 def apply_rule(current: sip_pb.SIPDispatchRuleInfo, req: sip_pb.UpdateSIPDispatchRuleRequest):
-    if req.WhichOneof("action") == "replace":
-        val = sip_pb.SIPDispatchRuleInfo()
-        val.CopyFrom(req.replace)
-        val.sip_dispatch_rule_id = current.sip_dispatch_rule_id
+    val, diff = _replace_or_copy(current, req, "sip_dispatch_rule_id")
+    if diff is None:
         return val
-    val = sip_pb.SIPDispatchRuleInfo()
-    val.CopyFrom(current)
-    diff = req.update
     if diff.HasField("trunk_ids"):
         apply_list_update(val.trunk_ids, diff.trunk_ids)
     if diff.HasField("rule"):

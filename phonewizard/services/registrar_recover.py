@@ -22,14 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf.json_format import ParseDict
-from livekit.protocol.sip import (
-    CreateSIPDispatchRuleRequest,
-    CreateSIPInboundTrunkRequest,
-    CreateSIPOutboundTrunkRequest,
-    SIPDispatchRuleInfo,
-    SIPInboundTrunkInfo,
-    SIPOutboundTrunkInfo,
-)
+from livekit.protocol.sip import SIPDispatchRuleInfo, SIPInboundTrunkInfo, SIPOutboundTrunkInfo
 
 from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.domain.naming import parse_marker
@@ -37,7 +30,7 @@ from phonewizard.services.livekit_client import Connection, guard, map_error, op
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.run_journal import RunRecord
 from phonewizard.services.secret_store import SecretStore, SecretStoreUnavailable, sip_password_key
-from phonewizard.services.sip_objects import KINDS, delete_request, list_all, object_id
+from phonewizard.services.sip_objects import KINDS, create_again_request, delete_request, list_all, object_id, update_request
 
 WORDS = {"inbound": "inbound trunk", "outbound": "outbound trunk", "dispatch": "dispatch rule"}
 INFO = {"inbound": SIPInboundTrunkInfo, "outbound": SIPOutboundTrunkInfo, "dispatch": SIPDispatchRuleInfo}
@@ -91,7 +84,7 @@ async def _undo(conn: Connection, record: RunRecord, store: SecretStore | None) 
                         if obj is not None and _run_of(obj) == record.run_id:  # else never applied, or not ours now
                             restored = _restored(record, change, obj, store, out)
                             jobs.append(attempt(f"restored {change['object_id']} ({WORDS[kind]})",
-                                                _update(api, kind, change["object_id"], restored)))
+                                                update_request(api, kind, change["object_id"], restored)))
             await asyncio.gather(*jobs)
 
         jobs = []
@@ -102,7 +95,7 @@ async def _undo(conn: Connection, record: RunRecord, store: SecretStore | None) 
                     continue
                 info = _restored(record, change, None, store, out)
                 jobs.append(attempt(f"re-created {change['object_id']} ({WORDS[kind]}, new ID)",
-                                    _create(api, kind, info)))
+                                    create_again_request(api, kind, info)))
         await asyncio.gather(*jobs)
     return out
 
@@ -177,24 +170,6 @@ def _has_twin(objects: dict[str, Any], previous: dict) -> bool:
                 and m.agent_name == wanted.agent_name and m.role == wanted.role):
             return True
     return False
-
-
-def _update(api: Any, kind: str, oid: str, info: Any) -> Any:
-    if kind == "inbound":
-        return api.sip.update_inbound_trunk(oid, info)
-    if kind == "outbound":
-        return api.sip.update_outbound_trunk(oid, info)
-    return api.sip.update_dispatch_rule(oid, info)
-
-
-def _create(api: Any, kind: str, info: Any) -> Any:
-    if kind == "dispatch":
-        info.ClearField("sip_dispatch_rule_id")
-        return api.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=info))
-    info.ClearField("sip_trunk_id")
-    if kind == "inbound":
-        return api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=info))
-    return api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=info))
 
 
 def _reason(exc: BaseException, conn: Connection) -> str:

@@ -12,17 +12,11 @@ import asyncio
 import logging
 from typing import Any, Awaitable
 
-from livekit.protocol.sip import (
-    CreateSIPDispatchRuleRequest,
-    CreateSIPInboundTrunkRequest,
-    CreateSIPOutboundTrunkRequest,
-)
-
 from phonewizard.domain.naming import parse_marker
 from phonewizard.services.livekit_client import within
 from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.services.registrar_run import Entry, Run
-from phonewizard.services.sip_objects import KINDS, delete_request, list_all, object_id
+from phonewizard.services.sip_objects import KINDS, create_again_request, delete_request, list_all, object_id, update_request
 
 log = logging.getLogger(__name__)
 KIND_WORDS = {"inbound": "inbound trunk", "outbound": "outbound trunk", "dispatch": "dispatch rule",
@@ -78,11 +72,7 @@ async def rollback(run: Run) -> Outcome:
         return f"{e.object_id} ({KIND_WORDS[e.kind]})"
 
     def restore(e: Entry) -> Awaitable[Any]:
-        if e.kind == "inbound":
-            return api.sip.update_inbound_trunk(e.object_id, e.previous)
-        if e.kind == "outbound":
-            return api.sip.update_outbound_trunk(e.object_id, e.previous)
-        return api.sip.update_dispatch_rule(e.object_id, e.previous)
+        return update_request(api, e.kind, e.object_id, e.previous)
 
     # Phase 1: the number goes back to the rule it pointed at (or to none). A refusal is judged
     # after phase 2: deleting the rule the number points at detaches it as well.
@@ -192,11 +182,5 @@ def _ids(current: tuple[list, list, list]) -> set[str]:
 
 def _recreate(api: Any, e: Entry) -> Awaitable[Any]:
     info = type(e.previous)()
-    info.CopyFrom(e.previous)
-    if e.kind == "dispatch":
-        info.ClearField("sip_dispatch_rule_id")
-        return api.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=info))
-    info.ClearField("sip_trunk_id")
-    if e.kind == "inbound":
-        return api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=info))
-    return api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=info))
+    info.CopyFrom(e.previous)  # the journal's copy stays as it was
+    return create_again_request(api, e.kind, info)

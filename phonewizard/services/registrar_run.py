@@ -18,7 +18,6 @@ again once its inbound trunk exists, to settle a race with another run for the s
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any, Awaitable, Callable
 
 from livekit.api import LiveKitAPI
@@ -40,27 +39,25 @@ from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.registrar_inventory import Inventory, RegistrationConflict, classify
 from phonewizard.services.run_entries import Entry, Tracking
 from phonewizard.services.sip_objects import delete_request, list_all, object_id
+from phonewizard.services.step_progress import Progress, StepProgress
 
 __all__ = ["Entry", "Run", "Tracking", "delete_request", "gather_all", "list_all", "object_id", "while_waiting"]
 
-log = logging.getLogger(__name__)
-Progress = Callable[[str, str], None]
 
-
-class Run:
+class Run(StepProgress):
     """One registration: its plan, what the conflict check found, the undo journal and the
     request tasks still to be awaited before undoing."""
 
     def __init__(self, api: LiveKitAPI, conn: Connection, plan: RegistrationPlan,
                  numbers: PhoneNumberClient | None, progress: Progress | None, take_over: bool,
                  tracking: Tracking | None = None, adopt: frozenset[str] = frozenset()) -> None:
+        super().__init__(progress)
         self.api, self.conn, self.plan, self.numbers = api, conn, plan, numbers
-        self._progress, self.take_over, self.adopt = progress, take_over, adopt
+        self.take_over, self.adopt = take_over, adopt
         self.journal: list[Entry] = []
         self.sent: list[Entry] = []  # every change sent, in order, creations included from the start
         self.tasks: list[asyncio.Task] = []
         self.uncertain = False  # some request may have changed LiveKit without telling us
-        self.started: list[str] = []
         self.inventory = Inventory()
         self.run_id = tracking.run_id if tracking is not None else None
         self._observe = tracking.observe if tracking is not None else None
@@ -80,18 +77,6 @@ class Run:
         # Shown the project's lists as the conflict check read them (the doctor's checks use them
         # after the run, so registering costs no second read). Must be quick and never raise.
         self.inspect: Callable[[list, list, list], None] | None = None
-
-    def step(self, name: str, state: str) -> None:
-        if state == "started":
-            self.started.append(name)
-        if self._progress is None:
-            return
-        try:
-            self._progress(name, state)
-        except Exception as exc:  # a broken progress display must not break (or undo) a registration
-            # One line, no traceback on the user's terminal; the traceback is there at DEBUG.
-            log.warning("progress display failed for %s/%s: %s", name, state, type(exc).__name__)
-            log.debug("progress display failure", exc_info=True)
 
     async def mutate(self, entry: Entry, request: Awaitable[Any],
                      on_success: Callable[[Any], None] | None = None) -> Any:
@@ -136,16 +121,6 @@ class Run:
             self.notify("answered")
         except Exception as exc:  # raised by mutate once the request task is over
             self._observer_failure = exc
-
-    async def in_step(self, name: str, work: Awaitable[Any]) -> Any:
-        self.step(name, "started")
-        try:
-            result = await work
-        except BaseException:
-            self.step(name, "failed")
-            raise
-        self.step(name, "done")
-        return result
 
     # ---- forward ---------------------------------------------------------------------------
 

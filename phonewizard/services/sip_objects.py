@@ -1,5 +1,6 @@
 """The three SIP object kinds phonewizard manages, as requests: list them all, name their IDs,
-delete one. Shared by the registrar, its rollback, the race rule and crash recovery."""
+delete one, put one back as it was, create one again. Shared by the registrar, its rollback, the
+race rule and crash recovery."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Any, Awaitable
 
 from livekit.api import LiveKitAPI
 from livekit.protocol.sip import (
+    CreateSIPDispatchRuleRequest,
+    CreateSIPInboundTrunkRequest,
+    CreateSIPOutboundTrunkRequest,
     DeleteSIPDispatchRuleRequest,
     DeleteSIPTrunkRequest,
     ListSIPDispatchRuleRequest,
@@ -46,3 +50,24 @@ def delete_request(api: LiveKitAPI, kind: str, oid: str) -> Awaitable[Any]:
     if kind == "dispatch":
         return api.sip.delete_dispatch_rule(DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=oid))
     return api.sip.delete_trunk(DeleteSIPTrunkRequest(sip_trunk_id=oid))
+
+
+def update_request(api: LiveKitAPI, kind: str, oid: str, info: Any) -> Awaitable[Any]:
+    """The request that replaces object `oid` of this kind with `info` (a rollback's restore)."""
+    if kind == "inbound":
+        return api.sip.update_inbound_trunk(oid, info)
+    if kind == "outbound":
+        return api.sip.update_outbound_trunk(oid, info)
+    return api.sip.update_dispatch_rule(oid, info)
+
+
+def create_again_request(api: LiveKitAPI, kind: str, info: Any) -> Awaitable[Any]:
+    """The request that creates a deleted object again from `info`; its ID is cleared (in place):
+    LiveKit gives the new object a new one."""
+    if kind == "dispatch":
+        info.ClearField("sip_dispatch_rule_id")
+        return api.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=info))
+    info.ClearField("sip_trunk_id")
+    if kind == "inbound":
+        return api.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=info))
+    return api.sip.create_outbound_trunk(CreateSIPOutboundTrunkRequest(trunk=info))

@@ -161,10 +161,7 @@ async def _stream(host: str, address: str, port: int, transport: str, timeout: f
         raise _Failed(f"connected over {what}, but the connection ended without a SIP answer ({type(exc).__name__})") from None
     finally:
         writer.close()
-    status = parse_status(data)
-    if status is None:
-        raise _Failed(f"port {port} answered over {what}, but not in SIP")
-    return status
+    return _sip_status(data, port, what)
 
 
 async def _udp(host: str, address: str, port: int, timeout: float) -> tuple[int, str]:
@@ -187,9 +184,14 @@ async def _udp(host: str, address: str, port: int, timeout: float) -> tuple[int,
         raise _Failed(f"UDP port {port} is closed (the host answered “port unreachable”)") from None
     finally:
         transport.close()
+    return _sip_status(data, port, "UDP")
+
+
+def _sip_status(data: bytes, port: int, what: str) -> tuple[int, str]:
+    """The status of the SIP answer `data`; an answer that is not SIP fails the step."""
     status = parse_status(data)
     if status is None:
-        raise _Failed(f"port {port} answered over UDP, but not in SIP")
+        raise _Failed(f"port {port} answered over {what}, but not in SIP")
     return status
 
 

@@ -32,8 +32,9 @@ from typing import Iterable
 from aiohttp import web
 
 from phonewizard.sandbox.faults import Faults, RequestLog
-from phonewizard.sandbox.http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body
+from phonewizard.sandbox.http_guard import LOGGER_NAME, BodyTimeout, BodyTooLarge, ClientGone, GuardedServer, read_body, serve_guarded
 from phonewizard.sandbox.carriers.routing import Call, Route, Router
+from phonewizard.sandbox.loop_thread import start_loop_thread, stop_loop_thread
 
 logger = logging.getLogger(__name__)
 client_log = logging.getLogger(LOGGER_NAME)
@@ -42,7 +43,6 @@ MAX_BODY_BYTES = 1024 * 1024  # aiohttp's own default; a real request to these A
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 10.0
 IDLE_TIMEOUT = 75.0
-LINGER_SECONDS = 2.0
 
 
 class StandIn:
@@ -152,21 +152,8 @@ class StandIn:
     # ---- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
         self._router = Router(self.route_table())
-        self._server = GuardedServer(self._handle, header_timeout=self.header_timeout,
-                                     keepalive_timeout=self.idle_timeout, lingering_time=LINGER_SECONDS,
-                                     access_log=None)
-        # Short shutdown_timeout: a "timeout" fault must not hold stop() for its full duration.
-        self._runner = web.ServerRunner(self._server, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        try:
-            await site.start()
-        except OSError:
-            await self._runner.cleanup()
-            self._runner = None
-            raise
-        sockets = site._server.sockets if site._server else []  # noqa: SLF001 - the bound port
-        self.port = sockets[0].getsockname()[1]
+        self._server, self._runner, self.port = await serve_guarded(
+            self._handle, self.host, self.port, header_timeout=self.header_timeout, idle_timeout=self.idle_timeout)
         self.url = f"http://{self.host}:{self.port}"
 
     async def stop(self) -> None:
@@ -175,40 +162,13 @@ class StandIn:
             self._runner = None
 
     def start_in_thread(self):
-        ready, failure = threading.Event(), []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self.start())
-            except BaseException as exc:  # reported to the caller below
-                failure.append(exc)
-                ready.set()
-                loop.close()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self.stop())
-            pending = asyncio.all_tasks(loop)
-            for task in pending:
-                task.cancel()
-            if pending:
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.close()
-
-        self._thread = threading.Thread(target=run, name=f"{self.label}-stand-in", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            raise failure[0]
+        self._thread, self._loop = start_loop_thread(self.start, self.stop, f"{self.label}-stand-in")
         return self
 
     def stop_thread(self) -> None:
         if self._thread is None or self._loop is None:
             return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        stop_loop_thread(self._thread, self._loop)
         self._thread = self._loop = None
 
 

@@ -9,11 +9,15 @@ for the user that names the carrier and never contains a credential or the SIP p
 * `CarrierConflict`    — a refusal of ours: the number or a name is in the way, nothing was changed;
 * `CarrierPartialRollback` — the set-up failed and undoing it failed too: what remains is listed;
 * `CarrierCleanupIncomplete` — `unregister --carrier` could not remove everything (a CarrierPartialRollback).
+
+`translated_call` awaits one SDK request under a timeout and raises its failure as one of these, by
+the carrier's own translation (telnyx_client.telnyx_error, twilio_client.twilio_error).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+import asyncio
+from typing import Any, Callable, Sequence
 
 
 class CarrierError(Exception):
@@ -84,3 +88,16 @@ class CarrierCleanupIncomplete(CarrierPartialRollback):
             f"Removing phonewizard's set-up of {phone_number} at {carrier} did not finish{why}.{done} "
             f"Still at {carrier}: {', '.join(self.remaining)}. LiveKit's objects were not removed: run the same "
             "command again to finish."))
+
+
+async def translated_call(awaitable: Any, timeout: float,
+                          translate: Callable[[BaseException], CarrierError | None]) -> Any:
+    """Await one SDK call under `timeout`; a failure `translate` turns into a CarrierError is raised
+    as that, anything else as it was."""
+    try:
+        return await asyncio.wait_for(awaitable, timeout)
+    except Exception as exc:
+        mapped = translate(exc)
+        if mapped is None or mapped is exc:
+            raise
+        raise mapped from None  # the SDK's exception repeats the request URL; ours says it all

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
 from phonewizard.services.carriers.errors import (
     CarrierError,
@@ -22,10 +22,10 @@ from phonewizard.services.carriers.errors import (
     CarrierRefused,
     CarrierUnreachable,
 )
+from phonewizard.services.step_progress import Progress, StepProgress
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Progress = Callable[[str, str], None]
 
 
 @dataclass
@@ -35,38 +35,17 @@ class Undo:
     deletes: bool = False  # a deletion: "already gone" counts as done
 
 
-class Journal:
+class Journal(StepProgress):
     def __init__(self, carrier: str, phone_number: str, timeout: float, progress: Progress | None = None) -> None:
+        super().__init__(progress)
         self.carrier, self.phone_number, self.timeout = carrier, phone_number, timeout
-        self._progress = progress
         self.undos: list[Undo] = []
         self.tasks: list[asyncio.Task] = []
         self.uncertain = False  # a request got no clear answer: it may have been applied
-        self.started: list[str] = []
         self.changed = False  # something that existed before was changed
         # When a creation got no answer: re-list and delete phonewizard-named objects that were not
         # there before the run; returns what it could not remove (set by the carrier's set-up).
         self.sweep: Callable[[], Awaitable[list[str]]] | None = None
-
-    def step(self, name: str, state: str) -> None:
-        if state == "started":
-            self.started.append(name)
-        if self._progress is None:
-            return
-        try:
-            self._progress(name, state)
-        except Exception as exc:  # a broken display must not break (or undo) the set-up
-            log.warning("progress display failed for %s/%s: %s", name, state, type(exc).__name__)
-
-    async def in_step(self, name: str, work: Awaitable[T]) -> T:
-        self.step(name, "started")
-        try:
-            result = await work
-        except BaseException:
-            self.step(name, "failed")
-            raise
-        self.step(name, "done")
-        return result
 
     async def read(self, request: Awaitable[T]) -> T:
         """A request that changes nothing (a lookup), under our timeout."""
@@ -146,6 +125,21 @@ class Journal:
 def _definite(exc: BaseException) -> bool:
     """True when the carrier answered with a refusal: the request changed nothing."""
     return isinstance(exc, CarrierError) and not isinstance(exc, CarrierUnreachable)
+
+
+async def delete_for_sweep(deletions: Iterable[tuple[str, Callable[[], Awaitable[Any]]]]) -> list[str]:
+    """A sweep's deletions (label, action), one after another: every one is attempted, one refused
+    as already gone (404) counts as done. Returns the labels of those still there."""
+    left: list[str] = []
+    for label, delete in deletions:
+        try:
+            await delete()
+        except CarrierRefused as exc:
+            if exc.status != 404:
+                left.append(label)
+        except Exception:
+            left.append(label)
+    return left
 
 
 async def all_or_nothing(journal: Journal, work: Callable[[], Awaitable[T]]) -> T:

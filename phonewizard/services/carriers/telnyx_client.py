@@ -20,6 +20,7 @@ from phonewizard.services.carriers.errors import (
     CarrierError,
     CarrierRefused,
     CarrierUnreachable,
+    translated_call,
 )
 
 TELNYX = "Telnyx"
@@ -86,13 +87,8 @@ def telnyx_error(exc: BaseException, api_key: str, timeout: float) -> CarrierErr
 
 
 async def call(awaitable: Any, api_key: str, timeout: float) -> Any:
-    try:
-        return await asyncio.wait_for(awaitable, timeout)
-    except Exception as exc:
-        mapped = telnyx_error(exc, api_key, timeout)
-        if mapped is None or mapped is exc:
-            raise
-        raise mapped from None
+    """Await one SDK call under `timeout`, failures translated (telnyx_error)."""
+    return await translated_call(awaitable, timeout, lambda exc: telnyx_error(exc, api_key, timeout))
 
 
 async def collect(paginator: Any, api_key: str, timeout: float) -> list[Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from phonewizard.domain.carrier_plan import TelnyxPlan
 from phonewizard.services.carriers.errors import CarrierConflict, CarrierRefused
-from phonewizard.services.carriers.journal import Journal, Undo
+from phonewizard.services.carriers.journal import Journal, Undo, delete_for_sweep
 from phonewizard.services.carriers.telnyx_client import TELNYX, call, collect
 
 
@@ -88,7 +88,7 @@ class TelnyxSetup:
 
     async def sweep(self, found: TelnyxFound) -> list[str]:
         """After a creation got no answer: delete what carries our names and was not there before."""
-        p, c, left = self.plan, self.client, []
+        p, c = self.plan, self.client
         conns = await self._list(c.fqdn_connections.list(filter={"connection_name": {"contains": p.connection_name}}))
         doomed = [(c.fqdn_connections, x.id, f"{x.id} (Telnyx FQDN connection)") for x in conns
                   if x.connection_name == p.connection_name and x.id not in found.known]
@@ -99,15 +99,8 @@ class TelnyxSetup:
         if found.connection is not None:
             fqdns = await self._list(c.fqdns.list(filter={"connection_id": found.connection.id}))
             doomed += [(c.fqdns, x.id, f"{x.id} (Telnyx FQDN)") for x in fqdns if x.id not in found.known]
-        for resource, item_id, label in doomed:
-            try:
-                await self._delete(resource, item_id)
-            except CarrierRefused as exc:
-                if exc.status != 404:
-                    left.append(label)
-            except Exception:
-                left.append(label)
-        return left
+        return await delete_for_sweep((label, partial(self._delete, resource, item_id))
+                                      for resource, item_id, label in doomed)
 
     async def _find_connection(self) -> Any:
         p, conns = self.plan, self.client.fqdn_connections

@@ -21,6 +21,7 @@ from phonewizard.services.carriers.errors import (
     CarrierError,
     CarrierRefused,
     CarrierUnreachable,
+    translated_call,
 )
 
 TWILIO = "Twilio"
@@ -104,10 +105,4 @@ def twilio_error(exc: BaseException, credentials: TwilioCredentials, timeout: fl
 
 async def call(awaitable: Any, credentials: TwilioCredentials, timeout: float) -> Any:
     """Await one SDK call under `timeout`, failures translated (twilio_error)."""
-    try:
-        return await asyncio.wait_for(awaitable, timeout)
-    except Exception as exc:
-        mapped = twilio_error(exc, credentials, timeout)
-        if mapped is None or mapped is exc:
-            raise
-        raise mapped from None  # the SDK's exception repeats the request URL; ours says it all
+    return await translated_call(awaitable, timeout, lambda exc: twilio_error(exc, credentials, timeout))

@@ -21,7 +21,7 @@ from typing import Any
 
 from phonewizard.domain.carrier_plan import MARKER, TwilioPlan
 from phonewizard.services.carriers.errors import CarrierConflict, CarrierRefused
-from phonewizard.services.carriers.journal import Journal, Undo
+from phonewizard.services.carriers.journal import Journal, Undo, delete_for_sweep
 from phonewizard.services.carriers.twilio_client import TWILIO, TwilioCredentials, call
 
 
@@ -115,7 +115,7 @@ class TwilioSetup:
 
     async def sweep(self, found: TwilioFound, trunk_sid: str | None) -> list[str]:
         """After a creation got no answer: delete what carries our names and was not there before."""
-        p, left = self.plan, []
+        p = self.plan
         trunks, lists = await asyncio.gather(self._call(self.trunks.list_async()),
                                              self._call(self.account.sip.credential_lists.list_async()))
         doomed = [(self.trunks(t.sid), f"{t.sid} (Twilio trunk)") for t in trunks
@@ -127,15 +127,7 @@ class TwilioSetup:
             names = {r.name for r in p.routes}
             doomed += [(self.trunks(trunk_sid).origination_urls(u.sid), f"{u.sid} (Twilio origination URL)")
                        for u in urls if u.friendly_name in names and u.sid not in found.known]
-        for item, label in doomed:
-            try:
-                await self._call(item.delete_async())
-            except CarrierRefused as exc:
-                if exc.status != 404:
-                    left.append(label)
-            except Exception:
-                left.append(label)
-        return left
+        return await delete_for_sweep((label, partial(self._call_delete, item)) for item, label in doomed)
 
     # ---- the changes ---------------------------------------------------------------------
     async def apply(self, found: TwilioFound, journal: Journal) -> TwilioOutcome:

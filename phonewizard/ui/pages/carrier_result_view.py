@@ -18,6 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from phonewizard.ui.widgets import CopyableValue
+from phonewizard.ui.widgets.field_grid import clear_grid
 from phonewizard.ui.widgets.problem_label import ProblemLabel, hint_label
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class CarrierResultView(QGroupBox):
         return label
 
     def show_result(self, carrier: CarrierSetupResult | None, guard: Callable[[str], str]) -> None:
-        _clear(self.grid)
+        clear_grid(self.grid)
         self.copyables, self.link_labels = [], {}
         if carrier is None:
             self.hide()
@@ -101,11 +102,3 @@ def _link_text(where: str, url: str | None, console: str) -> str:
     if url:
         text += f' · <a href="{html.escape(url, quote=True)}">open in the {html.escape(console)}</a>'
     return text
-
-
-def _clear(grid: QGridLayout) -> None:
-    while grid.count():
-        item = grid.takeAt(0)
-        widget = item.widget()
-        if widget is not None:
-            widget.deleteLater()

@@ -38,6 +38,7 @@ from phonewizard.ui.pages.export_action import export_report, export_status_labe
 from phonewizard.ui.pages.probe_box import ProbeBox
 from phonewizard.ui.widgets import CopyableValue
 from phonewizard.ui.widgets.fact_hint import FactHint
+from phonewizard.ui.widgets.field_grid import clear_grid
 from phonewizard.ui.widgets.fonts import monospace_font
 from phonewizard.ui.widgets.problem_label import ProblemLabel
 
@@ -183,7 +184,7 @@ class ResultPage(DraftPage):
         self.probe_box.set_uri(uri or None, sandbox=bool(getattr(self.wizard(), "sandbox_active", False)))
         self.call_buttons.set_target(target_for_result(result))
 
-        _clear(self.steps_grid)
+        clear_grid(self.steps_grid)
         self.copyables = []
         steps = instructions.steps
         for n, step in enumerate(steps):
@@ -197,7 +198,7 @@ class ResultPage(DraftPage):
         self.carrier_view.show_result(carrier, self._guard)
         self.copyables += self.carrier_view.copyables
 
-        _clear(self.ids_grid)
+        clear_grid(self.ids_grid)
         rows = [
             ("Inbound trunk", result.inbound_trunk_id),
             ("Dispatch rule", result.dispatch_rule_id),
@@ -285,11 +286,3 @@ def _carrier_summary(result: RegistrationResult, carrier: CarrierSetupResult) ->
     out = f" Outbound calls leave through {result.outbound_address}." if result.outbound_address else ""
     return (f"{result.phone_number} is set up in LiveKit and at {_where(carrier)}: calls to it go to agent "
             f"“{result.agent_id}”, which must register with exactly that agent_name.{out}")
-
-
-def _clear(grid: QGridLayout) -> None:
-    while grid.count():
-        item = grid.takeAt(0)
-        widget = item.widget()
-        if widget is not None:
-            widget.deleteLater()

@@ -1,7 +1,8 @@
 """A two-column form: label on the left, editor on the right, hint and inline problem under it.
 
 Rows register the dotted field path they edit, so a page can route each `Problem` from
-`check_config` to the message label of the field the user must change.
+`check_config` to the message label of the field the user must change. `clear_grid` empties a
+grid that a page fills again each time it is shown (the result page's rows).
 """
 
 from __future__ import annotations
@@ -88,3 +89,12 @@ class FieldGrid(QGridLayout):
 
     def add_spacer_row(self, height: int = 10) -> None:
         self.setRowMinimumHeight(self.rowCount(), height)
+
+
+def clear_grid(grid: QGridLayout) -> None:
+    """Remove every item of `grid`, its widgets deleted (later, by Qt's event loop)."""
+    while grid.count():
+        item = grid.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.deleteLater()
