@@ -16,7 +16,6 @@ the carrier's own translation (telnyx_client.telnyx_error, twilio_client.twilio_
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Callable, Sequence
 
 
@@ -94,6 +93,8 @@ async def translated_call(awaitable: Any, timeout: float,
                           translate: Callable[[BaseException], CarrierError | None]) -> Any:
     """Await one SDK call under `timeout`; a failure `translate` turns into a CarrierError is raised
     as that, anything else as it was."""
+    import asyncio  # here, not atop: app/errors imports this module on the wizard's pre-paint path
+
     try:
         return await asyncio.wait_for(awaitable, timeout)
     except Exception as exc:
