@@ -1,6 +1,7 @@
 """Shared test setup: offscreen Qt, an in-memory keyring, and an isolated config directory."""
 
 import os
+import sys
 
 from pathlib import Path
 
@@ -62,6 +63,17 @@ def isolated_dirs(tmp_path, monkeypatch):
     # runs on the same machine, and tests expecting nothing there, may need.
     monkeypatch.setenv("PHONEWIZARD_SANDBOX_PORT", "0")
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_in_the_main_thread():
+    """Once a wizard or worker has turned automatic collection over to the GUI thread's timer
+    (ui/gui_collector.py), tests that never run Qt's event loop would never collect: collect
+    what is due after each test, in the main (GUI) thread, as the timer would."""
+    yield
+    collector = sys.modules.get("phonewizard.ui.gui_collector")
+    if collector is not None and collector.installed():
+        collector.collect_due()
 
 
 pytest_plugins = ["tests.sandbox_fixtures", "tests.carrier_fixtures"]

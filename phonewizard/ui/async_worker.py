@@ -24,6 +24,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from phonewizard.ui import gui_collector
+
 logger = logging.getLogger(__name__)
 
 CoroutineFactory = Callable[[], Awaitable[Any]]
@@ -77,6 +79,7 @@ class AsyncWorker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        gui_collector.install()  # before the loop thread exists: it must never collect (see there)
         self._loop = asyncio.new_event_loop()
         ready = threading.Event()
         self._thread = _LoopThread(self._loop, ready)

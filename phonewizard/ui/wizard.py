@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 from phonewizard import APP_NAME
 from phonewizard.app.environment import environment_livekit
 from phonewizard.domain.navigation import PageId
+from phonewizard.ui import gui_collector
 from phonewizard.ui.discard_guard import DiscardGuard
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import LiveKitPage
@@ -108,6 +109,7 @@ class PhoneWizard(QWizard):
         defer_startup: bool = False,
     ) -> None:
         super().__init__(parent)
+        gui_collector.install()  # before any thread of ours (worker, sandbox) can collect Qt objects
         environ = os.environ if environ is None else environ
         self._secrets = secrets
         self.settings = settings if settings is not None else default_settings()

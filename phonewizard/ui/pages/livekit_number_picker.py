@@ -72,9 +72,9 @@ class LiveKitNumberPicker(QWidget):
 
         async def read() -> tuple[list[LiveKitNumberChoice], bool]:
             from phonewizard.app.inventory import livekit_numbers, read_inventory
-            from phonewizard.ui.pages.registrations_page import collector_quiet
+            from phonewizard.ui import gui_collector
 
-            with collector_quiet():
+            with gui_collector.paused():
                 project = await read_inventory(connection)
                 return livekit_numbers(project), project.objects.numbers_readable
 

@@ -25,13 +25,10 @@ Actions on the selected number:
 
 from __future__ import annotations
 
-import gc
 import html
 import logging
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
@@ -53,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from phonewizard.app.call_targets import target_for_entry
 from phonewizard.domain.navigation import PageId
+from phonewizard.ui import gui_collector
 from phonewizard.ui.call_buttons import CallButtons
 from phonewizard.ui.pages.base import DraftPage
 from phonewizard.ui.pages.livekit_page import describe_failure
@@ -90,41 +88,12 @@ def _dialogs() -> Any:
     return registration_dialogs
 
 
-_quiet_lock = threading.Lock()
-_quiet_count = 0
-
-
-@contextmanager
-def collector_quiet() -> Iterator[None]:
-    """No cyclic garbage collection while a project is read and sorted, then what was built is
-    moved out of the collector's way (gc.freeze: refcounting still frees it).
-
-    Reading 3,000 objects allocates enough to start a full collection over the whole wizard's
-    heap, ~100 ms holding the GIL, during which the GUI thread cannot run a line of Python: the
-    window would freeze (benchmarks/RESULTS.md, row 10). The inventory is long-lived and acyclic,
-    so a collection would find nothing in it anyway. Nested and concurrent uses (the number
-    page's list) are counted; the collector is back on when the last one ends."""
-    global _quiet_count
-    with _quiet_lock:
-        _quiet_count += 1
-        if _quiet_count == 1:
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _quiet_lock:
-            _quiet_count -= 1
-            if _quiet_count == 0:
-                gc.freeze()
-                gc.enable()
-
-
 async def load_project(connection: Any) -> Loaded:
     """The job: one read of the project, then the table's texts, all on the worker."""
     from phonewizard.app.inventory import read_inventory
     from phonewizard.domain.inventory_words import apart_row, table_row
 
-    with collector_quiet():
+    with gui_collector.paused():  # 3,000 objects: no collection meanwhile, frozen after
         project = await read_inventory(connection)
         inventory = project.inventory
         return Loaded(project, [(table_row(e), e) for e in inventory.entries], [apart_row(a) for a in inventory.apart])
