@@ -8,10 +8,10 @@ import asyncio
 
 import pytest
 
-from phonewizard.domain.naming import parse_marker
+from phonewizard.domain.naming import parse_marker, stamp_run
 from phonewizard.services.errors import LiveKitRefused, LostRace
 from phonewizard.services.registrar_run import Tracking
-from tests.services.registrar_helpers import make_plan, registrar, run
+from tests.services.registrar_helpers import foreign_inbound_trunk, make_plan, registrar, run
 
 EARLY = "20000101T000000000000Z-aaaaaa"  # run IDs sort by start time
 LATE = "20990101T000000000000Z-bbbbbb"
@@ -219,3 +219,64 @@ def test_the_run_whose_rule_got_in_keeps_the_number_it_took_over_from_an_earlier
     assert "Dispatch rule for the same trunk" in str(early)
     assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
     assert _runs_of(sandbox) == {LATE: {late.inbound_trunk_id, late.dispatch_rule_id}}
+
+
+def test_a_later_run_that_took_over_an_earlier_runs_rule_gives_way_to_it(sandbox):
+    """LATE's conflict check sees EARLY's inbound trunk and rule (its outbound trunk is held) and
+    takes them over; EARLY's look-again is held until then, so each sees the other. LATE then sees
+    EARLY's new outbound trunk: EARLY started first, and the rule LATE's check saw proves LiveKit
+    let it through, so LATE gives way at once (were it to wait, each would wait for the other and
+    both would give way). LATE's rollback hands EARLY's trunk and rule back as EARLY wrote them."""
+    seen, early_tracking, late_tracking = _runs_seen()
+    sandbox.faults.fail("CreateSIPOutboundTrunk", "timeout", seconds=30)  # EARLY's outbound trunk
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=0)  # EARLY's conflict check: not held
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=30)  # EARLY's look-again
+
+    async def scenario():
+        early = asyncio.ensure_future(registrar(sandbox, timeout=15).apply(
+            make_plan(allowed_numbers=["+14155550001"]), tracking=early_tracking))
+        await _until(lambda: sandbox.faults.hanging == 2 and sandbox.counts()["rules"] == 1,
+                     "EARLY's trunk and rule created, its outbound trunk and look-again held")
+        sandbox.faults.fail("ListSIPOutboundTrunk", "timeout", seconds=0)  # LATE's conflict check
+        sandbox.faults.fail("ListSIPOutboundTrunk", "timeout", seconds=30)  # LATE's look-again
+        late = asyncio.ensure_future(registrar(sandbox, timeout=15).apply(
+            make_plan(allowed_numbers=["+14155550002"]), tracking=late_tracking))
+        await _until(lambda: sandbox.faults.hanging == 3 and len(_runs_of(sandbox).get(LATE, ())) == 3,
+                     "LATE has taken over EARLY's trunk and rule and made its outbound trunk")
+        assert set(_runs_of(sandbox)) == {LATE}
+        sandbox.faults.release_hangs()  # EARLY's outbound trunk is created, then both look again
+        return await asyncio.gather(early, late, return_exceptions=True)
+
+    early, late = run(scenario())
+    assert not isinstance(early, BaseException), early
+    assert isinstance(late, LostRace) and late.winner == EARLY, late
+    assert "the run that started first keeps the number" in str(late)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
+    assert _runs_of(sandbox) == {EARLY: {early.inbound_trunk_id, early.outbound_trunk_id, early.dispatch_rule_id}}
+    [trunk] = sandbox.snapshot()["inbound"].values()
+    assert trunk["allowed_numbers"] == ["+14155550001"]  # EARLY's settings, not LATE's
+
+
+def test_an_earlier_run_that_stopped_before_its_rule_is_waited_for_then_given_way_to(sandbox):
+    """An inbound trunk of EARLY's appears after LATE's check and EARLY never gets further (it
+    stopped half-way, say killed). It might still be refused by LiveKit, so LATE does not give
+    way at once: it waits for it to go, and gives way at the deadline, as the rule says (safe:
+    EARLY's journal reports its leftover)."""
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=0)  # LATE's conflict check
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=30)  # LATE's look-again
+    left = stamp_run(make_plan().inbound.trunk.metadata, EARLY)  # no allowed_numbers: no conflict with LATE's
+
+    async def scenario():
+        late = asyncio.ensure_future(registrar(sandbox, timeout=2.0).apply(
+            make_plan(allowed_numbers=["+14155550002"], **INBOUND_ONLY), tracking=Tracking(LATE)))
+        await _until(lambda: sandbox.faults.hanging == 1, "LATE's look-again held")
+        await asyncio.to_thread(foreign_inbound_trunk, sandbox, metadata=left)
+        sandbox.faults.release_hangs()
+        with pytest.raises(LostRace) as info:
+            await late
+        return info.value
+
+    lost = run(scenario())
+    assert lost.winner == EARLY and "did not give way within 2 s (it most likely stopped half-way)" in str(lost)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 0}
+    assert set(_runs_of(sandbox)) == {EARLY}
