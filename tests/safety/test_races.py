@@ -12,15 +12,18 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from phonewizard.domain.config_document import PhoneWizardConfig
+from phonewizard.domain.naming import parse_marker
 from phonewizard.domain.plan import plan
 from phonewizard.services.livekit_client import Connection, LiveKitRefused
 from phonewizard.services.registrar import RegisteredNumber, Registrar
-from tests.safety.helpers import SIP_PASSWORD, TRUNK_NUMBER, trunk_document, write
+from tests.safety.helpers import ID_RE, SIP_PASSWORD, TRUNK_NUMBER, trunk_document, write
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHER_NUMBER = "+13125550199"
@@ -99,13 +102,23 @@ def _child_env(sandbox, state: Path | None = None) -> dict[str, str]:
     return env
 
 
-def _two_processes(sandbox, paths: list[Path], states: list[Path] | None = None) -> list[subprocess.CompletedProcess]:
+def _two_processes(sandbox, paths: list[Path], states: list[Path] | None = None,
+                   meanwhile: Callable[[list[subprocess.Popen]], None] | None = None) -> list[subprocess.CompletedProcess]:
     """Run both CLIs at once; the caller sets sandbox latency so their requests overlap.
-    `states`: a state folder per process (two machines: no shared lock)."""
+    `states`: a state folder per process (two machines: no shared lock). `meanwhile(procs)`:
+    called once both have started (to release held requests)."""
     procs = [subprocess.Popen([sys.executable, "-m", "phonewizard", "register", str(p), "--no-save-secrets"],
                               cwd=ROOT, env=_child_env(sandbox, states[i] if states else None),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for i, p in enumerate(paths)]
+    if meanwhile is not None:
+        try:
+            meanwhile(procs)
+        except BaseException:
+            for proc in procs:
+                proc.kill()
+                proc.communicate()
+            raise
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=90)
@@ -128,22 +141,43 @@ def test_two_cli_processes_for_different_numbers_both_succeed(sandbox, tmp_path)
 
 @pytest.mark.slow
 def test_two_cli_processes_for_the_same_number_never_duplicate(sandbox, tmp_path):
-    """Two machines (no shared lock), one configuration: LiveKit's own trunk conflict rule or
-    phonewizard's race rule (tests/safety/test_concurrent_runs.py) refuses one of them."""
+    """Two machines (no shared lock), one configuration, both conflict checks seeing an empty
+    project: both create, LiveKit's own trunk conflict rule refuses one inbound trunk, and
+    phonewizard's race rule (services/registrar_race.py) must not let that refused run's other
+    objects take the number from the run LiveKit accepted. Exactly one exits 0, the other exits 3
+    naming the number; never both (duplicates), never neither (nothing registered: it failed
+    about 3 times in 15 before the race rule was fixed)."""
     a = write(tmp_path / "a.json", trunk_document(sandbox.url))
     b = write(tmp_path / "b.json", trunk_document(sandbox.url))
-    # Hold every request a moment so the two processes (started together) overlap.
+    # Both conflict checks are held until both processes are inside them, so neither can see the
+    # other's objects there, however the two start-ups are scheduled; the latency then keeps the
+    # rest of their requests overlapping.
+    sandbox.faults.fail("ListSIPDispatchRule", "timeout", seconds=60, times=2)
     sandbox.faults.latency = 0.2
-    results = _two_processes(sandbox, [a, b], states=[tmp_path / "machine-a", tmp_path / "machine-b"])
-    codes = sorted(r.returncode for r in results)
-    assert codes in ([0, 0], [0, 3]), [r.stderr for r in results]
-    for r in results:
-        if r.returncode == 3:
-            [line] = [x for x in r.stderr.splitlines() if x.startswith(("LiveKit refused: ", "refused: "))]
-            assert TRUNK_NUMBER in line, r.stderr
-    assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
-    _one_set(sandbox)
 
+    def release_both_checks(procs: list[subprocess.Popen]) -> None:
+        deadline = time.monotonic() + 60  # a guard against a hang, not a timing assertion
+        while sandbox.faults.hanging < 2:
+            ended = [p for p in procs if p.poll() is not None]
+            assert not ended, [p.communicate() for p in ended]
+            assert time.monotonic() < deadline, "the two conflict checks never both arrived"
+            time.sleep(0.01)
+        sandbox.faults.release_hangs()
+
+    results = _two_processes(sandbox, [a, b], states=[tmp_path / "machine-a", tmp_path / "machine-b"],
+                             meanwhile=release_both_checks)
+    assert sorted(r.returncode for r in results) == [0, 3], [r.stderr for r in results]
+    [loser] = [r for r in results if r.returncode == 3]
+    [line] = [x for x in loser.stderr.splitlines() if x.startswith(("LiveKit refused: ", "refused: "))]
+    assert TRUNK_NUMBER in line, loser.stderr
+    assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
+    kept = _one_set(sandbox)
+    snapshot = sandbox.snapshot()
+    runs = {parse_marker(obj["metadata"]).run for part in ("inbound", "outbound", "rules")
+            for obj in snapshot[part].values()}
+    assert len(runs) == 1 and None not in runs, runs  # the winner's own set, nothing of the loser's
+    named = set(ID_RE.findall(line))  # the winner's objects, as the loser names them
+    assert named and named <= {*kept.inbound_trunk_ids, *kept.outbound_trunk_ids, *kept.dispatch_rule_ids}, line
 
 
 @pytest.mark.parametrize("kind", ["timeout", "drop"])

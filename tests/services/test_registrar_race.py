@@ -8,10 +8,10 @@ import asyncio
 
 import pytest
 
-from phonewizard.domain.naming import parse_marker
-from phonewizard.services.errors import LostRace
+from phonewizard.domain.naming import parse_marker, stamp_run
+from phonewizard.services.errors import LiveKitRefused, LostRace
 from phonewizard.services.registrar_run import Tracking
-from tests.services.registrar_helpers import make_plan, registrar, run
+from tests.services.registrar_helpers import foreign_inbound_trunk, make_plan, registrar, run
 
 EARLY = "20000101T000000000000Z-aaaaaa"  # run IDs sort by start time
 LATE = "20990101T000000000000Z-bbbbbb"
@@ -96,3 +96,187 @@ def test_looking_again_costs_no_extra_round_trip(sandbox):
     run(registrar(sandbox).apply(make_plan(), tracking=Tracking(EARLY)))
     assert sandbox.log.methods.count("ListSIPInboundTrunk") == 2
     assert sandbox.log.sequential_rounds() == 3
+
+
+# ---- runs that LiveKit itself refuses over the race: the other run keeps the number ---------------
+# Each interleaving below is fixed by holding requests in the sandbox ("timeout" faults, released
+# with release_hangs(), which lets the held requests go on in the order they arrived) and by
+# waiting for conditions, never for a duration. The configurations are identical (no
+# allowed_numbers), as in tests/safety/test_races.py: LiveKit refuses a second inbound trunk for
+# the number, or a second dispatch rule for the same trunk, so a run can fail over the race after
+# its first objects became visible to the other run. Before the fix both runs gave way (exit 3
+# twice, nothing registered) in each of these.
+
+INBOUND_ONLY = {"enable_outbound": False, "outbound_address": None}
+
+
+async def _until(condition, what: str) -> None:
+    """Wait (in the client's loop, so the runs go on) until `condition()` holds; a guard against a
+    hang, not a timing assertion."""
+    for _ in range(3000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    pytest.fail(f"never happened: {what}")
+
+
+def _runs_seen() -> tuple[dict, Tracking, Tracking]:
+    """Trackings for EARLY and LATE that hand the test each run (to see when it has looked again)."""
+    seen: dict = {}
+
+    def tracking(run_id: str) -> Tracking:
+        return Tracking(run_id, observe=lambda r, event: seen.setdefault(run_id, r))
+    return seen, tracking(EARLY), tracking(LATE)
+
+
+def _looked_again(seen: dict, run_id: str) -> bool:
+    r = seen.get(run_id)
+    return r is not None and r.look_again is not None and r.look_again.done()
+
+
+def test_a_run_refused_at_its_inbound_trunk_does_not_take_the_number_with_its_outbound_trunk(sandbox):
+    """The flaky case of test_two_cli_processes_for_the_same_number_never_duplicate. LATE's inbound
+    trunk gets in first; EARLY's is refused by LiveKit (same number, no allowed_numbers), but its
+    outbound trunk, created beside it, exists until EARLY's rollback removes it. LATE's look-again
+    sees that outbound trunk: a run that started earlier. It must not give way to a run that has
+    no inbound trunk and no rule (it failed); it waits for that trunk to go and keeps the number."""
+    seen, early_tracking, late_tracking = _runs_seen()
+    sandbox.faults.fail("CreateSIPInboundTrunk", "timeout", seconds=30, times=2)  # LATE's, then EARLY's
+    sandbox.faults.fail("DeleteSIPTrunk", "timeout", seconds=30)  # EARLY's rollback of its outbound trunk
+
+    async def scenario():
+        late = asyncio.ensure_future(registrar(sandbox).apply(make_plan(**INBOUND_ONLY), tracking=late_tracking))
+        await _until(lambda: sandbox.faults.hanging == 1, "LATE's inbound trunk held")
+        early = asyncio.ensure_future(registrar(sandbox).apply(make_plan(), tracking=early_tracking))
+        await _until(lambda: sandbox.faults.hanging == 2 and sandbox.counts()["outbound"] == 1,
+                     "EARLY's inbound trunk held, its outbound trunk created")
+        sandbox.faults.release_hangs()  # LATE's inbound trunk is applied first, EARLY's refused
+        await _until(lambda: _looked_again(seen, LATE) and sandbox.faults.hanging == 1,
+                     "LATE has looked again while EARLY's outbound trunk is still there")
+        sandbox.faults.release_hangs()
+        return await asyncio.gather(early, late, return_exceptions=True)
+
+    early, late = run(scenario())
+    assert not isinstance(late, BaseException), late
+    assert isinstance(early, LiveKitRefused) and not isinstance(early, LostRace), early
+    assert "Conflicting inbound SIP Trunks" in str(early)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
+    assert set(_runs_of(sandbox)) == {LATE}
+    assert {late.inbound_trunk_id, late.dispatch_rule_id} == _runs_of(sandbox)[LATE]
+
+
+def test_a_run_that_adopted_our_new_trunk_and_was_refused_its_rule_does_not_take_the_number(sandbox):
+    """LATE creates its inbound trunk; EARLY's conflict check sees it (but not yet LATE's rule),
+    takes it over (an update stamping EARLY's ID) and creates a rule for it, which LiveKit refuses:
+    LATE's rule for that trunk got in first. LATE's look-again sees its trunk carrying EARLY's ID.
+    EARLY has no rule of its own: LATE waits for EARLY's rollback to hand the trunk back."""
+    seen, early_tracking, late_tracking = _runs_seen()
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=0)  # LATE's conflict check: not held
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=30)  # LATE's look-again
+    sandbox.faults.fail("CreateSIPDispatchRule", "timeout", seconds=30, times=2)  # LATE's, then EARLY's
+
+    async def scenario():
+        late = asyncio.ensure_future(registrar(sandbox).apply(make_plan(**INBOUND_ONLY), tracking=late_tracking))
+        await _until(lambda: sandbox.faults.hanging == 2, "LATE's rule and look-again held")
+        early = asyncio.ensure_future(registrar(sandbox).apply(make_plan(**INBOUND_ONLY), tracking=early_tracking))
+        await _until(lambda: sandbox.faults.hanging == 3, "EARLY has taken the trunk over; its rule held")
+        assert set(_runs_of(sandbox)) == {EARLY}  # the one object there: LATE's trunk, now stamped EARLY
+        sandbox.faults.release_hangs()  # LATE's rule first, then LATE's listing; EARLY's rule refused
+        return await asyncio.gather(early, late, return_exceptions=True)
+
+    early, late = run(scenario())
+    assert not isinstance(late, BaseException), late
+    assert isinstance(early, LiveKitRefused) and not isinstance(early, LostRace), early
+    assert "Dispatch rule for the same trunk" in str(early)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
+    assert _runs_of(sandbox) == {LATE: {late.inbound_trunk_id, late.dispatch_rule_id}}
+
+
+def test_the_run_whose_rule_got_in_keeps_the_number_it_took_over_from_an_earlier_run(sandbox):
+    """The mirror image: EARLY creates the inbound trunk, LATE takes it over and its rule gets in
+    first, so LiveKit refuses EARLY's rule. LATE's look-again sees EARLY's outbound trunk (held
+    until then): an earlier run, but one whose only inbound trunk LATE took over and which has no
+    rule. LATE waits for EARLY's rollback to remove it and keeps the number."""
+    seen, early_tracking, late_tracking = _runs_seen()
+    sandbox.faults.fail("CreateSIPOutboundTrunk", "timeout", seconds=30)  # EARLY's outbound trunk
+    sandbox.faults.fail("CreateSIPDispatchRule", "timeout", seconds=30)  # EARLY's rule
+
+    async def scenario():
+        early = asyncio.ensure_future(registrar(sandbox).apply(make_plan(), tracking=early_tracking))
+        await _until(lambda: sandbox.faults.hanging == 2 and _looked_again(seen, EARLY),
+                     "EARLY's inbound trunk created, its outbound trunk and rule held")
+        sandbox.faults.fail("ListSIPOutboundTrunk", "timeout", seconds=0)  # LATE's conflict check
+        sandbox.faults.fail("ListSIPOutboundTrunk", "timeout", seconds=30)  # LATE's look-again
+        late = asyncio.ensure_future(registrar(sandbox).apply(make_plan(**INBOUND_ONLY), tracking=late_tracking))
+        await _until(lambda: sandbox.faults.hanging == 3, "LATE's rule created, its look-again held")
+        assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
+        sandbox.faults.release_hangs()  # EARLY's outbound trunk created, its rule refused; LATE lists
+        return await asyncio.gather(early, late, return_exceptions=True)
+
+    early, late = run(scenario())
+    assert not isinstance(late, BaseException), late
+    assert isinstance(early, LiveKitRefused) and not isinstance(early, LostRace), early
+    assert "Dispatch rule for the same trunk" in str(early)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
+    assert _runs_of(sandbox) == {LATE: {late.inbound_trunk_id, late.dispatch_rule_id}}
+
+
+def test_a_later_run_that_took_over_an_earlier_runs_rule_gives_way_to_it(sandbox):
+    """LATE's conflict check sees EARLY's inbound trunk and rule (its outbound trunk is held) and
+    takes them over; EARLY's look-again is held until then, so each sees the other. LATE then sees
+    EARLY's new outbound trunk: EARLY started first, and the rule LATE's check saw proves LiveKit
+    let it through, so LATE gives way at once (were it to wait, each would wait for the other and
+    both would give way). LATE's rollback hands EARLY's trunk and rule back as EARLY wrote them."""
+    seen, early_tracking, late_tracking = _runs_seen()
+    sandbox.faults.fail("CreateSIPOutboundTrunk", "timeout", seconds=30)  # EARLY's outbound trunk
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=0)  # EARLY's conflict check: not held
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=30)  # EARLY's look-again
+
+    async def scenario():
+        early = asyncio.ensure_future(registrar(sandbox, timeout=15).apply(
+            make_plan(allowed_numbers=["+14155550001"]), tracking=early_tracking))
+        await _until(lambda: sandbox.faults.hanging == 2 and sandbox.counts()["rules"] == 1,
+                     "EARLY's trunk and rule created, its outbound trunk and look-again held")
+        sandbox.faults.fail("ListSIPOutboundTrunk", "timeout", seconds=0)  # LATE's conflict check
+        sandbox.faults.fail("ListSIPOutboundTrunk", "timeout", seconds=30)  # LATE's look-again
+        late = asyncio.ensure_future(registrar(sandbox, timeout=15).apply(
+            make_plan(allowed_numbers=["+14155550002"]), tracking=late_tracking))
+        await _until(lambda: sandbox.faults.hanging == 3 and len(_runs_of(sandbox).get(LATE, ())) == 3,
+                     "LATE has taken over EARLY's trunk and rule and made its outbound trunk")
+        assert set(_runs_of(sandbox)) == {LATE}
+        sandbox.faults.release_hangs()  # EARLY's outbound trunk is created, then both look again
+        return await asyncio.gather(early, late, return_exceptions=True)
+
+    early, late = run(scenario())
+    assert not isinstance(early, BaseException), early
+    assert isinstance(late, LostRace) and late.winner == EARLY, late
+    assert "the run that started first keeps the number" in str(late)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 1, "rules": 1}
+    assert _runs_of(sandbox) == {EARLY: {early.inbound_trunk_id, early.outbound_trunk_id, early.dispatch_rule_id}}
+    [trunk] = sandbox.snapshot()["inbound"].values()
+    assert trunk["allowed_numbers"] == ["+14155550001"]  # EARLY's settings, not LATE's
+
+
+def test_an_earlier_run_that_stopped_before_its_rule_is_waited_for_then_given_way_to(sandbox):
+    """An inbound trunk of EARLY's appears after LATE's check and EARLY never gets further (it
+    stopped half-way, say killed). It might still be refused by LiveKit, so LATE does not give
+    way at once: it waits for it to go, and gives way at the deadline, as the rule says (safe:
+    EARLY's journal reports its leftover)."""
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=0)  # LATE's conflict check
+    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=30)  # LATE's look-again
+    left = stamp_run(make_plan().inbound.trunk.metadata, EARLY)  # no allowed_numbers: no conflict with LATE's
+
+    async def scenario():
+        late = asyncio.ensure_future(registrar(sandbox, timeout=2.0).apply(
+            make_plan(allowed_numbers=["+14155550002"], **INBOUND_ONLY), tracking=Tracking(LATE)))
+        await _until(lambda: sandbox.faults.hanging == 1, "LATE's look-again held")
+        await asyncio.to_thread(foreign_inbound_trunk, sandbox, metadata=left)
+        sandbox.faults.release_hangs()
+        with pytest.raises(LostRace) as info:
+            await late
+        return info.value
+
+    lost = run(scenario())
+    assert lost.winner == EARLY and "did not give way within 2 s (it most likely stopped half-way)" in str(lost)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 0}
+    assert set(_runs_of(sandbox)) == {EARLY}
