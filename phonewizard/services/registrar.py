@@ -32,7 +32,6 @@ from phonewizard.services.livekit_client import (
     guard,
     map_error,
     open_api,
-    within,
 )
 from phonewizard.domain.livekit_numbers import normalize_number
 from phonewizard.services.phone_number_service import PhoneNumberClient

@@ -23,7 +23,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any, Callable, Literal, Union
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
