@@ -1,5 +1,6 @@
 """Shared test setup: offscreen Qt, an in-memory keyring, and an isolated config directory."""
 
+import gc
 import os
 import sys
 
@@ -69,10 +70,13 @@ def isolated_dirs(tmp_path, monkeypatch):
 def garbage_collected_in_the_main_thread():
     """Once a wizard or worker has turned automatic collection over to the GUI thread's timer
     (ui/gui_collector.py), tests that never run Qt's event loop would never collect: collect
-    what is due after each test, in the main (GUI) thread, as the timer would."""
+    what is due after each test, in the main (GUI) thread, as the timer would. What a test's
+    wizard froze at its start-up (it lives as long as that window) is handed back first: the
+    window is gone, and hundreds of tests' windows must not pile up."""
     yield
     collector = sys.modules.get("phonewizard.ui.gui_collector")
     if collector is not None and collector.installed():
+        gc.unfreeze()
         collector.collect_due()
 
 

@@ -51,6 +51,16 @@ def installed() -> bool:
     return _timer is not None
 
 
+def window_built() -> None:
+    """Start-up has built the window (pages 2-9, the draft): freeze what exists. It lives as long
+    as the window, and otherwise the first tick after start-up would walk all of it (~25 ms in
+    the GUI thread: a stall in the user's first keystrokes, benchmarks/RESULTS.md row 3), and
+    every later full collection again. Cycles among frozen objects are never collected (a
+    start-up's few garbage cycles stay)."""
+    if _timer is not None:
+        gc.freeze()
+
+
 def collect_due() -> int:
     """Collect, in the calling (GUI) thread, the oldest generation whose threshold is passed, as
     the interpreter would have; the number of unreachable objects found. Nothing while paused."""

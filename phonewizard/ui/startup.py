@@ -31,6 +31,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from phonewizard.domain.navigation import PageId
+from phonewizard.ui import gui_collector
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ class Startup(QObject):
         for page_id, page in later_pages():
             self._wizard.setPage(page_id, page)
         self._load()
+        gui_collector.window_built()
         self.finished.emit()
 
     def _set_window_icon(self) -> None:
