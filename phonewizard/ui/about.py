@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWidget, QWizard
 
 from phonewizard import __version__
 from phonewizard.resources import ICON_PNG_SIZES, icon_png
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QMessageBox
 
 APP_TITLE = "Phone Wizard"
@@ -18,6 +18,8 @@ APP_TITLE = "Phone Wizard"
 
 def app_icon() -> QIcon:
     """The icon with every PNG size added, so each platform picks a sharp one (no SVG plugin needed)."""
+    from PySide6.QtGui import QIcon  # here: the About button comes before the first paint, the icon after
+
     icon = QIcon()
     for size in ICON_PNG_SIZES:
         icon.addFile(str(icon_png(size)))

@@ -19,18 +19,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractSpinBox,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QTextEdit,
-    QWidget,
-    QWizard,
-)
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QPushButton, QWidget, QWizard
 
 _WIZARD_BUTTONS = (
     QWizard.WizardButton.BackButton,
@@ -101,6 +90,10 @@ def _usable(widget: QWidget, page: QWidget) -> bool:
 def _is_field(widget: QWidget) -> bool:
     """Something the user types or picks a value in: a writable text field, a spin box, a
     drop-down list."""
+    # Imported here: page 1 has neither, and PySide6 builds a type's enums when it is first
+    # imported (~0.6 ms before the first paint for these three).
+    from PySide6.QtWidgets import QAbstractSpinBox, QPlainTextEdit, QTextEdit
+
     if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
         return not widget.isReadOnly()
     return isinstance(widget, (QAbstractSpinBox, QComboBox))
