@@ -22,15 +22,18 @@ from .validation import (
 )
 
 
-def _check_trunk_update_request(req, check_info, list_fields) -> None:
-    if req.sip_trunk_id == "":
-        raise ValidationFailure("trunk id must be set")
+def _check_update_request(req, id_field: str, noun: str, check_info, list_fields) -> None:
+    """Update{SIPInboundTrunk,SIPOutboundTrunk,SIPDispatchRule}Request.Validate: the same steps in
+    livekit/sip.go for trunks and rules, with `noun` ("trunk", "rule") in the messages."""
+    object_id = getattr(req, id_field)
+    if object_id == "":
+        raise ValidationFailure(f"{noun} id must be set")
     action = req.WhichOneof("action")
     if action is None:
         raise ValidationFailure("missing or unsupported update action")
     if action == "replace":
-        if req.replace.sip_trunk_id not in ("", req.sip_trunk_id):
-            raise ValidationFailure("trunk id in the info must be empty or match the id in the update")
+        if getattr(req.replace, id_field) not in ("", object_id):
+            raise ValidationFailure(f"{noun} id in the info must be empty or match the id in the update")
         check_info(req.replace)
         return
     for name in list_fields:
@@ -40,27 +43,16 @@ def _check_trunk_update_request(req, check_info, list_fields) -> None:
 
 
 def check_inbound_update_request(req: sip_pb.UpdateSIPInboundTrunkRequest) -> None:
-    _check_trunk_update_request(req, check_inbound_trunk, ("numbers", "allowed_addresses", "allowed_numbers"))
+    _check_update_request(req, "sip_trunk_id", "trunk", check_inbound_trunk,
+                          ("numbers", "allowed_addresses", "allowed_numbers"))
 
 
 def check_outbound_update_request(req: sip_pb.UpdateSIPOutboundTrunkRequest) -> None:
-    _check_trunk_update_request(req, check_outbound_trunk, ("numbers",))
+    _check_update_request(req, "sip_trunk_id", "trunk", check_outbound_trunk, ("numbers",))
 
 
 def check_rule_update_request(req: sip_pb.UpdateSIPDispatchRuleRequest) -> None:
-    if req.sip_dispatch_rule_id == "":
-        raise ValidationFailure("rule id must be set")
-    action = req.WhichOneof("action")
-    if action is None:
-        raise ValidationFailure("missing or unsupported update action")
-    if action == "replace":
-        if req.replace.sip_dispatch_rule_id not in ("", req.sip_dispatch_rule_id):
-            raise ValidationFailure("rule id in the info must be empty or match the id in the update")
-        check_dispatch_rule(req.replace)
-        return
-    if req.update.HasField("trunk_ids"):
-        check_list_update(req.update.trunk_ids)
-    check_media(req.update)
+    _check_update_request(req, "sip_dispatch_rule_id", "rule", check_dispatch_rule, ("trunk_ids",))
 
 
 def apply_list_update(dst, update) -> None:
