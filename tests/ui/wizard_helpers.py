@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
@@ -43,6 +43,21 @@ def screenshot_sandbox(**kwargs):
         return SandboxServer(port=SCREENSHOT_SANDBOX_PORT, **kwargs).start_in_thread()
     except SandboxStartError:
         return SandboxServer(**kwargs).start_in_thread()
+
+
+def refuse_modal_dialogs(monkeypatch, *, file_dialogs: bool = True):
+    """An unpatched static dialog blocks an offscreen test forever: make any use fail loudly.
+    QMessageBox's static calls always, QFileDialog's open/save unless `file_dialogs=False`.
+    Returns the refusing function, for a module's own dialogs."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a modal dialog was opened")
+
+    if file_dialogs:
+        for name in ("getSaveFileName", "getOpenFileName"):
+            monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    return refuse
 
 
 def make_wizard(qtbot, tmp_path: Path, environ=None, **kwargs) -> PhoneWizard:
