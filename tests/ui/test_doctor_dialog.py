@@ -29,31 +29,13 @@ from PySide6.QtTest import QTest
 
 from phonewizard.app.doctor import READING
 from phonewizard.services.livekit_client import Connection
-from phonewizard.ui.async_worker import AsyncWorker
 from phonewizard.ui.doctor_dialog import DiagnoseCallDialog, offered_numbers, offered_sources
 from phonewizard.ui.widgets.call_path import CallPathView, hop_style
-from tests.ui.wizard_helpers import screenshot_sandbox
+from tests.ui.dialog_fixtures import picture_sandbox, worker  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("PHONEWIZARD_SCREENSHOT_DIR") or ROOT / "test-output" / "screenshots")
 NUMBER = "+14155550123"
-
-
-@pytest.fixture
-def picture_sandbox():
-    """The sandbox on the screenshots' fixed port: the pictures show its URL."""
-    server = screenshot_sandbox()
-    try:
-        yield server
-    finally:
-        server.stop_thread()
-
-
-@pytest.fixture
-def worker(qtbot):
-    w = AsyncWorker()
-    yield w
-    w.shutdown()
 
 
 def make(sandbox, *objects) -> list[str]:

@@ -17,31 +17,15 @@ import pytest
 from phonewizard.app import calls as app_calls
 from phonewizard.sandbox.call_switches import CallOutcome
 from phonewizard.services.registrar import Registrar
-from phonewizard.ui.async_worker import AsyncWorker
 from phonewizard.ui.test_call_dialog import TestCallDialog
 from phonewizard.ui.widgets.tones import tone_color
 from tests.services.registrar_helpers import connect, make_plan
+from tests.ui.dialog_fixtures import picture_sandbox, worker  # noqa: F401 - fixtures
 from tests.ui.test_doctor_dialog import save_picture
-from tests.ui.wizard_helpers import dark_palette, screenshot_sandbox, use_palette
+from tests.ui.wizard_helpers import dark_palette, use_palette
 
 NUMBER = "+14155550123"
 CALLEE = "+447700900123"
-
-
-@pytest.fixture
-def picture_sandbox():
-    server = screenshot_sandbox()
-    try:
-        yield server
-    finally:
-        server.stop_thread()
-
-
-@pytest.fixture
-def worker(qtbot):
-    w = AsyncWorker()
-    yield w
-    w.shutdown()
 
 
 @pytest.fixture
