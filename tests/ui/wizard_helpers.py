@@ -83,13 +83,19 @@ def new_registration(wizard: PhoneWizard) -> None:
     assert wizard.currentId() == PageId.AGENT
 
 
-def wizard_at(qtbot, tmp_path, page_id, provider="twilio"):
-    """A wizard with pages before `page_id` filled in by typing, showing `page_id`."""
-    wizard = make_wizard(qtbot, tmp_path)
-    new_registration(wizard)
+def choose_agent(qtbot, wizard: PhoneWizard, provider: str = "twilio") -> None:
+    """On the agent page: type the agent's name (support-agent) and click `provider`'s button."""
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
     qtbot.mouseClick(agent.provider_buttons[provider], Qt.MouseButton.LeftButton)
+
+
+def wizard_at(qtbot, tmp_path, page_id, provider="twilio", environ=None):
+    """A wizard with pages before `page_id` filled in by typing, showing `page_id`
+    (`environ` as for make_wizard)."""
+    wizard = make_wizard(qtbot, tmp_path, environ=environ)
+    new_registration(wizard)
+    choose_agent(qtbot, wizard, provider)
     wizard.next()
     if page_id == PageId.NUMBER:
         return wizard, wizard.page(PageId.NUMBER)
