@@ -8,9 +8,6 @@ Pictures go to PHONEWIZARD_SCREENSHOT_DIR, by default the ignored test-output/sc
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from livekit.protocol.agent_dispatch import RoomAgentDispatch
 from livekit.protocol.room import RoomConfiguration
@@ -21,7 +18,6 @@ from livekit.protocol.sip import (
     SIPInboundTrunkInfo,
 )
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtTest import QTest
 
 from phonewizard.app.doctor import READING
 from phonewizard.services.livekit_client import Connection
@@ -29,9 +25,8 @@ from phonewizard.ui.doctor_dialog import DiagnoseCallDialog, offered_numbers, of
 from phonewizard.ui.widgets.call_path import CallPathView, hop_style
 from tests.services.registrar_helpers import hand_made_objects
 from tests.ui.dialog_fixtures import picture_sandbox, worker  # noqa: F401 - fixtures
+from tests.ui.wizard_helpers import save_screenshot
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(os.environ.get("PHONEWIZARD_SCREENSHOT_DIR") or ROOT / "test-output" / "screenshots")
 NUMBER = "+14155550123"
 
 
@@ -55,14 +50,6 @@ def run(qtbot, dialog: DiagnoseCallDialog):
     with qtbot.waitSignal(dialog.diagnosed, timeout=10000) as blocker:
         assert dialog.diagnose()
     return blocker.args[0]
-
-
-def save_picture(widget, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    QTest.qWait(100)  # posted layout events settle before the grab
-    target = SCREENSHOTS / f"{name}.png"
-    assert widget.grab().save(str(target)), f"could not write {target}"
-    return target
 
 
 def dark_palette() -> QPalette:
@@ -111,7 +98,7 @@ def test_an_accepted_call_shows_every_hop_passed(qtbot, worker, picture_sandbox)
     assert f"trunk {trunk_id} “main line”: takes the call" in details
     assert f"rule {rule_id} “support line”: takes the call" in details
     assert not dialog.busy and dialog.diagnose_button.isEnabled() and not dialog.progress.isVisible()
-    save_picture(dialog, "09-diagnose-accepted")
+    save_screenshot(dialog, "09-diagnose-accepted")
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
@@ -133,7 +120,7 @@ def test_a_call_stopped_at_the_rule_marks_that_hop_and_says_what_to_change(qtbot
     details = dialog.details.toPlainText()
     assert f"rule {rule_id} “support line”: skipped" in details
     assert "To change: Write 14155550123 exactly as sent instead of +14155550123" in details
-    save_picture(dialog, f"09-diagnose-stopped{'-dark' if palette == 'dark' else ''}")
+    save_screenshot(dialog, f"09-diagnose-stopped{'-dark' if palette == 'dark' else ''}")
 
 
 def test_a_source_address_outside_the_trunks_filter_is_named(qtbot, worker, sandbox):

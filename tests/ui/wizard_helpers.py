@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget, QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
@@ -123,15 +123,16 @@ def go_to(wizard: PhoneWizard, qtbot, page_id) -> None:
     raise AssertionError(f"never reached page {page_id}")
 
 
-def save_screenshot(wizard: QWizard, name: str) -> Path:
-    """SCREENSHOTS/<name>.png of the whole wizard window, as it looks once settled."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOTS / f"{name}.png"
+def save_screenshot(widget: QWidget, name: str, folder: Path = SCREENSHOTS) -> Path:
+    """<folder>/<name>.png of the whole widget (the wizard window, a dialog), as it looks once
+    settled."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.png"
     # Layout changes (scroll bars, word-wrapped heights) and rows added to a visible layout are
     # applied by posted events, some of which post more; a grab taken before them shows a
     # transient state.
     QTest.qWait(100)
-    assert wizard.grab().save(str(target)), f"could not write {target}"
+    assert widget.grab().save(str(target)), f"could not write {target}"
     return target
 
 
