@@ -6,6 +6,7 @@ Every benchmark child process imports this module from benchmarks/ (it is next t
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
@@ -13,7 +14,7 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -89,6 +90,22 @@ def emit(result: dict[str, Any]) -> None:
 def skip(reason: str) -> None:
     emit({"skip": reason})
     sys.exit(0)
+
+
+def big_project_main(run: Callable[[int, int], dict[str, Any]], needs: tuple[str, ...], unavailable: str) -> int:
+    """The `main` of a child measuring a big project: `<script> RUNS [REGISTRATIONS]` (default
+    1,000 registrations) calls `run(runs, count)` and prints its figures, in fresh user folders;
+    it skips, saying `unavailable`, when one of the modules it `needs` is not importable."""
+    runs = int(sys.argv[1])
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    isolate_user_dirs()
+    try:
+        for module in needs:
+            importlib.import_module(module)
+    except ImportError as exc:
+        skip(f"{unavailable}: {exc}")
+    emit(run(runs, count))
+    return 0
 
 
 def machine() -> dict[str, str]:

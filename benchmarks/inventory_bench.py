@@ -23,7 +23,7 @@ import asyncio
 import sys
 import time
 
-from bench_support import emit, isolate_user_dirs, skip
+from bench_support import big_project_main
 
 LATENCY = 0.05
 
@@ -124,18 +124,6 @@ def run(runs: int, count: int) -> dict:
         server.stop_thread()
 
 
-def main() -> int:
-    runs = int(sys.argv[1])
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    isolate_user_dirs()
-    try:
-        import phonewizard.domain.inventory  # noqa: F401
-        import phonewizard.services.project_reader  # noqa: F401
-    except ImportError as exc:
-        skip(f"inventory or project reader not importable: {exc}")
-    emit(run(runs, count))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(big_project_main(run, ("phonewizard.domain.inventory", "phonewizard.services.project_reader"),
+                              "inventory or project reader not importable"))

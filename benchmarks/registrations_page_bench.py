@@ -24,7 +24,7 @@ import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 
-from bench_support import emit, isolate_user_dirs, skip
+from bench_support import big_project_main
 
 
 def run(runs: int, count: int) -> dict:
@@ -94,17 +94,6 @@ def run(runs: int, count: int) -> dict:
     return out
 
 
-def main() -> int:
-    runs = int(sys.argv[1])
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    isolate_user_dirs()
-    try:
-        import phonewizard.ui.pages.registrations_page  # noqa: F401
-    except ImportError as exc:
-        skip(f"the registrations page is not importable: {exc}")
-    emit(run(runs, count))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(big_project_main(run, ("phonewizard.ui.pages.registrations_page",),
+                              "the registrations page is not importable"))

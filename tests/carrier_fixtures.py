@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from phonewizard.sandbox.carriers import TelnyxStandIn, TwilioStandIn
+from tests.sandbox_fixtures import stopped_after
 
 CARRIER_VARIABLES = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET",
                      "TWILIO_EDGE", "TWILIO_REGION", "TELNYX_API_KEY", "TELNYX_BASE_URL",
@@ -23,17 +24,9 @@ def no_carrier_variables(monkeypatch):
 
 @pytest.fixture
 def twilio_standin():
-    server = TwilioStandIn().start_in_thread()
-    try:
-        yield server
-    finally:
-        server.stop_thread()
+    yield from stopped_after(TwilioStandIn().start_in_thread())
 
 
 @pytest.fixture
 def telnyx_standin():
-    server = TelnyxStandIn().start_in_thread()
-    try:
-        yield server
-    finally:
-        server.stop_thread()
+    yield from stopped_after(TelnyxStandIn().start_in_thread())

@@ -2,6 +2,8 @@
 
 ``sandbox``: a fresh ``SandboxServer`` on a free port in its own loop thread, stopped afterwards.
 ``sandbox_env``: the same server exported as LIVEKIT_URL / LIVEKIT_API_KEY / LIVEKIT_API_SECRET.
+``responder``: the sandbox's SIP OPTIONS responder on a free port, stopped afterwards.
+``stopped_after(server)``: the body of a fixture for any of our servers started in a thread.
 """
 
 from __future__ import annotations
@@ -10,15 +12,26 @@ import aiohttp
 import pytest
 
 from phonewizard.sandbox import SandboxServer
+from phonewizard.sandbox.sip_options import OptionsResponder
 
 
-@pytest.fixture
-def sandbox():
-    server = SandboxServer().start_in_thread()
+def stopped_after(server):
+    """Yield `server` (already started in its thread) and stop it when the test ends, however it
+    ends: a fixture's body is `yield from stopped_after(Server(...).start_in_thread())`."""
     try:
         yield server
     finally:
         server.stop_thread()
+
+
+@pytest.fixture
+def sandbox():
+    yield from stopped_after(SandboxServer().start_in_thread())
+
+
+@pytest.fixture
+def responder():
+    yield from stopped_after(OptionsResponder().start_in_thread())
 
 
 @pytest.fixture

@@ -7,16 +7,12 @@ which the sandbox cannot have: the Cloud/self-hosted difference is tested in tes
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
-from livekit import api
 from livekit.protocol.agent_dispatch import RoomAgentDispatch
 from livekit.protocol.room import RoomConfiguration
 from livekit.protocol.sip import (
-    CreateSIPDispatchRuleRequest,
-    CreateSIPInboundTrunkRequest,
     SIPDispatchRule,
     SIPDispatchRuleDirect,
     SIPDispatchRuleIndividual,
@@ -25,6 +21,7 @@ from livekit.protocol.sip import (
 )
 
 from phonewizard import cli
+from tests.services.registrar_helpers import hand_made_objects
 
 NUMBER = "+14155550123"
 CALLER = "+15105550111"
@@ -56,22 +53,6 @@ def doctor(capsys, sandbox_env):
     return Doctor(capsys, sandbox_env)
 
 
-def create(sandbox, *objects) -> list[str]:
-    """Create trunks and rules with livekit-api itself; their IDs, in order."""
-    async def run() -> list[str]:
-        ids = []
-        async with api.LiveKitAPI(sandbox.url, sandbox.api_key, sandbox.api_secret) as lk:
-            for obj in objects:
-                if isinstance(obj, SIPInboundTrunkInfo):
-                    ids.append((await lk.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=obj))).sip_trunk_id)
-                else:
-                    made = await lk.sip.create_dispatch_rule(CreateSIPDispatchRuleRequest(dispatch_rule=obj))
-                    ids.append(made.sip_dispatch_rule_id)
-        return ids
-
-    return asyncio.run(run())
-
-
 def trunk(**fields) -> SIPInboundTrunkInfo:
     return SIPInboundTrunkInfo(name=fields.pop("name", "by hand"), numbers=fields.pop("numbers", [NUMBER]), **fields)
 
@@ -93,7 +74,7 @@ def direct(room: str, pin: str = "", trunk_ids=(), agents=("support-agent",)) ->
 # ---- every outcome, with its exit code and JSON ------------------------------------------------
 
 def test_accepted_with_an_agent_exits_0(doctor, sandbox_env):
-    trunk_id, rule_id = create(sandbox_env, trunk(), individual())  # the rule takes calls of any trunk
+    trunk_id, rule_id = hand_made_objects(sandbox_env, trunk(), individual())  # the rule takes calls of any trunk
     code, verdict = doctor.json("--to", NUMBER, "--from", CALLER)
     assert code == 0
     assert CONTRACT <= set(verdict)
@@ -106,7 +87,7 @@ def test_accepted_with_an_agent_exits_0(doctor, sandbox_env):
 
 
 def test_accepted_without_an_agent_exits_5(doctor, sandbox_env):
-    trunk_id, rule_id = create(sandbox_env, trunk(), individual(agents=()))
+    trunk_id, rule_id = hand_made_objects(sandbox_env, trunk(), individual(agents=()))
     code, verdict = doctor.json("--to", NUMBER)
     assert code == 5
     assert verdict["outcome"] == "accepted" and verdict["agents"] == []
@@ -116,7 +97,7 @@ def test_accepted_without_an_agent_exits_5(doctor, sandbox_env):
 
 
 def test_pin_required_then_accepted_with_the_pin(doctor, sandbox_env):
-    trunk_id, rule_id = create(sandbox_env, trunk(), direct("lobby", pin="4321", trunk_ids=[]))
+    trunk_id, rule_id = hand_made_objects(sandbox_env, trunk(), direct("lobby", pin="4321", trunk_ids=[]))
     code, verdict = doctor.json("--to", NUMBER)
     assert code == 5
     assert verdict["outcome"] == "pin_required" and verdict["sip_status"] is None
@@ -131,7 +112,7 @@ def test_pin_required_then_accepted_with_the_pin(doctor, sandbox_env):
 
 def test_rejected_with_407_when_a_recognised_twilio_trunk_challenges(doctor, sandbox_env):
     # Made by hand, so no marker: the carrier is recognised from Twilio's signalling ranges.
-    [trunk_id, _] = create(sandbox_env, trunk(allowed_addresses=["54.172.60.0/30", "54.244.51.0/30"],
+    [trunk_id, _] = hand_made_objects(sandbox_env, trunk(allowed_addresses=["54.172.60.0/30", "54.244.51.0/30"],
                                               auth_username="carrier", auth_password=SIP_PASSWORD),
                            individual())
     code, verdict = doctor.json("--to", NUMBER, "--source-ip", "54.172.60.1")
@@ -143,9 +124,9 @@ def test_rejected_with_407_when_a_recognised_twilio_trunk_challenges(doctor, san
 
 
 def test_dropped_exits_5_and_names_the_rule_bound_elsewhere(doctor, sandbox_env):
-    trunk_id, other_trunk = create(sandbox_env, trunk(), trunk(name="other", numbers=["+14155550999"]))
+    trunk_id, other_trunk = hand_made_objects(sandbox_env, trunk(), trunk(name="other", numbers=["+14155550999"]))
     # Meant for the number (its numbers say so) but bound to the wrong trunk.
-    [rule_id] = create(sandbox_env, individual(trunk_ids=[other_trunk], numbers=[NUMBER]))
+    [rule_id] = hand_made_objects(sandbox_env, individual(trunk_ids=[other_trunk], numbers=[NUMBER]))
     code, verdict = doctor.json("--to", NUMBER)
     assert code == 5
     assert verdict["outcome"] == "dropped" and verdict["sip_status"] is None
@@ -157,7 +138,7 @@ def test_dropped_exits_5_and_names_the_rule_bound_elsewhere(doctor, sandbox_env)
 
 def test_error_with_503_when_two_trunks_take_the_call(doctor, sandbox_env):
     # LiveKit accepts these two (their allowed_numbers differ), then cannot choose for CALLER.
-    first, second, _ = create(sandbox_env, trunk(allowed_numbers=[CALLER]), trunk(name="second"), individual())
+    first, second, _ = hand_made_objects(sandbox_env, trunk(allowed_numbers=[CALLER]), trunk(name="second"), individual())
     code, verdict = doctor.json("--to", NUMBER, "--from", CALLER)
     assert code == 5
     assert verdict["outcome"] == "error" and verdict["sip_status"] == 503
@@ -171,7 +152,7 @@ def test_error_with_503_when_two_trunks_take_the_call(doctor, sandbox_env):
 
 def test_to_is_used_exactly_as_given(doctor, sandbox_env):
     # The trunk matches both forms (compared normalised); the rule's numbers is an exact string.
-    trunk_id, rule_id = create(sandbox_env, trunk(), individual(numbers=[NUMBER]))
+    trunk_id, rule_id = hand_made_objects(sandbox_env, trunk(), individual(numbers=[NUMBER]))
     code, verdict = doctor.json("--to", NUMBER)
     assert code == 0 and verdict["call"]["to"] == NUMBER
     code, verdict = doctor.json("--to", NUMBER.lstrip("+"))
@@ -182,8 +163,8 @@ def test_to_is_used_exactly_as_given(doctor, sandbox_env):
 
 
 def test_caller_and_source_filters_give_their_reasons(doctor, sandbox_env):
-    [trunk_id] = create(sandbox_env, trunk(allowed_numbers=[CALLER], allowed_addresses=["198.51.100.0/24"]))
-    create(sandbox_env, individual(trunk_ids=[trunk_id]))  # bound: a call without the trunk finds no rule
+    [trunk_id] = hand_made_objects(sandbox_env, trunk(allowed_numbers=[CALLER], allowed_addresses=["198.51.100.0/24"]))
+    hand_made_objects(sandbox_env, individual(trunk_ids=[trunk_id]))  # bound: a call without the trunk finds no rule
     code, verdict = doctor.json("--to", NUMBER, "--from", "+15105550999")
     assert code == 5 and verdict["outcome"] == "dropped"
     [entry] = [c for c in verdict["considered"] if c["id"] == trunk_id]
@@ -198,8 +179,8 @@ def test_caller_and_source_filters_give_their_reasons(doctor, sandbox_env):
 # ---- plain text ----------------------------------------------------------------------------
 
 def test_plain_text_says_the_verdict_the_assumptions_the_path_and_the_reasons(doctor, sandbox_env):
-    trunk_id, other_trunk = create(sandbox_env, trunk(name="main line"), trunk(name="other", numbers=["+14155550999"]))
-    [rule_id] = create(sandbox_env, individual(trunk_ids=[other_trunk], name="other's rule", numbers=[NUMBER]))
+    trunk_id, other_trunk = hand_made_objects(sandbox_env, trunk(name="main line"), trunk(name="other", numbers=["+14155550999"]))
+    [rule_id] = hand_made_objects(sandbox_env, individual(trunk_ids=[other_trunk], name="other's rule", numbers=[NUMBER]))
     code, out, err = doctor("--to", NUMBER)
     assert code == 5 and err == ""
     first = out.splitlines()[0]
@@ -213,7 +194,7 @@ def test_plain_text_says_the_verdict_the_assumptions_the_path_and_the_reasons(do
 
 
 def test_control_characters_in_names_are_escaped(doctor, sandbox_env):
-    create(sandbox_env, trunk(name="evil\x1b[2Jtrunk\nsecond line"), individual())
+    hand_made_objects(sandbox_env, trunk(name="evil\x1b[2Jtrunk\nsecond line"), individual())
     code, out, _ = doctor("--to", NUMBER)
     assert code == 0
     assert "\x1b" not in out and "\\x1b[2Jtrunk\\nsecond line" in out
@@ -263,7 +244,7 @@ def test_no_project_configured_exits_2(capsys):
 def test_register_prints_the_doctors_findings_from_its_own_read_of_the_project(capsys, sandbox_env, tmp_path):
     from tests.test_cli import EXAMPLES, example
 
-    create(sandbox_env, individual(name="catch-all"))
+    hand_made_objects(sandbox_env, individual(name="catch-all"))
     # Two of Twilio's eight ranges (the example lists all eight): the trunk refuses some of its calls.
     path = example("twilio.json", tmp_path, allowed_addresses=["54.172.60.0/30", "54.244.51.0/30"])
     assert cli.main(["register", str(path)]) == 0

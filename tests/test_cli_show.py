@@ -21,7 +21,7 @@ from livekit.protocol.sip import (
 from phonewizard.domain.config_document import config_to_document
 from phonewizard.domain.naming import parse_marker
 from phonewizard.services.config_files import load_config
-from tests.services.test_registrations_readback import hand_made
+from tests.services.registrar_helpers import dashboard_rule, hand_made
 from tests.test_cli import EXAMPLES, SIP_PASSWORD, TWILIO_NUMBER, example, run_cli  # noqa: F401 - fixture
 
 FOREIGN = "+16505550142"
@@ -49,10 +49,7 @@ def foreign_setup(sandbox, agent: str = "sales") -> list[str]:
         sandbox,
         CreateSIPInboundTrunkRequest(trunk=SIPInboundTrunkInfo(name="Dashboard trunk", numbers=[FOREIGN],
                                                                metadata="made by Ana")),
-        lambda ids: CreateSIPDispatchRuleRequest(dispatch_rule=SIPDispatchRuleInfo(
-            name="to sales", trunk_ids=[ids[0]],
-            rule=SIPDispatchRule(dispatch_rule_individual=SIPDispatchRuleIndividual(room_prefix="call-", pin="1234")),
-            room_config=RoomConfiguration(agents=[RoomAgentDispatch(agent_name=agent)]))),
+        lambda ids: dashboard_rule(ids[0], name="to sales", pin="1234", agent=agent),
     )
 
 

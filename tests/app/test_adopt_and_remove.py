@@ -20,9 +20,8 @@ from phonewizard.app.inventory import find_number, read_inventory, show_number
 from phonewizard.app.removal import remove, removal_for
 from phonewizard.services.secret_store import SecretStore, sip_password_key
 
-from tests.services.registrar_helpers import LK_PHONE, PHONE, connect, make_plan, registrar, run
+from tests.services.registrar_helpers import LK_PHONE, PHONE, connect, hand_made, make_plan, registrar, run
 from tests.services.test_registrar_adopt import dashboard_setup
-from tests.services.test_registrations_readback import hand_made
 
 OTHER = "+14155550199"
 

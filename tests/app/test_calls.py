@@ -15,6 +15,7 @@ from phonewizard.app.calls import TestCall, TestCallRequest
 from phonewizard.app.errors import InvalidInput, LiveKitRefused, LiveKitUnreachable
 from phonewizard.sandbox.call_switches import CallOutcome
 from phonewizard.services.registrar import Registrar
+from tests.app.cancelling import cancel_at
 from tests.services.registrar_helpers import LK_PHONE, PHONE, connect, make_plan
 
 CALLEE = "+447700900123"
@@ -147,16 +148,7 @@ def test_cancelling_ends_the_call_and_deletes_the_room(lk, stage):
     lk.calls.switches.set_timing(ring_seconds=0.3 if stage == "answered" else 30)
     lk.calls.switches.script(CallOutcome.answer(hangup_after=60))
     call = TestCall(request(lk))
-
-    async def go():
-        reached = asyncio.Event()
-        call.progress = lambda e: reached.set() if e.stage == stage else None
-        task = asyncio.ensure_future(call.run())
-        await reached.wait()
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-    asyncio.run(asyncio.wait_for(go(), 20))
+    cancel_at(call, stage)
     assert call.result is not None and call.result.outcome == "cancelled"
     assert ("after" if stage == "answered" else "before") in call.result.explanation
     assert call.result.room_deleted and rooms(lk) == []

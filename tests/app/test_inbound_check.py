@@ -16,6 +16,7 @@ from phonewizard.app.inbound import InboundCheck, InboundCheckRequest
 from phonewizard.sandbox.call_switches import CallOutcome
 from phonewizard.services.livekit_client import open_api
 from phonewizard.services.registrar import Registrar
+from tests.app.cancelling import cancel_at
 from tests.services.registrar_helpers import PHONE, connect, make_plan
 
 
@@ -98,16 +99,7 @@ def test_cancelling_deletes_both_rooms(lk):
     register(lk)
     lk.calls.switches.set_agent_offline("my-agent")  # the check would wait for the agent
     inbound = InboundCheck(request(lk, agent_wait=60))
-
-    async def go():
-        joined = asyncio.Event()
-        inbound.progress = lambda e: joined.set() if e.stage == "caller_joined" else None
-        task = asyncio.ensure_future(inbound.run())
-        await joined.wait()
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-    asyncio.run(asyncio.wait_for(go(), 20))
+    cancel_at(inbound, "caller_joined")
     assert inbound.result is not None and inbound.result.outcome == "cancelled" and not inbound.result.ok
     assert len(inbound.result.rooms_deleted) == 2 and lk.calls.rooms.names() == []
 

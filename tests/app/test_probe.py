@@ -19,15 +19,6 @@ from phonewizard.sandbox.sip_options import OptionsResponder, answer
 from phonewizard.services.sip_probe import options_request, parse_status
 
 
-@pytest.fixture
-def responder():
-    server = OptionsResponder().start_in_thread()
-    try:
-        yield server
-    finally:
-        server.stop_thread()
-
-
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

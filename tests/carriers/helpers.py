@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from phonewizard.app.carrier_setup import CarrierCredentials, CarrierSetup
+from phonewizard.app.errors import CarrierPartialRollback
 from phonewizard.app.project import ApiSecret
 from phonewizard.app.register import Registered, RegistrationRequest, register
 from phonewizard.domain.config_document import PhoneWizardConfig
@@ -14,6 +17,7 @@ from phonewizard.domain.config_document import PhoneWizardConfig
 PASSWORD = "Carrier-Setup-Pa55word"
 NUMBER = "+14155550123"
 OTHER = "+13125550142"
+EMPTY_LIVEKIT = {"inbound": 0, "outbound": 0, "rules": 0}
 
 
 def twilio_document(url: str, number: str = NUMBER, setup: Any = True, **registration: Any) -> dict:
@@ -48,3 +52,13 @@ def run(sandbox, standin, document: dict, progress=None, timeout: float = 5.0, s
     carrier = CarrierSetup(plan, credentials, standin.url, timeout=timeout)
     request = RegistrationRequest(config, ApiSecret(sandbox.api_secret, "env"), carrier=carrier)
     return asyncio.run(register(request, None, progress))
+
+
+def failure_undoes_everything(sandbox, standin, document: dict, empty_carrier: dict) -> None:
+    """A run that fails (the caller has set the carrier's fault) raises, has undone everything
+    (no partial rollback), and leaves nothing at the carrier (`empty_carrier`) nor in LiveKit."""
+    with pytest.raises(Exception) as info:
+        run(sandbox, standin, document)
+    assert not isinstance(info.value, CarrierPartialRollback), info.value
+    assert standin.counts() == empty_carrier
+    assert sandbox.counts() == EMPTY_LIVEKIT

@@ -71,27 +71,20 @@ def effective_document(config) -> dict:
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_planning_the_reverse_gives_the_same_requests(provider):
-    _same_requests(provider)
+    _for_every_config(provider, _check_same_requests)
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_the_document_is_the_registered_one_minus_what_never_reaches_livekit(provider):
-    _same_document(provider)
+    _for_every_config(provider, _check_same_document)
 
 
-def _same_requests(provider: str) -> None:
+def _for_every_config(provider: str, check_one) -> None:
+    """`check_one` on every configuration of `provider` that hypothesis draws."""
     @ROUND_TRIP
     @given(configs(provider))
     def check(data):
-        _check_same_requests(data)
-    check()
-
-
-def _same_document(provider: str) -> None:
-    @ROUND_TRIP
-    @given(configs(provider))
-    def check(data):
-        _check_same_document(data)
+        check_one(data)
     check()
 
 

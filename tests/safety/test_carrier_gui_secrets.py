@@ -11,22 +11,18 @@ import logging
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel, QLineEdit, QPlainTextEdit
 
 from phonewizard.domain.navigation import PageId
 from tests.safety.test_secrets import assert_nowhere, files_under
 from tests.ui.carrier_wizard_helpers import TEST_PICTURES, fill_outbound, register, save_picture, to_inbound
 from tests.ui.test_wizard_carrier_keyring import OWNED, project_wizard, type_credentials
-from tests.ui.wizard_helpers import copyable_values, go_to, save_profile_and_wait
+from tests.ui.wizard_helpers import copyable_values, go_to, refuse_modal_dialogs, save_profile_and_wait
 
 
 @pytest.fixture(autouse=True)
 def no_dialogs(monkeypatch):
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a modal dialog was opened")
-
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    refuse_modal_dialogs(monkeypatch, file_dialogs=False)
 
 
 def shown_texts(wizard) -> dict[str, str]:

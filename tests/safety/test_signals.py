@@ -85,14 +85,19 @@ def _registered(sandbox, tmp_path) -> None:
     sandbox.log.clear()
 
 
+def _unregister_and_signal(sandbox, tmp_path, method: str, sig: signal.Signals):
+    """`unregister` of a registered number, signalled while the sandbox holds its `method` request."""
+    _registered(sandbox, tmp_path)
+    sandbox.faults.fail(method, "timeout", seconds=HOLD)
+    process = start("unregister", TRUNK_NUMBER, env=child_env(sandbox))
+    wait_for_request(sandbox, method, process)
+    process.send_signal(sig)
+    return finish(process)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM], ids=["SIGTERM"])
 def test_unregister_stopped_before_removing_changes_nothing(sandbox, tmp_path, sig):
-    _registered(sandbox, tmp_path)
-    sandbox.faults.fail("ListSIPInboundTrunk", "timeout", seconds=HOLD)
-    process = start("unregister", TRUNK_NUMBER, env=child_env(sandbox))
-    wait_for_request(sandbox, "ListSIPInboundTrunk", process)
-    process.send_signal(sig)
-    result = finish(process)
+    result = _unregister_and_signal(sandbox, tmp_path, "ListSIPInboundTrunk", sig)
     assert result.returncode == 1, result.stderr
     assert f"interrupted ({sig.name}) before anything of {TRUNK_NUMBER} was removed: nothing changed" in result.stderr
     wait_until_answered(sandbox)
@@ -101,12 +106,7 @@ def test_unregister_stopped_before_removing_changes_nothing(sandbox, tmp_path, s
 
 @pytest.mark.parametrize("sig", [signal.SIGHUP], ids=["SIGHUP"])
 def test_unregister_interrupted_while_removing_finishes_first(sandbox, tmp_path, sig):
-    _registered(sandbox, tmp_path)
-    sandbox.faults.fail("DeleteSIPDispatchRule", "timeout", seconds=HOLD)
-    process = start("unregister", TRUNK_NUMBER, env=child_env(sandbox))
-    wait_for_request(sandbox, "DeleteSIPDispatchRule", process)
-    process.send_signal(sig)
-    result = finish(process)
+    result = _unregister_and_signal(sandbox, tmp_path, "DeleteSIPDispatchRule", sig)
     assert result.returncode == 1, result.stderr
     assert f"Unregistered {TRUNK_NUMBER}" in result.stdout
     assert "had begun, so it was finished first" in result.stderr

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
-import socket
 
 import pytest
 
 from phonewizard.sandbox.carriers import TelnyxStandIn, TwilioStandIn
-from phonewizard.sandbox.http_guard import LOGGER_NAME
-from tests.sandbox.test_sandbox_server_limits import HANG, _reset, _wait_until, exchange, status_and_body
+from tests.sandbox.raw_http import debug_lines, exchange, leave_mid_request, no_trouble, status_and_body
+from tests.sandbox.raw_http import records, request_head  # noqa: F401 - records is a fixture
 
 TRUNKS = "/v1/Trunks"
 CONNECTIONS = "/v2/fqdn_connections"
@@ -41,23 +39,6 @@ def make(request):
         server.stop_thread()
 
 
-@pytest.fixture
-def records(caplog):
-    caplog.set_level(logging.DEBUG)
-    return caplog
-
-
-def _no_trouble(records, capfd) -> None:
-    loud = [r for r in records.records if r.levelno >= logging.WARNING]
-    assert not loud, [f"{r.name}: {r.getMessage()}" for r in loud]
-    assert not [r for r in records.records if r.exc_info], "a traceback was logged"
-    assert "Traceback" not in capfd.readouterr().err
-
-
-def _debug_lines(records) -> list[str]:
-    return [r.getMessage() for r in records.records if r.name == LOGGER_NAME and r.levelno == logging.DEBUG]
-
-
 def auth_header(server) -> str:
     if isinstance(server, TwilioStandIn):
         raw = f"{server.account_sid}:{server.auth_token}".encode()
@@ -72,14 +53,9 @@ def create_path(server) -> str:
 def head(server, *, length: int | None = 0, auth: bool = True, path: str | None = None, method: str = "POST",
          chunked: bool = False) -> bytes:
     ctype = "application/x-www-form-urlencoded" if isinstance(server, TwilioStandIn) else "application/json"
-    lines = [f"{method} {path or create_path(server)} HTTP/1.1", "Host: stand-in", f"Content-Type: {ctype}"]
-    if auth:
-        lines.append(f"Authorization: {auth_header(server)}")
-    if chunked:
-        lines.append("Transfer-Encoding: chunked")
-    elif length is not None:
-        lines.append(f"Content-Length: {length}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+    request_line = f"{method} {path or create_path(server)} HTTP/1.1"
+    authorization = auth_header(server) if auth else None
+    return request_head(request_line, "stand-in", ctype, authorization, length=length, chunked=chunked)
 
 
 def carrier_error(body: bytes, server) -> tuple[str, str]:
@@ -103,8 +79,8 @@ def created(server) -> int:
 def test_a_connection_without_a_complete_request_head_is_closed(make, kind, records, capfd, sent):
     server = make(kind, header_timeout=0.3)
     assert exchange(server, sent) == b""
-    assert any("no complete request head" in line for line in _debug_lines(records))
-    _no_trouble(records, capfd)
+    assert any("no complete request head" in line for line in debug_lines(records))
+    no_trouble(records, capfd)
 
 
 @pytest.mark.parametrize("auth", [True, False])
@@ -115,7 +91,7 @@ def test_a_declared_body_over_the_limit_is_413_unread_and_before_auth(make, kind
     assert status == 413 and b"Connection: close" in answer
     assert "too large" in carrier_error(body, server)[1]
     assert server.log.methods == [] and server.log.rejected == 1
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 def test_an_undeclared_body_over_the_limit_is_413(make, kind, records, capfd):
@@ -125,40 +101,32 @@ def test_an_undeclared_body_over_the_limit_is_413(make, kind, records, capfd):
     status, body = status_and_body(exchange(server, head(server, chunked=True), then=chunks))
     assert status == 413 and "too large" in carrier_error(body, server)[1]
     assert created(server) == 0
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 def test_half_a_body_is_408(make, kind, records, capfd):
     server = make(kind, body_timeout=0.3)
     status, body = status_and_body(exchange(server, head(server, length=100) + b"FriendlyName=a"))
     assert status == 408 and "did not arrive" in carrier_error(body, server)[1]
-    assert any("half a body" in line for line in _debug_lines(records))
+    assert any("half a body" in line for line in debug_lines(records))
     assert created(server) == 0
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 def test_a_client_cut_off_mid_body_is_one_debug_line(make, kind, records, capfd):
     server = make(kind)
-    sock = socket.create_connection(("127.0.0.1", server.port), timeout=HANG)
-    sock.sendall(head(server, length=100) + b"FriendlyName=a")
-    _wait_until(lambda: server.log.in_flight == 1)
-    _reset(sock)
-    assert server.log.wait_idle(HANG)
-    assert any("went away" in line for line in _debug_lines(records))
+    leave_mid_request(server, head(server, length=100) + b"FriendlyName=a", how="reset")
+    assert any("went away" in line for line in debug_lines(records))
     assert created(server) == 0
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 def test_a_client_leaving_during_injected_latency_is_one_debug_line(make, kind, records, capfd):
     server = make(kind)
     server.faults.latency = 0.3
-    sock = socket.create_connection(("127.0.0.1", server.port), timeout=HANG)
-    sock.sendall(head(server, method="GET", length=None))
-    _wait_until(lambda: server.log.in_flight == 1)
-    sock.close()
-    assert server.log.wait_idle(HANG)
-    assert any("injected latency" in line for line in _debug_lines(records))
-    _no_trouble(records, capfd)
+    leave_mid_request(server, head(server, method="GET", length=None), how="close")
+    assert any("injected latency" in line for line in debug_lines(records))
+    no_trouble(records, capfd)
 
 
 def test_garbage_instead_of_http_is_not_a_traceback(make, kind, records, capfd):
@@ -166,7 +134,7 @@ def test_garbage_instead_of_http_is_not_a_traceback(make, kind, records, capfd):
     answer = exchange(server, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 hello TLS\r\n\r\n")
     assert answer == b"" or answer.startswith((b"HTTP/1.1 400", b"HTTP/1.0 400"))
     exchange(server, b"GET /v1/Trunks HTTP/1.1\r\nBad Header Without Colon\r\n\r\n")
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 # ---- routing ----------------------------------------------------------------------------------------
@@ -178,7 +146,7 @@ def test_unknown_paths_and_methods_get_the_carriers_error_body(make, kind, recor
     status, body = status_and_body(exchange(server, head(server, method="PUT")))
     assert status == 405 and "not allowed" in carrier_error(body, server)[1]
     assert server.log.methods == []
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 def test_a_bug_in_a_stand_in_is_a_traceback_and_the_carriers_500(make, kind, records, capfd):
@@ -205,7 +173,7 @@ def test_telnyx_json_nested_too_deeply_is_refused_not_a_crash(make, records, cap
     status, raw = status_and_body(exchange(server, head(server, length=len(body)) + body))
     assert status == 400 and carrier_error(raw, server) == ("10015", "The request body is not valid JSON.")
     assert created(server) == 0
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 @pytest.mark.parametrize(("body", "pointer"), [
@@ -221,7 +189,7 @@ def test_telnyx_values_of_the_wrong_type_are_422(make, records, capfd, body, poi
     assert status == 422
     assert json.loads(raw)["errors"][0]["source"]["pointer"] == pointer
     assert created(server) == 0
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 def test_telnyx_number_assigned_to_a_list_is_422(make, records, capfd):
@@ -231,7 +199,7 @@ def test_telnyx_number_assigned_to_a_list_is_422(make, records, capfd):
     status, raw = status_and_body(exchange(server, head(server, method="PATCH", path=f"/v2/phone_numbers/{number}",
                                                         length=len(data)) + data))
     assert status == 422 and server.number("+14155550123")["connection_id"] is None
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 @pytest.mark.parametrize("body", [
@@ -243,7 +211,7 @@ def test_twilio_forms_that_are_not_twilio_requests_are_400(make, records, capfd,
     status, raw = status_and_body(exchange(server, head(server, length=len(body)) + body))
     assert status == 400 and carrier_error(raw, server)[0] == "20001"
     assert created(server) == 0
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 def test_twilio_priority_with_ten_thousand_digits_is_400_not_a_crash(make, records, capfd):
@@ -254,7 +222,7 @@ def test_twilio_priority_with_ten_thousand_digits_is_400_not_a_crash(make, recor
     status, raw = status_and_body(exchange(server, head(server, path=path, length=len(body)) + body))
     assert status == 400 and "Priority must be an integer" in carrier_error(raw, server)[1]
     assert server.counts()["origination_urls"] == 0
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 def test_a_wrong_password_is_counted_not_logged_and_uses_no_fault(make, kind):

@@ -150,15 +150,21 @@ def test_without_waiting_the_request_returns_while_it_still_dials(calls):
     assert callee.attributes["sip.callStatus"] == "dialing"
 
 
+async def ringing(lk) -> asyncio.Future:
+    """A call placed (the request still waiting for an answer) once its callee is in test-room."""
+    trunk = await outbound_trunk(lk)
+    task = asyncio.ensure_future(lk.sip.create_sip_participant(dial(trunk)))
+    while not await people(lk, "test-room"):
+        await asyncio.sleep(0.02)
+    return task
+
+
 def test_hanging_up_the_request_cancels_the_call(calls):
     calls.calls.switches.set_timing(ring_seconds=30)
 
     async def go():
         async with client(calls) as lk:
-            trunk = await outbound_trunk(lk)
-            task = asyncio.ensure_future(lk.sip.create_sip_participant(dial(trunk)))
-            while not await people(lk, "test-room"):
-                await asyncio.sleep(0.02)
+            task = await ringing(lk)
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             while await people(lk, "test-room"):
@@ -172,10 +178,7 @@ def test_deleting_the_room_ends_a_ringing_call(calls):
 
     async def go():
         async with client(calls) as lk:
-            trunk = await outbound_trunk(lk)
-            task = asyncio.ensure_future(lk.sip.create_sip_participant(dial(trunk)))
-            while not await people(lk, "test-room"):
-                await asyncio.sleep(0.02)
+            task = await ringing(lk)
             await lk.room.delete_room(api.DeleteRoomRequest(room="test-room"))
             return await asyncio.gather(task, return_exceptions=True)
     (error,) = run(asyncio.wait_for(go(), 10))

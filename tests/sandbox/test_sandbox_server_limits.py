@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import socket
-import struct
-import time
 
 import aiohttp
 import pytest
 from livekit import api
 
 from phonewizard.sandbox import SandboxServer
-from phonewizard.sandbox.http_guard import LOGGER_NAME
+from tests.sandbox.raw_http import HANG, debug_lines, exchange, leave_mid_request, no_trouble, status_and_body
+from tests.sandbox.raw_http import records, request_head  # noqa: F401 - records is a fixture
 
-HANG = 20.0  # seconds: no answer by then means the server hung (not a speed requirement)
 LIST_PATH = "/twirp/livekit.SIP/ListSIPInboundTrunk"
 
 
@@ -38,24 +35,6 @@ def server(request):
         srv.stop_thread()
 
 
-@pytest.fixture
-def records(caplog):
-    """Every log record, from every logger, at DEBUG and above."""
-    caplog.set_level(logging.DEBUG)
-    return caplog
-
-
-def _no_trouble(records, capfd) -> None:
-    loud = [r for r in records.records if r.levelno >= logging.WARNING]
-    assert not loud, [f"{r.name}: {r.getMessage()}" for r in loud]
-    assert not [r for r in records.records if r.exc_info], "a traceback was logged"
-    assert "Traceback" not in capfd.readouterr().err
-
-
-def _debug_lines(records) -> list[str]:
-    return [r.getMessage() for r in records.records if r.name == LOGGER_NAME and r.levelno == logging.DEBUG]
-
-
 def token(srv: SandboxServer) -> str:
     return (api.AccessToken(srv.api_key, srv.api_secret).with_grants(api.VideoGrants())
             .with_sip_grants(api.SIPGrants(admin=True)).to_jwt())
@@ -63,46 +42,8 @@ def token(srv: SandboxServer) -> str:
 
 def head(srv: SandboxServer, *, length: int | None = 0, auth: bool = True, path: str = LIST_PATH,
          ctype: str = "application/protobuf", chunked: bool = False) -> bytes:
-    lines = [f"POST {path} HTTP/1.1", "Host: sandbox", f"Content-Type: {ctype}"]
-    if auth:
-        lines.append(f"Authorization: Bearer {token(srv)}")
-    if chunked:
-        lines.append("Transfer-Encoding: chunked")
-    elif length is not None:
-        lines.append(f"Content-Length: {length}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
-
-
-def exchange(srv: SandboxServer, data: bytes, *, then: bytes = b"") -> bytes:
-    """Send `data` (and `then` after it), read until the server closes or HANG passes."""
-    with socket.create_connection(("127.0.0.1", srv.port), timeout=HANG) as sock:
-        sock.sendall(data)
-        if then:
-            sock.sendall(then)
-        answer = b""
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except ConnectionResetError:
-                return answer
-            if not chunk:
-                return answer
-            answer += chunk
-            if b"\r\n\r\n" in answer and _complete(answer):
-                return answer
-
-
-def _complete(answer: bytes) -> bool:
-    header, _, body = answer.partition(b"\r\n\r\n")
-    for line in header.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            return len(body) >= int(line.split(b":")[1])
-    return False
-
-
-def status_and_body(answer: bytes) -> tuple[int, bytes]:
-    header, _, body = answer.partition(b"\r\n\r\n")
-    return int(header.split(b" ")[1]), body
+    authorization = f"Bearer {token(srv)}" if auth else None
+    return request_head(f"POST {path} HTTP/1.1", "sandbox", ctype, authorization, length=length, chunked=chunked)
 
 
 def list_calls(srv: SandboxServer, n: int, *, auth: str = "good") -> None:
@@ -148,7 +89,7 @@ def test_a_declared_body_over_the_limit_is_413_before_auth_and_never_read(server
     assert status_and_body(answer) == (413, b"request body too large")
     assert b"Content-Type: text/plain" in answer and b"Connection: close" in answer
     assert server.log.methods == [] and server.log.rejected == 1
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 @pytest.mark.parametrize("server", [{"max_body_bytes": 1000}], indirect=True)
@@ -160,7 +101,7 @@ def test_an_undeclared_body_over_the_limit_is_malformed(server, records, capfd, 
     answer = exchange(server, head(server, chunked=True, ctype=ctype), then=chunks)
     status, body = status_and_body(answer)
     assert (status, json.loads(body)) == (400, {"code": "malformed", "msg": msg})
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 @pytest.mark.parametrize("depth", [1_000, 100_000])
@@ -171,7 +112,7 @@ def test_json_nested_too_deeply_is_malformed_not_a_crash(sandbox, records, capfd
     status, raw = status_and_body(answer)
     assert (status, json.loads(raw)) == (400, {"code": "malformed", "msg": "the json request could not be decoded"})
     assert sandbox.counts()["inbound"] == 0
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 # ---- clients that stop half-way -------------------------------------------------------------------
@@ -180,8 +121,8 @@ def test_json_nested_too_deeply_is_malformed_not_a_crash(sandbox, records, capfd
 @pytest.mark.parametrize("sent", [b"", b"POST /twirp/livekit.SIP/ListSIPInboundTrunk HTTP/1.1\r\nHost: x\r\n"])
 def test_a_connection_without_a_complete_request_head_is_closed(server, records, capfd, sent):
     assert exchange(server, sent) == b""  # closed by the server, no answer
-    assert any("no complete request head" in line for line in _debug_lines(records))
-    _no_trouble(records, capfd)
+    assert any("no complete request head" in line for line in debug_lines(records))
+    no_trouble(records, capfd)
 
 
 @pytest.mark.parametrize("server", [{"idle_timeout": 0.3}], indirect=True)
@@ -195,7 +136,7 @@ def test_half_a_head_on_a_kept_alive_connection_is_closed_too(server, records, c
         assert reply.startswith(b"HTTP/1.1 200")
         sock.sendall(b"POST /twirp/livekit.SIP/ListSIPInboundTrunk HTTP/1.1\r\nHo")
         assert sock.recv(65536) == b""  # the second, half-sent head is not waited for
-    _no_trouble(records, capfd)
+    no_trouble(records, capfd)
 
 
 @pytest.mark.parametrize("server", [{"body_timeout": 0.3}], indirect=True)
@@ -204,47 +145,27 @@ def test_half_a_body_gets_deadline_exceeded(server, records, capfd):
     status, body = status_and_body(answer)
     assert (status, json.loads(body)) == (408, {"code": "deadline_exceeded",
                                                 "msg": "failed to read request: deadline exceeded"})
-    assert any("half a body" in line for line in _debug_lines(records))
-    _no_trouble(records, capfd)
-
-
-def _reset(sock: socket.socket) -> None:
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST, not FIN
-    sock.close()
+    assert any("half a body" in line for line in debug_lines(records))
+    no_trouble(records, capfd)
 
 
 def test_a_client_cut_off_mid_body_is_one_debug_line(sandbox, records, capfd):
-    sock = socket.create_connection(("127.0.0.1", sandbox.port), timeout=HANG)
-    sock.sendall(head(sandbox, length=100) + b"\x0a\x05ab")
-    _wait_until(lambda: sandbox.log.in_flight == 1)
-    _reset(sock)
-    assert sandbox.log.wait_idle(HANG)
-    assert any("went away" in line for line in _debug_lines(records))
-    _no_trouble(records, capfd)
+    leave_mid_request(sandbox, head(sandbox, length=100) + b"\x0a\x05ab", how="reset")
+    assert any("went away" in line for line in debug_lines(records))
+    no_trouble(records, capfd)
 
 
 @pytest.mark.parametrize("how", ["reset", "close"])
 def test_a_client_leaving_during_injected_latency_is_one_debug_line(sandbox, records, capfd, how):
     sandbox.faults.latency = 0.5
     for _ in range(5):
-        sock = socket.create_connection(("127.0.0.1", sandbox.port), timeout=HANG)
-        sock.sendall(head(sandbox))
-        _wait_until(lambda: sandbox.log.in_flight == 1)
-        _reset(sock) if how == "reset" else sock.close()
-        assert sandbox.log.wait_idle(HANG)
-    assert len([line for line in _debug_lines(records) if "injected latency" in line]) == 5
-    _no_trouble(records, capfd)
+        leave_mid_request(sandbox, head(sandbox), how=how)
+    assert len([line for line in debug_lines(records) if "injected latency" in line]) == 5
+    no_trouble(records, capfd)
 
 
 def test_garbage_instead_of_http_is_not_a_traceback(sandbox, records, capfd):
     answer = exchange(sandbox, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 hello TLS\r\n\r\n")
     assert answer == b"" or answer.startswith((b"HTTP/1.1 400", b"HTTP/1.0 400"))
     exchange(sandbox, b"GET / HTTP/1.1\r\nBad Header Without Colon\r\n\r\n")
-    _no_trouble(records, capfd)
-
-
-def _wait_until(condition, timeout: float = HANG) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition never became true"
-        time.sleep(0.01)
+    no_trouble(records, capfd)

@@ -1,10 +1,13 @@
-"""Shared helpers for the registrar tests: configs, plans, a connection to the sandbox, and a way
-to create "foreign" objects (made by someone else) with the real livekit-api client."""
+"""Shared helpers for the registrar tests: configs, plans, a connection to the sandbox, and ways
+to create "foreign" objects (made by someone else, as in the dashboard or with `lk`) with the real
+livekit-api client."""
 
 from __future__ import annotations
 
 import asyncio
 
+from livekit.protocol.agent_dispatch import RoomAgentDispatch
+from livekit.protocol.room import RoomConfiguration
 from livekit.protocol.sip import (
     CreateSIPDispatchRuleRequest,
     CreateSIPInboundTrunkRequest,
@@ -79,6 +82,41 @@ def foreign_rule(sandbox, *, trunk_ids=(), numbers=()) -> str:
                     rule=SIPDispatchRule(dispatch_rule_individual=SIPDispatchRuleIndividual(room_prefix="x")))))
             return info.sip_dispatch_rule_id
     return run(go())
+
+
+def hand_made(sandbox, *requests) -> list[str]:
+    """Send creation requests exactly as given (the dashboard's way): no phonewizard code builds
+    them. A callable in `requests` is given the IDs made so far and returns the next request.
+    The IDs, in order."""
+    async def go():
+        ids = []
+        async with open_api(connect(sandbox)) as api:
+            for req in requests:
+                if callable(req):
+                    req = req(ids)
+                if isinstance(req, CreateSIPInboundTrunkRequest):
+                    ids.append((await api.sip.create_inbound_trunk(req)).sip_trunk_id)
+                elif isinstance(req, CreateSIPOutboundTrunkRequest):
+                    ids.append((await api.sip.create_outbound_trunk(req)).sip_trunk_id)
+                else:
+                    ids.append((await api.sip.create_dispatch_rule(req)).sip_dispatch_rule_id)
+        return ids
+    return run(go())
+
+
+def hand_made_objects(sandbox, *objects: SIPInboundTrunkInfo | SIPDispatchRuleInfo) -> list[str]:
+    """`hand_made` for inbound trunks and dispatch rules given as the objects themselves."""
+    return hand_made(sandbox, *(CreateSIPInboundTrunkRequest(trunk=obj) if isinstance(obj, SIPInboundTrunkInfo)
+                                else CreateSIPDispatchRuleRequest(dispatch_rule=obj) for obj in objects))
+
+
+def dashboard_rule(trunk_id: str, *, name: str, pin: str, agent: str) -> CreateSIPDispatchRuleRequest:
+    """A dispatch rule as LiveKit's dashboard makes one: each call of `trunk_id` into its own
+    `call-` room, behind a PIN, with `agent` dispatched."""
+    return CreateSIPDispatchRuleRequest(dispatch_rule=SIPDispatchRuleInfo(
+        name=name, trunk_ids=[trunk_id],
+        rule=SIPDispatchRule(dispatch_rule_individual=SIPDispatchRuleIndividual(room_prefix="call-", pin=pin)),
+        room_config=RoomConfiguration(agents=[RoomAgentDispatch(agent_name=agent)])))
 
 
 def sip_calls(sandbox) -> list[str]:

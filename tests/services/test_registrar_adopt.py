@@ -5,8 +5,6 @@ puts every adopted object back exactly as it was."""
 from __future__ import annotations
 
 import pytest
-from livekit.protocol.agent_dispatch import RoomAgentDispatch
-from livekit.protocol.room import RoomConfiguration
 from livekit.protocol.sip import (
     CreateSIPDispatchRuleRequest,
     CreateSIPInboundTrunkRequest,
@@ -22,8 +20,7 @@ from phonewizard.domain.naming import parse_marker
 from phonewizard.services.livekit_client import LiveKitRefused, LiveKitUnreachable
 from phonewizard.services.registrar import RegistrationConflict
 
-from tests.services.registrar_helpers import PHONE, make_plan, registrar, run
-from tests.services.test_registrations_readback import hand_made
+from tests.services.registrar_helpers import PHONE, dashboard_rule, hand_made, make_plan, registrar, run
 
 
 def dashboard_setup(sandbox) -> list[str]:
@@ -35,10 +32,7 @@ def dashboard_setup(sandbox) -> list[str]:
         CreateSIPOutboundTrunkRequest(trunk=SIPOutboundTrunkInfo(name="Dashboard out", address="sip.telnyx.com",
                                                                  numbers=[PHONE], auth_username="ana",
                                                                  auth_password="Ana-Pass-123")),
-        lambda ids: CreateSIPDispatchRuleRequest(dispatch_rule=SIPDispatchRuleInfo(
-            name="to sales", trunk_ids=[ids[0]],
-            rule=SIPDispatchRule(dispatch_rule_individual=SIPDispatchRuleIndividual(room_prefix="call-", pin="1234")),
-            room_config=RoomConfiguration(agents=[RoomAgentDispatch(agent_name="sales")]))),
+        lambda ids: dashboard_rule(ids[0], name="to sales", pin="1234", agent="sales"),
     )
 
 

@@ -134,6 +134,16 @@ def _looked_again(seen: dict, run_id: str) -> bool:
     return r is not None and r.look_again is not None and r.look_again.done()
 
 
+def _refused_early_left_the_number_to_late(sandbox, early, late, refusal: str) -> None:
+    """LiveKit refused EARLY (`refusal`; the race rule did not make it give way) and LATE keeps
+    the number: its inbound trunk and rule are all there is."""
+    assert not isinstance(late, BaseException), late
+    assert isinstance(early, LiveKitRefused) and not isinstance(early, LostRace), early
+    assert refusal in str(early)
+    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
+    assert _runs_of(sandbox) == {LATE: {late.inbound_trunk_id, late.dispatch_rule_id}}
+
+
 def test_a_run_refused_at_its_inbound_trunk_does_not_take_the_number_with_its_outbound_trunk(sandbox):
     """The flaky case of test_two_cli_processes_for_the_same_number_never_duplicate. LATE's inbound
     trunk gets in first; EARLY's is refused by LiveKit (same number, no allowed_numbers), but its
@@ -157,12 +167,7 @@ def test_a_run_refused_at_its_inbound_trunk_does_not_take_the_number_with_its_ou
         return await asyncio.gather(early, late, return_exceptions=True)
 
     early, late = run(scenario())
-    assert not isinstance(late, BaseException), late
-    assert isinstance(early, LiveKitRefused) and not isinstance(early, LostRace), early
-    assert "Conflicting inbound SIP Trunks" in str(early)
-    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
-    assert set(_runs_of(sandbox)) == {LATE}
-    assert {late.inbound_trunk_id, late.dispatch_rule_id} == _runs_of(sandbox)[LATE]
+    _refused_early_left_the_number_to_late(sandbox, early, late, "Conflicting inbound SIP Trunks")
 
 
 def test_a_run_that_adopted_our_new_trunk_and_was_refused_its_rule_does_not_take_the_number(sandbox):
@@ -185,11 +190,7 @@ def test_a_run_that_adopted_our_new_trunk_and_was_refused_its_rule_does_not_take
         return await asyncio.gather(early, late, return_exceptions=True)
 
     early, late = run(scenario())
-    assert not isinstance(late, BaseException), late
-    assert isinstance(early, LiveKitRefused) and not isinstance(early, LostRace), early
-    assert "Dispatch rule for the same trunk" in str(early)
-    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
-    assert _runs_of(sandbox) == {LATE: {late.inbound_trunk_id, late.dispatch_rule_id}}
+    _refused_early_left_the_number_to_late(sandbox, early, late, "Dispatch rule for the same trunk")
 
 
 def test_the_run_whose_rule_got_in_keeps_the_number_it_took_over_from_an_earlier_run(sandbox):
@@ -214,11 +215,7 @@ def test_the_run_whose_rule_got_in_keeps_the_number_it_took_over_from_an_earlier
         return await asyncio.gather(early, late, return_exceptions=True)
 
     early, late = run(scenario())
-    assert not isinstance(late, BaseException), late
-    assert isinstance(early, LiveKitRefused) and not isinstance(early, LostRace), early
-    assert "Dispatch rule for the same trunk" in str(early)
-    assert sandbox.counts() == {"inbound": 1, "outbound": 0, "rules": 1}
-    assert _runs_of(sandbox) == {LATE: {late.inbound_trunk_id, late.dispatch_rule_id}}
+    _refused_early_left_the_number_to_late(sandbox, early, late, "Dispatch rule for the same trunk")
 
 
 def test_a_later_run_that_took_over_an_earlier_runs_rule_gives_way_to_it(sandbox):

@@ -30,11 +30,10 @@ from phonewizard.domain.inventory import build_inventory
 from phonewizard.domain.plan import plan
 from phonewizard.domain.report import check_config
 from phonewizard.domain.reverse_notices import NoticeKind as K
-from phonewizard.services.livekit_client import open_api
 from phonewizard.services.phone_number_service import PhoneNumberClient
 from phonewizard.services.project_reader import read_project
 
-from tests.services.registrar_helpers import LK_PHONE, PASSWORD, PHONE, config, connect, registrar, run
+from tests.services.registrar_helpers import LK_PHONE, PASSWORD, PHONE, config, connect, hand_made, registrar, run
 
 TWILIO_NUMBER = "+14155550188"
 
@@ -45,24 +44,6 @@ def inventory(sandbox):
 
 def profile(sandbox) -> dict:
     return {"url": sandbox.url, "api_key": sandbox.api_key}
-
-
-def hand_made(sandbox, *requests):
-    """Send creation requests exactly as given (the dashboard's way): no phonewizard code involved."""
-    async def go():
-        ids = []
-        async with open_api(connect(sandbox)) as api:
-            for req in requests:
-                if callable(req):
-                    req = req(ids)
-                if isinstance(req, CreateSIPInboundTrunkRequest):
-                    ids.append((await api.sip.create_inbound_trunk(req)).sip_trunk_id)
-                elif isinstance(req, CreateSIPOutboundTrunkRequest):
-                    ids.append((await api.sip.create_outbound_trunk(req)).sip_trunk_id)
-                else:
-                    ids.append((await api.sip.create_dispatch_rule(req)).sip_dispatch_rule_id)
-        return ids
-    return run(go())
 
 
 def test_phonewizard_registrations_come_back_exactly_and_register_in_place(sandbox):

@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.sandbox_carriers import CarrierStandIns
-from tests.ui.wizard_helpers import go_to, make_wizard
+from tests.ui.wizard_helpers import go_to, make_wizard, save_screenshot
 
 TEST_PICTURES = Path(__file__).resolve().parents[2] / "build" / "test-screenshots"
 SIP_PASSWORD = "Carrier-Wizard-Pa55word"
@@ -25,11 +24,7 @@ NUMBER = "+14155550188"  # not in the stand-in accounts at first: the sandbox ad
 
 def save_picture(wizard: QWizard, name: str) -> Path:
     """build/test-screenshots/<name>.png of the whole window, once its layout has settled."""
-    TEST_PICTURES.mkdir(parents=True, exist_ok=True)
-    target = TEST_PICTURES / f"{name}.png"
-    QTest.qWait(100)
-    assert wizard.grab().save(str(target)), f"could not write {target}"
-    return target
+    return save_screenshot(wizard, name, TEST_PICTURES)
 
 
 def sandbox_wizard(qtbot, tmp_path, seed: int | None = None, **kwargs):

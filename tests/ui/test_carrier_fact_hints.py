@@ -59,13 +59,7 @@ def test_inbound_page_dates_its_facts_and_notes_the_cloud_gate(qtbot, tmp_path):
 def test_inbound_page_has_no_cloud_note_for_a_self_hosted_server(qtbot, tmp_path):
     environ = {"LIVEKIT_URL": "wss://livekit.example.com", "LIVEKIT_API_KEY": "APIm3Hq8ZtVbW2xK",
                "LIVEKIT_API_SECRET": "f3Jq9LxT7vR2mW8pZ4cN6bY1hK5sD0aGeU"}
-    wizard = make_wizard(qtbot, tmp_path, environ=environ)
-    new_registration(wizard)
-    agent = wizard.page(PageId.AGENT)
-    qtbot.keyClicks(agent.agent_edit, "support-agent")
-    qtbot.mouseClick(agent.provider_buttons["bandwidth"], Qt.MouseButton.LeftButton)
-    wizard.next()
-    number = wizard.page(PageId.NUMBER)
+    wizard, number = wizard_at(qtbot, tmp_path, PageId.NUMBER, provider="bandwidth", environ=environ)
     assert "+E.164 in both directions." == number.format_note.text()
     assert "ElevenLabs, “Bandwidth SIP trunking”" in number.format_facts.text()
     qtbot.keyClicks(number.phone_edit, "+14155550101")

@@ -8,67 +8,26 @@ Pictures go to PHONEWIZARD_SCREENSHOT_DIR, by default the ignored test-output/sc
 
 from __future__ import annotations
 
-import asyncio
-import os
-from pathlib import Path
-
 import pytest
-from livekit import api
 from livekit.protocol.agent_dispatch import RoomAgentDispatch
 from livekit.protocol.room import RoomConfiguration
 from livekit.protocol.sip import (
-    CreateSIPDispatchRuleRequest,
-    CreateSIPInboundTrunkRequest,
     SIPDispatchRule,
     SIPDispatchRuleIndividual,
     SIPDispatchRuleInfo,
     SIPInboundTrunkInfo,
 )
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtTest import QTest
 
 from phonewizard.app.doctor import READING
 from phonewizard.services.livekit_client import Connection
-from phonewizard.ui.async_worker import AsyncWorker
 from phonewizard.ui.doctor_dialog import DiagnoseCallDialog, offered_numbers, offered_sources
 from phonewizard.ui.widgets.call_path import CallPathView, hop_style
-from tests.ui.wizard_helpers import screenshot_sandbox
+from tests.services.registrar_helpers import hand_made_objects
+from tests.ui.dialog_fixtures import picture_sandbox, worker  # noqa: F401 - fixtures
+from tests.ui.wizard_helpers import save_screenshot
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(os.environ.get("PHONEWIZARD_SCREENSHOT_DIR") or ROOT / "test-output" / "screenshots")
 NUMBER = "+14155550123"
-
-
-@pytest.fixture
-def picture_sandbox():
-    """The sandbox on the screenshots' fixed port: the pictures show its URL."""
-    server = screenshot_sandbox()
-    try:
-        yield server
-    finally:
-        server.stop_thread()
-
-
-@pytest.fixture
-def worker(qtbot):
-    w = AsyncWorker()
-    yield w
-    w.shutdown()
-
-
-def make(sandbox, *objects) -> list[str]:
-    async def run() -> list[str]:
-        ids = []
-        async with api.LiveKitAPI(sandbox.url, sandbox.api_key, sandbox.api_secret) as lk:
-            for obj in objects:
-                if isinstance(obj, SIPInboundTrunkInfo):
-                    ids.append((await lk.sip.create_inbound_trunk(CreateSIPInboundTrunkRequest(trunk=obj))).sip_trunk_id)
-                else:
-                    ids.append((await lk.sip.create_dispatch_rule(
-                        CreateSIPDispatchRuleRequest(dispatch_rule=obj))).sip_dispatch_rule_id)
-        return ids
-
-    return asyncio.run(run())
 
 
 def support_rule(trunk_ids=(), numbers=(), name="support line") -> SIPDispatchRuleInfo:
@@ -91,14 +50,6 @@ def run(qtbot, dialog: DiagnoseCallDialog):
     with qtbot.waitSignal(dialog.diagnosed, timeout=10000) as blocker:
         assert dialog.diagnose()
     return blocker.args[0]
-
-
-def save_picture(widget, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    QTest.qWait(100)  # posted layout events settle before the grab
-    target = SCREENSHOTS / f"{name}.png"
-    assert widget.grab().save(str(target)), f"could not write {target}"
-    return target
 
 
 def dark_palette() -> QPalette:
@@ -132,7 +83,7 @@ def test_source_addresses_come_from_the_carriers_published_ranges():
 
 def test_an_accepted_call_shows_every_hop_passed(qtbot, worker, picture_sandbox):
     sandbox = picture_sandbox
-    trunk_id, rule_id = make(sandbox, SIPInboundTrunkInfo(name="main line", numbers=[NUMBER]), support_rule())
+    trunk_id, rule_id = hand_made_objects(sandbox, SIPInboundTrunkInfo(name="main line", numbers=[NUMBER]), support_rule())
     dialog = dialog_for(qtbot, worker, sandbox)
     assert [dialog.to_box.itemText(i) for i in range(dialog.to_box.count())] == [NUMBER, NUMBER[1:]]
     dialog.caller_edit.setText("+15105550111")
@@ -147,15 +98,15 @@ def test_an_accepted_call_shows_every_hop_passed(qtbot, worker, picture_sandbox)
     assert f"trunk {trunk_id} “main line”: takes the call" in details
     assert f"rule {rule_id} “support line”: takes the call" in details
     assert not dialog.busy and dialog.diagnose_button.isEnabled() and not dialog.progress.isVisible()
-    save_picture(dialog, "09-diagnose-accepted")
+    save_screenshot(dialog, "09-diagnose-accepted")
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
 def test_a_call_stopped_at_the_rule_marks_that_hop_and_says_what_to_change(qtbot, worker, picture_sandbox, palette):
     sandbox = picture_sandbox
     # A carrier that drops the + (Vonage) and a rule whose numbers hold the + form: exact match.
-    [trunk_id] = make(sandbox, SIPInboundTrunkInfo(name="main line", numbers=[NUMBER]))
-    [rule_id] = make(sandbox, support_rule(trunk_ids=[trunk_id], numbers=[NUMBER]))
+    [trunk_id] = hand_made_objects(sandbox, SIPInboundTrunkInfo(name="main line", numbers=[NUMBER]))
+    [rule_id] = hand_made_objects(sandbox, support_rule(trunk_ids=[trunk_id], numbers=[NUMBER]))
     dialog = dialog_for(qtbot, worker, sandbox)
     if palette == "dark":
         dialog.setPalette(dark_palette())
@@ -169,13 +120,13 @@ def test_a_call_stopped_at_the_rule_marks_that_hop_and_says_what_to_change(qtbot
     details = dialog.details.toPlainText()
     assert f"rule {rule_id} “support line”: skipped" in details
     assert "To change: Write 14155550123 exactly as sent instead of +14155550123" in details
-    save_picture(dialog, f"09-diagnose-stopped{'-dark' if palette == 'dark' else ''}")
+    save_screenshot(dialog, f"09-diagnose-stopped{'-dark' if palette == 'dark' else ''}")
 
 
 def test_a_source_address_outside_the_trunks_filter_is_named(qtbot, worker, sandbox):
-    [trunk_id] = make(sandbox, SIPInboundTrunkInfo(name="twilio line", numbers=[NUMBER],
+    [trunk_id] = hand_made_objects(sandbox, SIPInboundTrunkInfo(name="twilio line", numbers=[NUMBER],
                                                    allowed_addresses=["54.172.60.0/30"]))
-    make(sandbox, support_rule(trunk_ids=[trunk_id]))
+    hand_made_objects(sandbox, support_rule(trunk_ids=[trunk_id]))
     dialog = dialog_for(qtbot, worker, sandbox, provider="twilio")
     dialog.source_box.setCurrentText("54.244.51.1")  # Twilio's, but not on the trunk's list
     verdict = run(qtbot, dialog)
@@ -186,7 +137,7 @@ def test_a_source_address_outside_the_trunks_filter_is_named(qtbot, worker, sand
 
 
 def test_names_with_control_characters_are_shown_escaped(qtbot, worker, sandbox):
-    make(sandbox, SIPInboundTrunkInfo(name="evil\x1b[2Jname", numbers=[NUMBER]), support_rule())
+    hand_made_objects(sandbox, SIPInboundTrunkInfo(name="evil\x1b[2Jname", numbers=[NUMBER]), support_rule())
     dialog = dialog_for(qtbot, worker, sandbox)
     run(qtbot, dialog)
     assert "evil\\x1b[2Jname" in dialog.summary_label.text() and "\x1b" not in dialog.summary_label.text()

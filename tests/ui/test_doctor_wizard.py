@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.pages.review_checks import CHECKING
-from tests.ui.test_doctor_dialog import make, run, save_picture, support_rule
+from tests.services.registrar_helpers import hand_made_objects
+from tests.ui.test_doctor_dialog import run, support_rule
 from tests.ui.test_registration_flow_pages import no_blocking_dialogs, review_wizard, sandbox_draft  # noqa: F401
+from tests.ui.wizard_helpers import save_screenshot
 
 
 def checked_against_project(qtbot, review):
@@ -20,7 +22,7 @@ def checked_against_project(qtbot, review):
 
 
 def test_review_shows_the_doctors_checks_against_the_project(qtbot, sandbox):
-    [catch_all] = make(sandbox, support_rule(name="catch-all"))
+    [catch_all] = hand_made_objects(sandbox, support_rule(name="catch-all"))
     # Only one of Twilio's ranges allowed: the others' calls would be refused.
     wizard, review, _ = review_wizard(qtbot, sandbox_draft(sandbox, allowed_addresses=["54.172.60.0/30"]))
     box = review.checks_box
@@ -33,9 +35,9 @@ def test_review_shows_the_doctors_checks_against_the_project(qtbot, sandbox):
     assert "Warning:" in text and "Twilio" in text  # its own trunk: Twilio's ranges missing
     assert f"Rule {catch_all} (no trunk_ids) gets no calls" in text  # the project's catch-all
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
-    save_picture(box, "08-review-doctor")
+    save_screenshot(box, "08-review-doctor")
     # After a change in LiveKit, "Check again" reads the project again.
-    make(sandbox, support_rule(name="second catch-all", numbers=["+14155550999"]))
+    hand_made_objects(sandbox, support_rule(name="second catch-all", numbers=["+14155550999"]))
     with qtbot.waitSignal(box.checked, timeout=10000, check_params_cb=lambda c: c.against_project):
         box.again_button.click()
     assert box.checks.project_size == (0, 2)

@@ -21,20 +21,21 @@ from phonewizard.ui.pages.result_page import extra_tips
 from phonewizard.ui.sandbox_port import PREFERRED_PORT, port_note
 from phonewizard.ui.widgets.problem_label import ProblemLabel
 from tests.ui.test_control_words_text import GUI_STATES, file_field_names
-from tests.ui.wizard_helpers import LIVEKIT_ENV, go_to, make_wizard, save_profile_and_wait, wizard_at
+from tests.ui.wizard_helpers import (
+    LIVEKIT_ENV,
+    go_to,
+    make_wizard,
+    refuse_modal_dialogs,
+    save_profile_and_wait,
+    wizard_at,
+)
 
 LK_SECRET = "lk-secret-0123456789abcdefghijklmnopqrstuv"
 
 
 @pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a modal dialog was opened")
-
-    for name in ("getSaveFileName", "getOpenFileName"):
-        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    refuse_modal_dialogs(monkeypatch)
 
 
 def texts(wizard) -> set[str]:

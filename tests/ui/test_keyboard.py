@@ -8,22 +8,16 @@ and asserts that no Alt+letter is claimed twice, the wizard's own buttons includ
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton, QWizard
+from PySide6.QtWidgets import QApplication, QPushButton, QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.keyboard import first_input, mnemonic_clashes, mnemonic_of, mnemonic_owners
-from tests.ui.wizard_helpers import go_to, make_wizard, new_registration, next_button, wizard_at
+from tests.ui.wizard_helpers import go_to, make_wizard, new_registration, next_button, refuse_modal_dialogs, wizard_at
 
 
 @pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a modal dialog was opened")
-
-    for name in ("getSaveFileName", "getOpenFileName"):
-        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    refuse_modal_dialogs(monkeypatch)
 
 
 def turn():

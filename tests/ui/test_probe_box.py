@@ -4,31 +4,13 @@ a URI that cannot be probed, and the button on the result page after a registrat
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.sandbox import DEFAULT_SIP_URI
-from phonewizard.sandbox.sip_options import OptionsResponder
-from phonewizard.ui.async_worker import AsyncWorker
 from phonewizard.ui.pages.probe_box import SANDBOX_NOTE, ProbeBox
+from tests.ui.dialog_fixtures import worker  # noqa: F401 - fixture
 from tests.ui.test_registration_flow_pages import no_blocking_dialogs, review_wizard, sandbox_draft  # noqa: F401
-
-
-@pytest.fixture
-def worker(qtbot):
-    w = AsyncWorker()
-    yield w
-    w.shutdown()
-
-
-@pytest.fixture
-def responder():
-    server = OptionsResponder().start_in_thread()
-    try:
-        yield server
-    finally:
-        server.stop_thread()
 
 
 def make_box(qtbot, worker) -> ProbeBox:

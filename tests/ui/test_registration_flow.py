@@ -15,7 +15,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 from phonewizard.domain.navigation import PageId
 from phonewizard.services.config_files import load_config
 from phonewizard.services.secret_store import SecretStore
-from tests.ui.wizard_helpers import copyable_values, go_to, make_wizard, save_screenshot, screenshot_sandbox
+from tests.ui.wizard_helpers import (
+    copyable_values,
+    go_to,
+    make_wizard,
+    refuse_modal_dialogs,
+    save_screenshot,
+    screenshot_sandbox,
+)
 
 SIP_PASSWORD = "Tr0ub4dor-Horse-42"
 EXAMPLE_IDS = {
@@ -27,13 +34,7 @@ EXAMPLE_IDS = {
 
 @pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a modal dialog was opened")
-
-    for name in ("getSaveFileName", "getOpenFileName"):
-        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    refuse_modal_dialogs(monkeypatch)
 
 
 def sandbox_environ(sandbox):

@@ -12,7 +12,7 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
+from PySide6.QtWidgets import QFileDialog, QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.services.config_files import load_config
@@ -23,19 +23,13 @@ from phonewizard.ui.pages.outbound_page import OutboundPage
 from phonewizard.ui.pages.result_page import ResultPage
 from phonewizard.ui.pages.review_page import NOTHING_LEFT, ReviewPage
 from tests.ui.test_pages_5_9_harness import SIP_PASSWORD, draft, open_wizard
-from tests.ui.wizard_helpers import copyable_values
+from tests.ui.wizard_helpers import copyable_values, refuse_modal_dialogs
 
 
 @pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
     """An unpatched static dialog blocks an offscreen test forever: make any use fail loudly."""
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a modal dialog was opened")
-
-    for name in ("getSaveFileName", "getOpenFileName"):
-        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    refuse_modal_dialogs(monkeypatch)
 
 
 def sandbox_draft(sandbox, **registration):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
+from PySide6.QtWidgets import QWizard
 
 from phonewizard.app.secrets import SecretStore
 from phonewizard.domain.naming import parse_marker
@@ -23,19 +23,13 @@ from tests.ui.registrations_fixtures import (
     SIP_PASSWORD,
     seed_mix,
 )
-from tests.ui.wizard_helpers import go_to, make_wizard
+from tests.ui.wizard_helpers import go_to, make_wizard, refuse_modal_dialogs
 
 
 @pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
     """An unpatched static dialog blocks an offscreen test forever: make any use fail loudly."""
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a modal dialog was opened")
-
-    for name in ("getSaveFileName", "getOpenFileName"):
-        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    refuse = refuse_modal_dialogs(monkeypatch)
     monkeypatch.setattr(registration_dialogs, "ask_removal", refuse)
     monkeypatch.setattr(registration_dialogs, "ask_export_path", refuse)
     monkeypatch.setattr(adoption_gate, "ask_adoption", refuse)

@@ -18,18 +18,11 @@ from phonewizard.app.call_targets import no_outbound_reason
 from phonewizard.sandbox.call_switches import CallOutcome
 from phonewizard.services.livekit_client import Connection
 from phonewizard.services.registrar import Registrar
-from phonewizard.ui.async_worker import AsyncWorker
 from phonewizard.ui.test_call_dialog import SANDBOX_HINT, TestCallDialog
 from tests.services.registrar_helpers import PHONE, connect, make_plan
+from tests.ui.dialog_fixtures import worker  # noqa: F401 - fixture
 
 CALLEE = "+447700900123"
-
-
-@pytest.fixture
-def worker(qtbot):
-    w = AsyncWorker()
-    yield w
-    w.shutdown()
 
 
 @pytest.fixture

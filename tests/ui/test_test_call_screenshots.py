@@ -17,31 +17,14 @@ import pytest
 from phonewizard.app import calls as app_calls
 from phonewizard.sandbox.call_switches import CallOutcome
 from phonewizard.services.registrar import Registrar
-from phonewizard.ui.async_worker import AsyncWorker
 from phonewizard.ui.test_call_dialog import TestCallDialog
 from phonewizard.ui.widgets.tones import tone_color
 from tests.services.registrar_helpers import connect, make_plan
-from tests.ui.test_doctor_dialog import save_picture
-from tests.ui.wizard_helpers import dark_palette, screenshot_sandbox, use_palette
+from tests.ui.dialog_fixtures import picture_sandbox, worker  # noqa: F401 - fixtures
+from tests.ui.wizard_helpers import dark_palette, save_screenshot, use_palette
 
 NUMBER = "+14155550123"
 CALLEE = "+447700900123"
-
-
-@pytest.fixture
-def picture_sandbox():
-    server = screenshot_sandbox()
-    try:
-        yield server
-    finally:
-        server.stop_thread()
-
-
-@pytest.fixture
-def worker(qtbot):
-    w = AsyncWorker()
-    yield w
-    w.shutdown()
 
 
 @pytest.fixture
@@ -85,7 +68,7 @@ def test_picture_of_a_call_in_progress(qtbot, worker, twilio, palette):
     qtbot.waitUntil(lambda: {"ringing", "agent_joined"} <= set(dialog.stages.keys()), timeout=10000)
     assert dialog.hangup_button.isVisible() and dialog.stages.pending_text() == "◔ Ringing: answer your phone"
     assert dialog.stages.tone_of("ringing") == "ok"
-    save_picture(dialog, f"12-test-call-ringing{palette}")
+    save_screenshot(dialog, f"12-test-call-ringing{palette}")
     with qtbot.waitSignal(dialog.call_finished, timeout=10000):
         dialog.hangup_button.click()
     assert twilio.calls.rooms.names() == []
@@ -103,4 +86,4 @@ def test_picture_of_a_refused_call(qtbot, worker, twilio, palette):
     assert "credential list" in dialog.explanation_label.text()
     assert dialog.headline_label.styleSheet() == f"color: {tone_color('error', dialog.headline_label)};"
     assert dialog.room_label.text() == "The test room phonewizard-test-1f2e3d4c was removed."
-    save_picture(dialog, f"12-test-call-failed{palette}")
+    save_screenshot(dialog, f"12-test-call-failed{palette}")

@@ -11,21 +11,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.services.secret_store import SecretStore, twilio_secret_key
 from tests.ui.carrier_wizard_helpers import fill_outbound, register, tick_set_up, to_inbound
-from tests.ui.wizard_helpers import go_to, make_wizard, save_profile_and_wait
+from tests.ui.wizard_helpers import go_to, make_wizard, refuse_modal_dialogs, save_profile_and_wait
 
 
 @pytest.fixture(autouse=True)
 def no_dialogs(monkeypatch):
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a modal dialog was opened")
-
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    refuse_modal_dialogs(monkeypatch, file_dialogs=False)
 
 
 OWNED = "+14155550123"  # a number of the stand-in's account (no sandbox to adopt another)

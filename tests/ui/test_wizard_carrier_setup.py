@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWizard
+from PySide6.QtWidgets import QWizard
 
 from phonewizard.app.carrier_setup import CarrierSetupResult, ConfiguredItem
 from phonewizard.app.errors import CarrierRefused
@@ -26,7 +26,7 @@ from tests.ui.carrier_wizard_helpers import (
     tick_set_up,
     to_inbound,
 )
-from tests.ui.wizard_helpers import copyable_values, go_to, next_button
+from tests.ui.wizard_helpers import copyable_values, go_to, next_button, refuse_modal_dialogs
 
 EMPTY_TWILIO = {"trunks": 0, "origination_urls": 0, "credential_lists": 0, "attached_lists": 0, "numbers_on_trunks": 0}
 EMPTY_LIVEKIT = {"inbound": 0, "outbound": 0, "rules": 0}
@@ -36,12 +36,7 @@ CARRIER_STEPS = ["carrier_check", "carrier_trunk", "carrier_origination", "carri
 @pytest.fixture(autouse=True)
 def no_dialogs_or_browser(monkeypatch):
     opened: list[str] = []
-
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a modal dialog was opened")
-
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    refuse_modal_dialogs(monkeypatch, file_dialogs=False)
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString()) or True))
     return opened
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontInfo, QImage
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.widgets.problem_label import OK_COLOR
 from tests.ui.wizard_helpers import (
+    choose_agent,
     dark_palette,
     make_wizard,
     new_registration,
@@ -30,20 +31,22 @@ def check_png(path, wizard):
     assert QFontInfo(wizard.font()).family() != ""  # a font exists, so text is not tofu boxes
 
 
+def show_connected(qtbot, wizard) -> None:
+    """The LiveKit page with its SIP URI typed, as after a successful connection test."""
+    livekit = wizard.page(PageId.LIVEKIT)
+    qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
+    livekit._show_test_result("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule", ok=True)
+
+
 def test_screenshots_of_pages_1_to_4(qtbot, tmp_path):
     wizard = make_wizard(qtbot, tmp_path)
     wizard.resize(940, 720)
 
-    livekit = wizard.page(PageId.LIVEKIT)
-    qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
-    # As after a successful test.
-    livekit._show_test_result("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule", ok=True)
+    show_connected(qtbot, wizard)
     check_png(save_screenshot(wizard, "01-livekit"), wizard)
     new_registration(wizard)
 
-    agent = wizard.page(PageId.AGENT)
-    qtbot.keyClicks(agent.agent_edit, "support-agent")
-    qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
+    choose_agent(qtbot, wizard, "twilio")
     assert next_button(wizard).isEnabled()
     check_png(save_screenshot(wizard, "02-agent"), wizard)
     wizard.next()
@@ -83,14 +86,10 @@ def test_screenshots_in_a_dark_palette(qtbot, tmp_path):
         wizard = make_wizard(qtbot, tmp_path)
         wizard.resize(940, 720)
         assert is_dark(wizard.palette().color(wizard.backgroundRole()))
-        livekit = wizard.page(PageId.LIVEKIT)
-        qtbot.keyClicks(livekit.sip_uri_edit, "sip:4k2j9x1q.sip.livekit.cloud")
-        livekit._show_test_result("Connected: 1 inbound trunk, 1 outbound trunk, 1 dispatch rule", ok=True)
+        show_connected(qtbot, wizard)
         check_png(save_screenshot(wizard, "01-livekit-dark"), wizard)
         new_registration(wizard)
-        agent = wizard.page(PageId.AGENT)
-        qtbot.keyClicks(agent.agent_edit, "support-agent")
-        qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
+        choose_agent(qtbot, wizard, "twilio")
         wizard.next()
         number = wizard.page(PageId.NUMBER)
         qtbot.keyClicks(number.phone_edit, "+14155550101")
@@ -120,9 +119,7 @@ def test_pages_fit_without_clipping(qtbot, tmp_path, size):
     wizard = make_wizard(qtbot, tmp_path)
     wizard.resize(*(MINIMUM_SIZE if size == "minimum" else DEFAULT_SIZE))
     new_registration(wizard)
-    agent = wizard.page(PageId.AGENT)
-    qtbot.keyClicks(agent.agent_edit, "support-agent")
-    qtbot.mouseClick(agent.provider_buttons["twilio"], Qt.MouseButton.LeftButton)
+    choose_agent(qtbot, wizard, "twilio")
     wizard.back()
     wizard.back()
     for page_id in (PageId.LIVEKIT, PageId.REGISTRATIONS, PageId.AGENT, PageId.NUMBER, PageId.INBOUND):

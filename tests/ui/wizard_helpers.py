@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget, QWizard
 
 from phonewizard.domain.navigation import PageId
 from phonewizard.ui.wizard import PhoneWizard
@@ -45,6 +45,21 @@ def screenshot_sandbox(**kwargs):
         return SandboxServer(**kwargs).start_in_thread()
 
 
+def refuse_modal_dialogs(monkeypatch, *, file_dialogs: bool = True):
+    """An unpatched static dialog blocks an offscreen test forever: make any use fail loudly.
+    QMessageBox's static calls always, QFileDialog's open/save unless `file_dialogs=False`.
+    Returns the refusing function, for a module's own dialogs."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a modal dialog was opened")
+
+    if file_dialogs:
+        for name in ("getSaveFileName", "getOpenFileName"):
+            monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    return refuse
+
+
 def make_wizard(qtbot, tmp_path: Path, environ=None, **kwargs) -> PhoneWizard:
     """A shown wizard; `environ=None` means LIVEKIT_ENV (a configured project, no sandbox)."""
     settings = QSettings(str(tmp_path / "ui-state.ini"), QSettings.Format.IniFormat)
@@ -68,13 +83,19 @@ def new_registration(wizard: PhoneWizard) -> None:
     assert wizard.currentId() == PageId.AGENT
 
 
-def wizard_at(qtbot, tmp_path, page_id, provider="twilio"):
-    """A wizard with pages before `page_id` filled in by typing, showing `page_id`."""
-    wizard = make_wizard(qtbot, tmp_path)
-    new_registration(wizard)
+def choose_agent(qtbot, wizard: PhoneWizard, provider: str = "twilio") -> None:
+    """On the agent page: type the agent's name (support-agent) and click `provider`'s button."""
     agent = wizard.page(PageId.AGENT)
     qtbot.keyClicks(agent.agent_edit, "support-agent")
     qtbot.mouseClick(agent.provider_buttons[provider], Qt.MouseButton.LeftButton)
+
+
+def wizard_at(qtbot, tmp_path, page_id, provider="twilio", environ=None):
+    """A wizard with pages before `page_id` filled in by typing, showing `page_id`
+    (`environ` as for make_wizard)."""
+    wizard = make_wizard(qtbot, tmp_path, environ=environ)
+    new_registration(wizard)
+    choose_agent(qtbot, wizard, provider)
     wizard.next()
     if page_id == PageId.NUMBER:
         return wizard, wizard.page(PageId.NUMBER)
@@ -102,15 +123,16 @@ def go_to(wizard: PhoneWizard, qtbot, page_id) -> None:
     raise AssertionError(f"never reached page {page_id}")
 
 
-def save_screenshot(wizard: QWizard, name: str) -> Path:
-    """SCREENSHOTS/<name>.png of the whole wizard window, as it looks once settled."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOTS / f"{name}.png"
+def save_screenshot(widget: QWidget, name: str, folder: Path = SCREENSHOTS) -> Path:
+    """<folder>/<name>.png of the whole widget (the wizard window, a dialog), as it looks once
+    settled."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.png"
     # Layout changes (scroll bars, word-wrapped heights) and rows added to a visible layout are
     # applied by posted events, some of which post more; a grab taken before them shows a
     # transient state.
     QTest.qWait(100)
-    assert wizard.grab().save(str(target)), f"could not write {target}"
+    assert widget.grab().save(str(target)), f"could not write {target}"
     return target
 
 
