@@ -4,8 +4,8 @@ CPython runs a collection in whichever thread happens to allocate past the thres
 runs, the wizard's asyncio thread (ui/async_worker.py) and the sandbox's server thread allocate far
 more than the GUI thread, so most collections would run there; when one frees a cycle holding a Qt
 object (a closed dialog's wrapper, a timer, a job handle), that object's C++ destructor runs off the
-GUI thread, where Qt can crash (a segfault in CI: the recovery dialog's tests, while a registration
-ran on the worker, freeing what the test before had left). So `install()` turns automatic
+GUI thread, where Qt can crash (the likeliest cause of a segfault seen in CI, in the recovery
+dialog's tests while a registration ran on the worker). So `install()` turns automatic
 collection off, and a timer in the GUI thread collects instead, by the interpreter's own thresholds.
 
 `paused()` holds collection off while a worker builds a large, long-lived structure (a project's
