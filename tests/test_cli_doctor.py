@@ -242,7 +242,7 @@ def test_no_project_configured_exits_2(capsys):
 # ---- the checks before a registration ---------------------------------------------------------
 
 def test_register_prints_the_doctors_findings_from_its_own_read_of_the_project(capsys, sandbox_env, tmp_path):
-    from tests.test_cli import EXAMPLES, example
+    from tests.test_cli import example
 
     hand_made_objects(sandbox_env, individual(name="catch-all"))
     # Two of Twilio's eight ranges (the example lists all eight): the trunk refuses some of its calls.

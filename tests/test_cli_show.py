@@ -90,7 +90,7 @@ def test_show_in_plain_words(run_cli, sandbox_env):
     assert "  agent:   support-agent" in lines and "  carrier: Twilio (phonewizard's marker)" in lines
     assert any(line.startswith(f"Calls to {TWILIO_NUMBER} are accepted by inbound trunk ST_") for line in lines)
     assert "No outbound trunk: the agent cannot call out as +14155550123." in lines
-    assert lines[-1].endswith(f"then phonewizard register number.json")
+    assert lines[-1].endswith("then phonewizard register number.json")
 
 
 def test_show_of_a_number_with_nothing_exits_3_with_one_line(run_cli, sandbox_env):

@@ -126,12 +126,12 @@ def environment_notices(profile: Mapping[str, Any], from_env: Mapping[str, str])
     if not from_env:
         return []
     notices = []
-    for field in ("url", "api_key"):
-        if field in from_env:
-            old = str(profile.get(field) or "")
-            if old and old.rstrip("/") != from_env[field].rstrip("/"):
-                notices.append(f"Using {_ENV_NAMES[field]} from the environment instead of the saved profile's "
-                               f"{_WORDS[field]} ({old}).")
+    for name in ("url", "api_key"):
+        if name in from_env:
+            old = str(profile.get(name) or "")
+            if old and old.rstrip("/") != from_env[name].rstrip("/"):
+                notices.append(f"Using {_ENV_NAMES[name]} from the environment instead of the saved profile's "
+                               f"{_WORDS[name]} ({old}).")
     lacking = [f for f in ("url", "api_key") if f not in from_env and not str(profile.get(f) or "").strip()]
     if lacking:
         have = " and ".join(_ENV_NAMES[f] for f in ("url", "api_key", "api_secret") if f in from_env)

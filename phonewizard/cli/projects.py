@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from phonewizard.app.lk_projects import LkProject, chosen_lk_project
 from phonewizard.app.profiles import default_profile_path
-from phonewizard.app.project import CommandProject, api_secret_for, command_project, connection_for
+from phonewizard.app.project import ApiSecret, CommandProject, api_secret_for, command_project, connection_for
 from phonewizard.app.secrets import SecretStore
 from phonewizard.cli.errors import err, remember_secret
 
@@ -45,6 +45,12 @@ def chosen_project(args: argparse.Namespace) -> CommandProject:
 def connection_to(chosen: CommandProject, store: SecretStore) -> Connection:
     """The connection to `chosen`, its API secret read (keyring, then the LiveKit CLI's project)
     and scrubbed from anything printed."""
+    return secret_and_connection(chosen, store)[1]
+
+
+def secret_and_connection(chosen: CommandProject, store: SecretStore) -> tuple[ApiSecret, Connection]:
+    """connection_to, with the API secret and where it came from (a registration it runs decides
+    by that whether the secret is saved)."""
     secret = api_secret_for(chosen.profile, store, os.environ, lk=chosen.lk)
     remember_secret(secret.value)
-    return connection_for(chosen.profile, secret)
+    return secret, connection_for(chosen.profile, secret)

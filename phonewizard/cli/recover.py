@@ -13,16 +13,14 @@ codes of `register`/`unregister` for `--finish`.
 from __future__ import annotations
 
 import argparse
-import os
 
 from phonewizard.app.errors import InvalidInput
 from phonewizard.app.profiles import default_profile_path
-from phonewizard.app.project import api_secret_for, connection_for
 from phonewizard.app.recovery import UnfinishedRun, finish_run, journal_problems, undo_run, unfinished_runs
 from phonewizard.app.registrations import Unregistration, parse_number
 from phonewizard.app.secrets import SecretStore
-from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, out, remember_secret
-from phonewizard.cli.projects import chosen_project
+from phonewizard.cli.errors import EXIT_FAILED, EXIT_OK, CliError, err, out
+from phonewizard.cli.projects import chosen_project, secret_and_connection
 from phonewizard.cli.signals import Interrupted, run_interruptibly
 
 
@@ -58,9 +56,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     if not (args.undo or args.finish):
         out(f"{len(runs)} unfinished run(s); nothing was changed. Use --undo or --finish to resolve them.")
         return EXIT_OK
-    secret = api_secret_for(profile, store, os.environ, lk=chosen.lk)  # finish_run registers with it
-    remember_secret(secret.value)
-    connection = connection_for(profile, secret)
+    secret, connection = secret_and_connection(chosen, store)  # finish_run registers with the secret
     code = EXIT_OK
     for run in runs:
         if args.undo and not run.can_undo:

@@ -18,7 +18,7 @@ import pytest
 
 from phonewizard.services.run_journal import journal_dir
 from tests.safety.helpers import SIP_PASSWORD, TRUNK_NUMBER, trunk_document, write
-from tests.safety.processes import child_env, finish, run, start, wait_for_request, wait_until_answered
+from tests.safety.processes import child_env, run, start, wait_for_request, wait_until_answered
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kill -9")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from phonewizard.services.errors import LiveKitRefused, PartialRollback, PartialUnregister
+from phonewizard.services.errors import LiveKitRefused, PartialRollback
 from tests.safety.helpers import (
     ID_RE,
     LK_NUMBER,

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo, QImage
 
 from phonewizard.domain.navigation import PageId
-from phonewizard.ui.widgets.problem_label import OK_COLOR
 from tests.ui.wizard_helpers import (
     choose_agent,
     dark_palette,
